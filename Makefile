@@ -1,0 +1,22 @@
+.PHONY: run test build fuzz bench-redis bench-engine format
+
+run:            ## run the worker on the embedded default (local Redis under ./var)
+	bash scripts/run.sh
+
+test:           ## run every test (installs and starts what the tests need)
+	bash scripts/test.sh
+
+build:
+	swift build
+
+fuzz:           ## fuzz the RESP decoder with libFuzzer (FUZZ_SECONDS, default 600)
+	bash scripts/fuzz-resp.sh
+
+bench-redis:    ## our Redis client vs redis-benchmark on one fresh redis-server
+	bash scripts/bench-redis.sh
+
+bench-engine:   ## drain rate, enqueue rate and latency vs the peers
+	bash scripts/bench-engine.sh
+
+format:
+	swift format --in-place --recursive Sources Tests Benchmarks

@@ -1,0 +1,240 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import NIOSSL
+import RESP
+
+/// One connection to a Redis server: pipelined commands, replies matched in order.
+///
+/// Thread-safe: any task may send; commands from concurrent callers share the socket and are
+/// flushed together. Server error replies are thrown as ``RedisServerError`` by ``send(_:)``
+/// and returned as values by ``pipeline(_:)``.
+public final class RedisConnection: Sendable {
+    /// The protocol spoken after the handshake.
+    public enum ProtocolVersion: Int, Sendable { case resp2 = 2, resp3 = 3 }
+
+    let channel: any Channel
+    private let handler: NIOLoopBoundBox<RedisChannelHandler?>
+    private let requestIDs = NIOLockedValueBox<UInt64>(0)
+    private let configuration: RedisConfiguration
+    /// RESP3 unless the server answered `HELLO` with NOPROTO (Redis 5 and older).
+    public let protocolVersion: ProtocolVersion
+
+    /// The event loop this connection runs on.
+    public var eventLoop: any EventLoop { self.channel.eventLoop }
+
+    /// `true` until the connection closed.
+    public var isActive: Bool { self.channel.isActive }
+
+    /// Completes when the connection has closed.
+    public var closeFuture: EventLoopFuture<Void> { self.channel.closeFuture }
+
+    private init(channel: any Channel, handler: NIOLoopBoundBox<RedisChannelHandler?>,
+                 configuration: RedisConfiguration, protocolVersion: ProtocolVersion) {
+        self.channel = channel
+        self.handler = handler
+        self.configuration = configuration
+        self.protocolVersion = protocolVersion
+    }
+
+    /// Connects and performs the handshake: `HELLO 3` (with `AUTH` and `SETNAME`), falling back to
+    /// RESP2 `AUTH` + `CLIENT SETNAME` on NOPROTO; then `SELECT` when a database other than 0 is set.
+    public static func connect(
+        configuration: RedisConfiguration,
+        eventLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.any(),
+        logger: Logger,
+        pushHandler: (@Sendable (RESPValue) -> Void)? = nil
+    ) async throws -> RedisConnection {
+        let decoderLimits = RESPDecoder.Limits(
+            maximumBulkLength: configuration.decoderLimits.maximumBulkLength,
+            maximumDepth: configuration.decoderLimits.maximumDepth)
+        let tlsContext: NIOSSLContext? = try configuration.tls.map { try NIOSSLContext(configuration: $0) }
+        let serverHostname = configuration.tlsServerHostname
+        let handlerBox = NIOLoopBoundBox.makeEmptyBox(valueType: RedisChannelHandler.self, eventLoop: eventLoop)
+        let bootstrap = ClientBootstrap(group: eventLoop)
+            .connectTimeout(configuration.connectTimeout)
+            .channelOption(.socketOption(.so_keepalive), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let sync = channel.pipeline.syncOperations
+                    if let tlsContext {
+                        let sslHandler = try NIOSSLClientHandler(context: tlsContext, serverHostname: serverHostname)
+                        try sync.addHandler(sslHandler)
+                    }
+                    try sync.addHandler(ByteToMessageHandler(RESPFrameDecoder(decoder: RESPDecoder(limits: decoderLimits))))
+                    let handler = RedisChannelHandler(pushHandler: pushHandler, logger: logger)
+                    try sync.addHandler(handler)
+                    handlerBox.value = handler
+                }
+            }
+        let channel: any Channel
+        do {
+            switch configuration.endpoint {
+            case .tcp(let host, let port):
+                channel = try await bootstrap.connect(host: host, port: port).get()
+            case .unixSocket(let path):
+                channel = try await bootstrap.connect(unixDomainSocketPath: path).get()
+            }
+        } catch {
+            throw RedisClientError.connectFailed("\(configuration.endpoint.displayName): \(error)")
+        }
+        do {
+            let version = try await Self.handshake(channel: channel, handler: handlerBox, configuration: configuration)
+            return RedisConnection(channel: channel, handler: handlerBox, configuration: configuration,
+                                   protocolVersion: version)
+        } catch {
+            try? await channel.close()
+            if error is RedisClientError { throw error }
+            throw RedisClientError.connectFailed("handshake: \(error)")
+        }
+    }
+
+    private static func handshake(channel: any Channel, handler bound: NIOLoopBoundBox<RedisChannelHandler?>,
+                                  configuration: RedisConfiguration) async throws -> ProtocolVersion {
+        let deadline = NIODeadline.now() + configuration.connectTimeout
+        func send(_ command: RESPCommand) async throws -> RESPValue {
+            let promise = channel.eventLoop.makePromise(of: RESPValue.self)
+            let request = RedisRequest(command: command, promise: promise, deadline: deadline, isBlocking: false, id: 0)
+            channel.eventLoop.execute { Self.send(bound.value, CollectionOfOne(request)) }
+            return try await promise.futureResult.get()
+        }
+        var hello = RESPCommand("HELLO")
+        hello.append("3")
+        if let password = configuration.password {
+            hello.append("AUTH")
+            hello.append(configuration.username ?? "default")
+            hello.append(password)
+        }
+        if let name = configuration.clientName {
+            hello.append("SETNAME")
+            hello.append(name)
+        }
+        var version = ProtocolVersion.resp3
+        let reply = try await send(hello)
+        if let message = reply.errorMessage {
+            let error = RedisServerError(message: message)
+            guard error.prefix == "NOPROTO" || message.lowercased().contains("unknown command") else { throw error }
+            version = .resp2
+            if let password = configuration.password {
+                var auth = RESPCommand("AUTH")
+                if let user = configuration.username { auth.append(user) }
+                auth.append(password)
+                if let message = try await send(auth).errorMessage { throw RedisServerError(message: message) }
+            }
+            if let name = configuration.clientName {
+                if let message = try await send(RESPCommand("CLIENT", ["SETNAME", name])).errorMessage {
+                    throw RedisServerError(message: message)
+                }
+            }
+        }
+        if configuration.database != 0 {
+            if let message = try await send(RESPCommand("SELECT", [String(configuration.database)])).errorMessage {
+                throw RedisServerError(message: message)
+            }
+        }
+        return version
+    }
+
+    private func nextID() -> UInt64 {
+        self.requestIDs.withLockedValue {
+            $0 &+= 1
+            return $0
+        }
+    }
+
+    /// Sends one command and waits for its reply.
+    ///
+    /// - Parameters:
+    ///   - timeout: reply deadline; defaults to the configuration's command timeout.
+    ///   - isBlocking: closes the connection if the caller is cancelled (for `BLOCK` commands).
+    /// - Throws: ``RedisServerError`` for an error reply, ``RedisClientError`` for connection failures
+    ///   and timeouts, `CancellationError` when the task is cancelled.
+    @discardableResult
+    public func send(_ command: RESPCommand, timeout: TimeAmount? = nil, isBlocking: Bool = false) async throws -> RESPValue {
+        let reply = try await self.sendRaw(command, timeout: timeout, isBlocking: isBlocking)
+        if let message = reply.errorMessage { throw RedisServerError(message: message) }
+        return reply
+    }
+
+    /// Sends one command; an error reply is returned as a value, not thrown.
+    public func sendRaw(_ command: RESPCommand, timeout: TimeAmount? = nil, isBlocking: Bool = false) async throws -> RESPValue {
+        try Task.checkCancellation()
+        let id = self.nextID()
+        let promise = self.channel.eventLoop.makePromise(of: RESPValue.self)
+        let request = RedisRequest(
+            command: command, promise: promise,
+            deadline: .now() + (timeout ?? self.configuration.commandTimeout),
+            isBlocking: isBlocking, id: id)
+        let handler = self.handler
+        return try await withTaskCancellationHandler {
+            if self.channel.eventLoop.inEventLoop {
+                Self.send(handler.value, CollectionOfOne(request))
+            } else {
+                self.channel.eventLoop.execute { Self.send(handler.value, CollectionOfOne(request)) }
+            }
+            return try await promise.futureResult.get()
+        } onCancel: {
+            self.channel.eventLoop.execute { handler.value?.cancel(id: id) }
+        }
+    }
+
+    /// Sends many commands in one write and returns their replies in order.
+    ///
+    /// Error replies are values in the result (`.simpleError` / `.bulkError`), so one failed
+    /// command does not hide the others' replies. A connection failure throws.
+    public func pipeline(_ commands: [RESPCommand], timeout: TimeAmount? = nil) async throws -> [RESPValue] {
+        if commands.isEmpty { return [] }
+        try Task.checkCancellation()
+        let deadline = NIODeadline.now() + (timeout ?? self.configuration.commandTimeout)
+        let eventLoop = self.channel.eventLoop
+        var requests: [RedisRequest] = []
+        requests.reserveCapacity(commands.count)
+        for command in commands {
+            requests.append(RedisRequest(command: command, promise: eventLoop.makePromise(), deadline: deadline,
+                                         isBlocking: false, id: self.nextID()))
+        }
+        let handler = self.handler
+        let ids = requests.map(\.id)
+        let futures = requests.map(\.promise.futureResult)
+        return try await withTaskCancellationHandler {
+            let all = requests
+            eventLoop.execute { Self.send(handler.value, all) }
+            var replies: [RESPValue] = []
+            replies.reserveCapacity(futures.count)
+            for future in futures { replies.append(try await future.get()) }
+            return replies
+        } onCancel: {
+            eventLoop.execute { for id in ids { handler.value?.cancel(id: id) } }
+        }
+    }
+
+    private static func send(_ handler: RedisChannelHandler?, _ requests: some Sequence<RedisRequest>) {
+        guard let handler else {
+            for request in requests { request.promise.fail(RedisClientError.connectionClosed()) }
+            return
+        }
+        handler.send(requests)
+    }
+
+    /// Closes the connection; waiting commands fail with ``RedisClientError/connectionClosed(_:)``.
+    public func close() async {
+        try? await self.channel.close()
+    }
+
+    /// Number of commands waiting for replies (read on the event loop).
+    func inFlight() async -> Int {
+        let handler = self.handler
+        return (try? await self.channel.eventLoop.submit { handler.value?.inFlight ?? 0 }.get()) ?? 0
+    }
+}
+
+extension RedisConfiguration.Endpoint {
+    /// `host:port` or the socket path, for messages.
+    public var displayName: String {
+        switch self {
+        case .tcp(let host, let port): return "\(host):\(port)"
+        case .unixSocket(let path): return path
+        }
+    }
+}

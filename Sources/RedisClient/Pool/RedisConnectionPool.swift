@@ -1,0 +1,218 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import RESP
+
+/// A bounded set of multiplexed connections plus a reserve of connections for blocking commands.
+///
+/// ``run()`` keeps ``RedisConfiguration/poolSize`` connections open: each slot connects, serves
+/// until its connection closes, then reconnects with ``Backoff``. A health check `PING`s every
+/// connection each ``RedisConfiguration/healthCheckInterval`` and closes one that does not answer.
+/// Requests pick a live connection round-robin; while none is live they wait up to the connect
+/// timeout. Blocking commands borrow a dedicated connection (opened on demand, kept idle up to a
+/// limit), so a `BLOCK` never holds up a connection other requests share.
+final class RedisConnectionPool: Sendable {
+    private struct State {
+        var live: [RedisConnection] = []
+        var next = 0
+        var waiters: [UInt64: CheckedContinuation<RedisConnection, any Error>] = [:]
+        var nextWaiterID: UInt64 = 0
+        var idleBlocking: [RedisConnection] = []
+        var borrowedBlocking: [ObjectIdentifier: RedisConnection] = [:]
+        var closed = false
+        var lastError: (any Error)?
+    }
+
+    private let state = NIOLockedValueBox(State())
+    let configuration: RedisConfiguration
+    private let logger: Logger
+    private let eventLoopGroup: any EventLoopGroup
+    private let backoff = Backoff()
+
+    init(configuration: RedisConfiguration, eventLoopGroup: any EventLoopGroup, logger: Logger) {
+        self.configuration = configuration
+        self.eventLoopGroup = eventLoopGroup
+        self.logger = logger
+    }
+
+    /// Maintains the connections until cancelled; then closes every connection.
+    func run() async {
+        await withTaskGroup(of: Void.self) { group in
+            for slot in 0..<self.configuration.poolSize {
+                group.addTask { await self.runSlot(slot) }
+            }
+            group.addTask { await self.runHealthChecks() }
+            await group.waitForAll()
+        }
+        await self.shutdown()
+    }
+
+    private func runSlot(_ slot: Int) async {
+        var generator = SystemRandomNumberGenerator()
+        var failures = 0
+        while !Task.isCancelled {
+            do {
+                let connection = try await RedisConnection.connect(
+                    configuration: self.configuration, eventLoop: self.eventLoopGroup.any(), logger: self.logger)
+                if failures > 0 {
+                    self.logger.info("redis reconnected", metadata: ["redis.endpoint": "\(self.configuration.endpoint.displayName)"])
+                }
+                failures = 0
+                self.add(connection)
+                // Serve until the connection closes or the pool is cancelled.
+                await withTaskCancellationHandler {
+                    try? await connection.closeFuture.get()
+                } onCancel: {
+                    connection.channel.close(promise: nil)
+                }
+                self.remove(connection)
+            } catch {
+                failures += 1
+                self.recordFailure(error)
+                if failures == 1 || failures % 20 == 0 {
+                    self.logger.warning(
+                        "redis connect failed",
+                        metadata: ["redis.endpoint": "\(self.configuration.endpoint.displayName)", "error": "\(error)", "attempt": "\(failures)"])
+                }
+                try? await Task.sleep(nanoseconds: UInt64(self.backoff.delay(attempt: failures, using: &generator).nanoseconds))
+            }
+        }
+    }
+
+    private func runHealthChecks() async {
+        let interval = UInt64(self.configuration.healthCheckInterval.nanoseconds)
+        while !Task.isCancelled {
+            try? await Task.sleep(nanoseconds: interval)
+            if Task.isCancelled { break }
+            let connections = self.state.withLockedValue { $0.live }
+            for connection in connections {
+                do {
+                    _ = try await connection.send(RESPCommand("PING"), timeout: self.configuration.connectTimeout)
+                } catch {
+                    self.logger.warning("redis health check failed; reconnecting", metadata: ["error": "\(error)"])
+                    await connection.close()
+                }
+            }
+        }
+    }
+
+    private func add(_ connection: RedisConnection) {
+        let waiters = self.state.withLockedValue { state -> [CheckedContinuation<RedisConnection, any Error>] in
+            state.live.append(connection)
+            state.lastError = nil
+            let waiters = Array(state.waiters.values)
+            state.waiters.removeAll()
+            return waiters
+        }
+        for waiter in waiters { waiter.resume(returning: connection) }
+    }
+
+    private func remove(_ connection: RedisConnection) {
+        self.state.withLockedValue { state in
+            state.live.removeAll { $0 === connection }
+        }
+    }
+
+    private func recordFailure(_ error: any Error) {
+        self.state.withLockedValue { $0.lastError = error }
+    }
+
+    /// A live multiplexed connection, waiting up to the connect timeout for one.
+    func connection() async throws -> RedisConnection {
+        let immediate: RedisConnection? = try self.state.withLockedValue { state in
+            if state.closed { throw RedisClientError.poolClosed }
+            guard !state.live.isEmpty else { return nil }
+            state.next &+= 1
+            let connection = state.live[state.next % state.live.count]
+            return connection.isActive ? connection : state.live.first(where: \.isActive)
+        }
+        if let immediate { return immediate }
+        return try await self.waitForConnection()
+    }
+
+    private func waitForConnection() async throws -> RedisConnection {
+        let id = self.state.withLockedValue { state -> UInt64 in
+            state.nextWaiterID += 1
+            return state.nextWaiterID
+        }
+        let timeoutNanos = UInt64(self.configuration.connectTimeout.nanoseconds)
+        return try await withThrowingTaskGroup(of: RedisConnection?.self) { group in
+            group.addTask {
+                try await withTaskCancellationHandler {
+                    try await withCheckedThrowingContinuation { continuation in
+                        let result: Result<RedisConnection, any Error>? = self.state.withLockedValue { state in
+                            if state.closed { return .failure(RedisClientError.poolClosed) }
+                            if let live = state.live.first(where: \.isActive) { return .success(live) }
+                            state.waiters[id] = continuation
+                            return nil
+                        }
+                        if let result { continuation.resume(with: result) }
+                    }
+                } onCancel: {
+                    let waiter = self.state.withLockedValue { $0.waiters.removeValue(forKey: id) }
+                    waiter?.resume(throwing: CancellationError())
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(nanoseconds: timeoutNanos)
+                return nil
+            }
+            defer { group.cancelAll() }
+            if let first = try await group.next(), let connection = first { return connection }
+            try Task.checkCancellation()
+            let lastError = self.state.withLockedValue { $0.lastError }
+            throw RedisClientError.connectFailed(
+                "no connection to \(self.configuration.endpoint.displayName) within \(self.configuration.connectTimeout.nanoseconds / 1_000_000) ms"
+                    + (lastError.map { " (last error: \($0))" } ?? ""))
+        }
+    }
+
+    /// Runs `body` with a dedicated connection for blocking commands, returned to the reserve after.
+    func withBlockingConnection<T: Sendable>(_ body: (RedisConnection) async throws -> T) async throws -> T {
+        let idle: RedisConnection? = try self.state.withLockedValue { state in
+            if state.closed { throw RedisClientError.poolClosed }
+            while let connection = state.idleBlocking.popLast() {
+                if connection.isActive { return connection }
+            }
+            return nil
+        }
+        let connection: RedisConnection
+        if let idle {
+            connection = idle
+        } else {
+            connection = try await RedisConnection.connect(
+                configuration: self.configuration, eventLoop: self.eventLoopGroup.any(), logger: self.logger)
+        }
+        let key = ObjectIdentifier(connection)
+        self.state.withLockedValue { $0.borrowedBlocking[key] = connection }
+        defer {
+            let excess: Bool = self.state.withLockedValue { state in
+                state.borrowedBlocking.removeValue(forKey: key)
+                guard !state.closed, connection.isActive,
+                    state.idleBlocking.count < self.configuration.maximumIdleBlockingConnections
+                else { return true }
+                state.idleBlocking.append(connection)
+                return false
+            }
+            if excess { connection.channel.close(promise: nil) }
+        }
+        return try await body(connection)
+    }
+
+    /// Closes every connection and fails waiters; later requests fail with ``RedisClientError/poolClosed``.
+    func shutdown() async {
+        let (connections, waiters) = self.state.withLockedValue { state in
+            state.closed = true
+            let all = state.live + state.idleBlocking + Array(state.borrowedBlocking.values)
+            state.live.removeAll()
+            state.idleBlocking.removeAll()
+            state.borrowedBlocking.removeAll()
+            let waiters = Array(state.waiters.values)
+            state.waiters.removeAll()
+            return (all, waiters)
+        }
+        for waiter in waiters { waiter.resume(throwing: RedisClientError.poolClosed) }
+        for connection in connections { await connection.close() }
+    }
+}

@@ -1,0 +1,72 @@
+import Logging
+import NIOCore
+import NIOPosix
+import RESP
+import ServiceLifecycle
+
+/// The Redis client: a pool of pipelined connections, blocking commands on their own connections,
+/// scripts, and typed helpers for streams and sorted sets.
+///
+/// It is a `Service`: ``run()`` opens and maintains the connections until cancelled or a graceful
+/// shutdown, then closes them. Commands issued while no connection is up wait for one up to the
+/// connect timeout.
+///
+/// ```swift
+/// let client = RedisClient(configuration: try RedisConfiguration(url: "redis://127.0.0.1:6379"), logger: logger)
+/// let group = ServiceGroup(services: [client], logger: logger)
+/// ```
+public final class RedisClient: Service, Sendable {
+    let pool: RedisConnectionPool
+    let scripts = RedisScriptCache()
+    /// The configuration the client was made with.
+    public let configuration: RedisConfiguration
+    let logger: Logger
+
+    public init(
+        configuration: RedisConfiguration,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger
+    ) {
+        self.configuration = configuration
+        self.logger = logger
+        self.pool = RedisConnectionPool(configuration: configuration, eventLoopGroup: eventLoopGroup, logger: logger)
+    }
+
+    /// Keeps the connections open until the task is cancelled or the service group shuts down.
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await self.pool.run()
+        }
+    }
+
+    /// Sends a command and returns its reply; error replies throw ``RedisServerError``.
+    @discardableResult
+    public func send(_ command: RESPCommand, timeout: TimeAmount? = nil) async throws -> RESPValue {
+        try await self.pool.connection().send(command, timeout: timeout)
+    }
+
+    /// Sends a command given as strings: `try await client.send("SET", "k", "v")`.
+    @discardableResult
+    public func send(_ name: String, _ arguments: String...) async throws -> RESPValue {
+        try await self.send(RESPCommand(name, arguments))
+    }
+
+    /// Sends commands in one pipeline on one connection; replies (error replies as values) in order.
+    public func pipeline(_ commands: [RESPCommand], timeout: TimeAmount? = nil) async throws -> [RESPValue] {
+        try await self.pool.connection().pipeline(commands, timeout: timeout)
+    }
+
+    /// Sends a blocking command (`XREADGROUP ... BLOCK`, `BLPOP`...) on a dedicated connection with a
+    /// reply deadline of `blockFor` + the configured margin. Cancellation closes that connection.
+    public func sendBlocking(_ command: RESPCommand, blockFor: TimeAmount) async throws -> RESPValue {
+        let timeout = blockFor + self.configuration.blockingMargin
+        return try await self.pool.withBlockingConnection { connection in
+            try await connection.send(command, timeout: timeout, isBlocking: true)
+        }
+    }
+
+    /// A connection of the pool, for work that must stay on one connection (e.g. `MULTI`).
+    public func leaseConnection() async throws -> RedisConnection {
+        try await self.pool.connection()
+    }
+}

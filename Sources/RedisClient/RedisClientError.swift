@@ -1,0 +1,46 @@
+import NIOCore
+import RESP
+
+/// A failure of the client itself (not a server error reply): connection, timeout, protocol, usage.
+public struct RedisClientError: Error, Sendable, Hashable, CustomStringConvertible {
+    private enum Code: Sendable, Hashable {
+        case connectionClosed, timeout, protocolError, invalidURL, poolClosed, unexpectedReply, connectFailed
+    }
+
+    private let code: Code
+    /// A human-readable explanation; never contains a password or payload bytes.
+    public let message: String
+
+    private init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    /// The connection closed before the reply arrived; the command may or may not have run.
+    public static func connectionClosed(_ detail: String = "connection closed") -> Self {
+        .init(.connectionClosed, detail)
+    }
+    /// No reply within the deadline; the connection was closed since its replies can no longer be matched.
+    public static func timeout(_ command: String) -> Self {
+        .init(.timeout, "\(command) timed out; connection closed")
+    }
+    /// The server sent bytes that are not RESP, or a reply nobody asked for.
+    public static func protocolError(_ detail: String) -> Self { .init(.protocolError, "protocol error: \(detail)") }
+    /// A malformed `REDIS_URL`.
+    public static func invalidURL(_ detail: String) -> Self { .init(.invalidURL, "invalid Redis URL: \(detail)") }
+    /// The client was shut down.
+    public static let poolClosed = Self(.poolClosed, "the Redis client is shut down")
+    /// A reply of a shape the typed helper did not expect.
+    public static func unexpectedReply(_ command: String, _ reply: RESPValue) -> Self {
+        .init(.unexpectedReply, "unexpected reply to \(command): \(String(reply.description.prefix(120)))")
+    }
+    /// Connecting failed (refused, unreachable, TLS or handshake failure).
+    public static func connectFailed(_ detail: String) -> Self { .init(.connectFailed, "cannot connect to Redis: \(detail)") }
+
+    /// `true` for failures after which retrying on a fresh connection makes sense.
+    public var isConnectionFailure: Bool {
+        self.code == .connectionClosed || self.code == .timeout || self.code == .connectFailed || self.code == .protocolError
+    }
+
+    public var description: String { "RedisClientError: \(message)" }
+}

@@ -1,0 +1,172 @@
+import NIOCore
+import NIOSSL
+import RESP
+
+/// How to reach and log in to a Redis server.
+public struct RedisConfiguration: Sendable {
+    /// Where the server listens.
+    public enum Endpoint: Sendable, Hashable {
+        case tcp(host: String, port: Int)
+        case unixSocket(path: String)
+    }
+
+    public var endpoint: Endpoint
+    /// TLS for `rediss://`; `nil` for plain TCP.
+    public var tls: TLSConfiguration?
+    /// Name checked against the server certificate (defaults to the host).
+    public var tlsServerHostname: String?
+    /// ACL user (Redis 6+); `nil` means the `default` user.
+    public var username: String?
+    /// Password; never logged.
+    public var password: String?
+    /// Logical database selected after connecting.
+    public var database: Int
+    /// `CLIENT SETNAME` of every connection (shows in `CLIENT LIST`).
+    public var clientName: String?
+    /// Time allowed to connect and finish the handshake.
+    public var connectTimeout: TimeAmount
+    /// Time allowed for a reply to a non-blocking command before the connection is deemed stuck.
+    public var commandTimeout: TimeAmount
+    /// Added to a blocking command's own block time to get its reply deadline.
+    public var blockingMargin: TimeAmount
+    /// Multiplexed connections in the pool; commands are pipelined over them.
+    public var poolSize: Int
+    /// Idle connections kept for blocking commands; more are opened on demand.
+    public var maximumIdleBlockingConnections: Int
+    /// How often each pooled connection is checked with `PING`.
+    public var healthCheckInterval: TimeAmount
+    /// Bounds of the decoder (bulk size, nesting depth).
+    public var decoderLimits: RESPDecoder.Limits
+
+    public init(
+        endpoint: Endpoint = .tcp(host: "127.0.0.1", port: 6379),
+        tls: TLSConfiguration? = nil,
+        username: String? = nil,
+        password: String? = nil,
+        database: Int = 0,
+        clientName: String? = nil,
+        connectTimeout: TimeAmount = .seconds(5),
+        commandTimeout: TimeAmount = .seconds(10),
+        blockingMargin: TimeAmount = .seconds(5),
+        poolSize: Int = 2,
+        maximumIdleBlockingConnections: Int = 8,
+        healthCheckInterval: TimeAmount = .seconds(5)
+    ) {
+        self.endpoint = endpoint
+        self.tls = tls
+        self.username = username
+        self.password = password
+        self.database = database
+        self.clientName = clientName
+        self.connectTimeout = connectTimeout
+        self.commandTimeout = commandTimeout
+        self.blockingMargin = blockingMargin
+        self.poolSize = max(1, poolSize)
+        self.maximumIdleBlockingConnections = maximumIdleBlockingConnections
+        self.healthCheckInterval = healthCheckInterval
+        self.decoderLimits = RESPDecoder.Limits()
+    }
+
+    /// Parses `redis://[user:pass@]host:port[/db]`, `rediss://...` (TLS) or `unix:///path/to.sock[?db=N]`.
+    ///
+    /// - Throws: ``RedisClientError`` naming what is wrong; the password is never echoed.
+    public init(url: String) throws {
+        self.init()
+        let schemeParts = url.split(separator: "://", maxSplits: 1, omittingEmptySubsequences: false)
+        guard schemeParts.count == 2 else { throw RedisClientError.invalidURL("missing scheme") }
+        let scheme = schemeParts[0].lowercased()
+        var rest = schemeParts[1]
+        var query: Substring = ""
+        if let q = rest.firstIndex(of: "?") {
+            query = rest[rest.index(after: q)...]
+            rest = rest[..<q]
+        }
+        let queryItems = Dictionary(
+            query.split(separator: "&").map { pair -> (String, String) in
+                let parts = pair.split(separator: "=", maxSplits: 1)
+                return (String(parts[0]), parts.count > 1 ? Self.percentDecode(parts[1]) : "")
+            }, uniquingKeysWith: { _, last in last })
+
+        switch scheme {
+        case "unix":
+            guard rest.hasPrefix("/") else { throw RedisClientError.invalidURL("unix socket path must be absolute") }
+            self.endpoint = .unixSocket(path: String(rest))
+            if let db = queryItems["db"] {
+                guard let n = Int(db), n >= 0 else { throw RedisClientError.invalidURL("database must be a number") }
+                self.database = n
+            }
+            return
+        case "redis", "rediss":
+            break
+        default:
+            throw RedisClientError.invalidURL("scheme must be redis, rediss or unix")
+        }
+        var authority = rest
+        var path: Substring = ""
+        if let slash = rest.firstIndex(of: "/") {
+            authority = rest[..<slash]
+            path = rest[rest.index(after: slash)...]
+        }
+        if let at = authority.lastIndex(of: "@") {
+            let userInfo = authority[..<at]
+            authority = authority[authority.index(after: at)...]
+            if let colon = userInfo.firstIndex(of: ":") {
+                let user = Self.percentDecode(userInfo[..<colon])
+                self.username = user.isEmpty ? nil : user
+                self.password = Self.percentDecode(userInfo[userInfo.index(after: colon)...])
+            } else if !userInfo.isEmpty {
+                self.password = Self.percentDecode(userInfo)
+            }
+        }
+        var host = String(authority)
+        var port = 6379
+        if authority.hasPrefix("[") {
+            guard let close = authority.firstIndex(of: "]") else { throw RedisClientError.invalidURL("unterminated IPv6 host") }
+            host = String(authority[authority.index(after: authority.startIndex)..<close])
+            let after = authority[authority.index(after: close)...]
+            if after.hasPrefix(":") {
+                guard let p = Int(after.dropFirst()), (1...65535).contains(p) else { throw RedisClientError.invalidURL("bad port") }
+                port = p
+            }
+        } else if let colon = authority.lastIndex(of: ":") {
+            host = String(authority[..<colon])
+            guard let p = Int(authority[authority.index(after: colon)...]), (1...65535).contains(p) else {
+                throw RedisClientError.invalidURL("bad port")
+            }
+            port = p
+        }
+        guard !host.isEmpty else { throw RedisClientError.invalidURL("missing host") }
+        self.endpoint = .tcp(host: host, port: port)
+        if !path.isEmpty {
+            guard let db = Int(path), db >= 0 else { throw RedisClientError.invalidURL("database must be a number") }
+            self.database = db
+        }
+        if scheme == "rediss" {
+            var tls = TLSConfiguration.makeClientConfiguration()
+            if let caFile = queryItems["ca_file"] ?? queryItems["tls_ca_file"] {
+                tls.trustRoots = .file(caFile)
+            }
+            if queryItems["insecure"] == "1" || queryItems["insecure"] == "true" {
+                tls.certificateVerification = .none
+            }
+            self.tls = tls
+            self.tlsServerHostname = queryItems["sni"] ?? host
+        }
+    }
+
+    private static func percentDecode(_ s: Substring) -> String {
+        var bytes: [UInt8] = []
+        var iterator = Array(s.utf8).makeIterator()
+        while let byte = iterator.next() {
+            if byte == UInt8(ascii: "%"), let h = iterator.next(), let l = iterator.next(),
+                let value = UInt8(String(decoding: [h, l], as: UTF8.self), radix: 16)
+            {
+                bytes.append(value)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+

@@ -1,0 +1,75 @@
+import NIOConcurrencyHelpers
+import RESP
+
+/// A Lua script run with `EVALSHA`; loaded with `SCRIPT LOAD` on first use and again on NOSCRIPT
+/// (after `SCRIPT FLUSH`, a restart, or a failover).
+public struct RedisScript: Sendable, Hashable {
+    /// The Lua source.
+    public let source: String
+    /// A short name for logs and errors.
+    public let name: String
+
+    public init(name: String, source: String) {
+        self.name = name
+        self.source = source
+    }
+}
+
+/// SHA1s returned by `SCRIPT LOAD`, by source.
+final class RedisScriptCache: Sendable {
+    private let shas = NIOLockedValueBox<[String: String]>([:])
+
+    func sha(for script: RedisScript) -> String? {
+        self.shas.withLockedValue { $0[script.source] }
+    }
+
+    func store(_ sha: String, for script: RedisScript) {
+        self.shas.withLockedValue { $0[script.source] = sha }
+    }
+}
+
+extension RedisClient {
+    /// Runs `script` with `EVALSHA`, loading it transparently when the server does not know it.
+    @discardableResult
+    public func eval(_ script: RedisScript, keys: [String], arguments: [String]) async throws -> RESPValue {
+        var sha = self.scripts.sha(for: script)
+        if sha == nil { sha = try await self.load(script) }
+        do {
+            return try await self.send(Self.evalshaCommand(sha!, keys: keys, arguments: arguments))
+        } catch let error as RedisServerError where error.isNoScript {
+            let reloaded = try await self.load(script)
+            return try await self.send(Self.evalshaCommand(reloaded, keys: keys, arguments: arguments))
+        }
+    }
+
+    /// Runs `script` once per argument set in one pipeline; results (error replies as values) in order.
+    public func evalPipeline(_ script: RedisScript, calls: [(keys: [String], arguments: [String])]) async throws -> [RESPValue] {
+        var sha = self.scripts.sha(for: script)
+        if sha == nil { sha = try await self.load(script) }
+        let commands = calls.map { Self.evalshaCommand(sha!, keys: $0.keys, arguments: $0.arguments) }
+        let replies = try await self.pipeline(commands)
+        guard replies.contains(where: { $0.errorMessage.map { RedisServerError(message: $0).isNoScript } ?? false }) else {
+            return replies
+        }
+        let reloaded = try await self.load(script)
+        return try await self.pipeline(calls.map { Self.evalshaCommand(reloaded, keys: $0.keys, arguments: $0.arguments) })
+    }
+
+    /// Loads `script` with `SCRIPT LOAD` and caches its SHA1.
+    @discardableResult
+    public func load(_ script: RedisScript) async throws -> String {
+        let reply = try await self.send(RESPCommand("SCRIPT", ["LOAD", script.source]))
+        guard let sha = reply.string else { throw RedisClientError.unexpectedReply("SCRIPT LOAD", reply) }
+        self.scripts.store(sha, for: script)
+        return sha
+    }
+
+    static func evalshaCommand(_ sha: String, keys: [String], arguments: [String]) -> RESPCommand {
+        var command = RESPCommand("EVALSHA")
+        command.append(sha)
+        command.append(keys.count)
+        command.append(contentsOf: keys)
+        command.append(contentsOf: arguments)
+        return command
+    }
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs every test: installs what is missing, starts a private redis-server on a free loopback
+# port (no persistence), builds with warnings as errors, runs `swift test`, stops the servers
+# whatever the outcome.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+
+apt_install redis-server redis-tools python3
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/blueprint-test.XXXXXX")
+cleanup() {
+  stop_pidfile "$WORK/redis/redis.pid"
+  [ -n "${KEEP_TEST_WORK:-}" ] || rm -rf "$WORK"
+}
+trap cleanup EXIT INT TERM
+
+REDIS_PORT=$(free_port)
+start_redis "$WORK/redis" "$REDIS_PORT"
+echo "==> redis-server $(redis-server --version | awk '{print $3}') on 127.0.0.1:$REDIS_PORT"
+
+export REDIS_HOST=127.0.0.1 REDIS_PORT REDIS_SOCKET="$WORK/redis/redis.sock"
+export REDIS_PID_FILE="$WORK/redis/redis.pid" REDIS_DIR="$WORK/redis"
+export BLUEPRINT_TEST_WORK="$WORK"
+
+echo "==> swift build (tests included)"
+swift build --build-tests
+echo "==> swift test"
+swift test --skip-build --parallel --num-workers 2 "$@"
