@@ -44,7 +44,9 @@ let package = Package(
         .target(
             name: "JobEngine",
             dependencies: [
-                "RedisClient",
+                "RedisClient", "RESP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -1,1 +1,74 @@
-public enum JobEngineVersion { public static let current = "0.1.0" }
+import Logging
+import RedisClient
+import ServiceLifecycle
+
+/// The job engine: one consumer per configured queue, the retry scheduler and the alerts.
+///
+/// A `Service`: ``run()`` processes jobs until a graceful shutdown (SIGTERM in a `ServiceGroup`)
+/// or cancellation. On graceful shutdown it stops reading, lets running jobs finish within
+/// ``EngineConfiguration/shutdownGracePeriod`` and leaves the rest pending for another worker.
+/// List the ``RedisClient`` before the engine in the `ServiceGroup`, so Redis stays up while
+/// the engine drains (services stop in reverse order).
+public final class JobEngine: Service, Sendable {
+    public let configuration: EngineConfiguration
+    public let registry: JobRegistry
+    public let client: RedisClient
+    private let logger: Logger
+    private let consumers: [QueueConsumer]
+    private let scheduler: RetryScheduler
+    private let alerts: AlertNotifier?
+
+    public init(configuration: EngineConfiguration, registry: JobRegistry, client: RedisClient, logger: Logger) {
+        self.configuration = configuration
+        self.registry = registry
+        self.client = client
+        var logger = logger
+        logger[metadataKey: "worker"] = "\(configuration.workerID)"
+        self.logger = logger
+        let alerts = configuration.alertWebhookURL.map {
+            AlertNotifier(url: $0, worker: configuration.workerID, interval: configuration.alertInterval,
+                          now: configuration.now, logger: logger)
+        }
+        self.alerts = alerts
+        self.consumers = configuration.queues.map {
+            QueueConsumer(queue: $0, registry: registry, client: client, configuration: configuration, alerts: alerts, logger: logger)
+        }
+        self.scheduler = RetryScheduler(queues: configuration.queues.map(\.keys), client: client,
+                                        configuration: configuration, logger: logger)
+    }
+
+    public func run() async throws {
+        self.logger.info(
+            "job engine starting",
+            metadata: ["queues": "\(self.configuration.queues.map(\.keys.stream).joined(separator: ","))",
+                       "job_types": "\(self.registry.names.joined(separator: ","))"])
+        await withGracefulShutdownHandler {
+            await withTaskGroup(of: Void.self) { group in
+                for consumer in self.consumers {
+                    group.addTask { await consumer.run() }
+                }
+                group.addTask { await self.scheduler.run() }
+                if let alerts = self.alerts {
+                    let consumers = self.consumers
+                    group.addTask { await alerts.run(isStopping: { consumers.allSatisfy(\.isStopping) }) }
+                }
+                await group.waitForAll()
+            }
+        } onGracefulShutdown: {
+            self.stop()
+        }
+        self.logger.info("job engine stopped")
+    }
+
+    /// Stops reading and drains (what a graceful shutdown does); ``run()`` returns when done.
+    public func stop() {
+        self.logger.info("job engine stopping")
+        for consumer in self.consumers { consumer.stop() }
+        self.scheduler.stop()
+    }
+
+    /// Jobs running now, by queue.
+    public var runningJobs: [String: Int] {
+        Dictionary(uniqueKeysWithValues: self.consumers.map { ($0.queue.keys.stream, $0.inFlight.count) })
+    }
+}

@@ -1,0 +1,204 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import RESP
+import RedisClient
+
+/// Writes the final state of jobs of one queue to Redis, each change in one script call.
+///
+/// Successes (and rejections) are batched: while one script call is in flight, finished jobs
+/// gather, and the next call acknowledges all of them at once (up to the batch size); ``run()``
+/// is the one task that makes these calls. Failures of Redis are retried until the outcome is written or
+/// ``abandonAfter`` passes (the entries then stay pending and are reclaimed later: at-least-once).
+final class OutcomeRecorder: Sendable {
+    /// A finished job waiting for its acknowledgement.
+    struct Completion: Sendable {
+        let entryID: String
+        let jobID: String
+        let type: String
+        let status: String
+        let attempts: Int
+        let durationMilliseconds: Int64
+        /// `result` for successes, `error` otherwise.
+        let detail: String
+        let idempotencyKey: String?
+    }
+
+    private struct State {
+        var waiting: [(Completion, CheckedContinuation<Void, Never>)] = []
+        var finished = false
+    }
+
+    let keys: QueueKeys
+    private let client: RedisClient
+    private let configuration: EngineConfiguration
+    private let logger: Logger
+    private let state = NIOLockedValueBox(State())
+    private let signal = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+    /// How long a write is retried while Redis is unreachable.
+    let abandonAfter: Duration = .seconds(60)
+
+    init(keys: QueueKeys, client: RedisClient, configuration: EngineConfiguration, logger: Logger) {
+        self.keys = keys
+        self.client = client
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Acknowledges a finished job with its outcome, batched with others finishing now.
+    /// Returns once the outcome is written (or abandoned, see ``abandonAfter``).
+    func complete(_ completion: Completion) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let accepted = self.state.withLockedValue { state -> Bool in
+                if state.finished { return false }
+                state.waiting.append((completion, continuation))
+                return true
+            }
+            if accepted {
+                self.signal.continuation.yield()
+            } else {
+                continuation.resume()  // shutting down without a flusher: the entry stays pending
+            }
+        }
+    }
+
+    /// Writes batches of completions as they come, until ``finish()`` and nothing is left.
+    func run() async {
+        for await _ in self.signal.stream {
+            await self.flushUntilEmpty()
+        }
+        await self.flushUntilEmpty()
+    }
+
+    /// Ends ``run()`` once every waiting completion is written.
+    func finish() {
+        self.state.withLockedValue { $0.finished = true }
+        self.signal.continuation.finish()
+    }
+
+    private func flushUntilEmpty() async {
+        while true {
+            let batch = self.state.withLockedValue { state -> [(Completion, CheckedContinuation<Void, Never>)] in
+                let n = min(state.waiting.count, self.configuration.completionBatchSize)
+                let batch = Array(state.waiting.prefix(n))
+                state.waiting.removeFirst(n)
+                return batch
+            }
+            if batch.isEmpty { return }
+            await self.writeCompletions(batch.map(\.0))
+            for (_, continuation) in batch { continuation.resume() }
+        }
+    }
+
+    private func writeCompletions(_ completions: [Completion]) async {
+        var arguments: [String] = [self.keys.group, String(self.configuration.resultsMaximumLength), String(self.configuration.now())]
+        arguments.reserveCapacity(3 + completions.count * 8)
+        for c in completions {
+            arguments.append(c.entryID)
+            arguments.append(c.jobID)
+            arguments.append(c.type)
+            arguments.append(c.status)
+            arguments.append(String(c.attempts))
+            arguments.append(String(c.durationMilliseconds))
+            arguments.append(c.detail)
+            arguments.append(c.idempotencyKey ?? "")
+        }
+        let finalArguments = arguments
+        await self.withRetries("complete") {
+            try await self.client.eval(
+                EngineScripts.complete,
+                keys: [self.keys.stream, self.keys.results, self.keys.idempotency, self.keys.idempotencyIndex],
+                arguments: finalArguments)
+        }
+    }
+
+    /// Schedules another attempt: the entry leaves the stream for `{q}:delayed` until `dueMilliseconds`.
+    func retry(_ envelope: JobEnvelope, nextAttempt: Int, dueMilliseconds: Int64, lastError: String?) async {
+        var fields = envelope.fieldsForRetry(attempt: nextAttempt)
+        if let lastError {
+            // Kept for operators looking at the delayed set; replaced on every retry.
+            if let index = fields.firstIndex(of: "last_error"), index % 2 == 0 {
+                fields.removeSubrange(index...index + 1)
+            }
+            fields.append("last_error")
+            fields.append(String(lastError.prefix(500)))
+        }
+        let member = Self.jsonArray(fields)
+        await self.withRetries("retry") {
+            try await self.client.eval(
+                EngineScripts.retry, keys: [self.keys.stream, self.keys.delayed],
+                arguments: [self.keys.group, envelope.entryID, String(dueMilliseconds), member])
+        }
+    }
+
+    /// Dead-letters a job: its fields plus error, attempts, worker and time on `{q}:dead`, and a `dead` outcome.
+    func dead(_ envelope: JobEnvelope, type: String, error: String, attempts: Int, durationMilliseconds: Int64) async {
+        let now = self.configuration.now()
+        var deadFields: [String] = []
+        for (key, value) in envelope.fields.sorted(by: { $0.key < $1.key })
+        where key != JobEnvelope.Field.attempt && key != JobEnvelope.Field.jobID {
+            deadFields.append(key)
+            deadFields.append(value)
+        }
+        deadFields += [
+            JobEnvelope.Field.jobID, envelope.jobID, "error", error, "attempts", String(attempts),
+            "worker", self.configuration.workerID, "failed_at", String(now), "queue", self.keys.stream,
+            "failed_entry_id", envelope.entryID,
+        ]
+        if deadFields.count == 0 || envelope.fields.isEmpty {
+            deadFields += ["job_data", ""]
+        }
+        let resultFields = [
+            "job_id", envelope.jobID, "type", type, "status", "dead", "attempts", String(attempts),
+            "duration_ms", String(durationMilliseconds), "error", error,
+        ]
+        let arguments = [
+            self.keys.group, envelope.entryID, String(self.configuration.resultsMaximumLength),
+            String(self.configuration.deadMaximumLength), String(now), envelope.idempotencyKey ?? "",
+            String(deadFields.count),
+        ] + deadFields + resultFields
+        await self.withRetries("dead") {
+            try await self.client.eval(
+                EngineScripts.dead,
+                keys: [self.keys.stream, self.keys.dead, self.keys.results, self.keys.idempotency, self.keys.idempotencyIndex],
+                arguments: arguments)
+        }
+    }
+
+    /// Acknowledges and deletes entries without an outcome (duplicates, deleted entries).
+    func discard(_ entryIDs: [String]) async {
+        guard !entryIDs.isEmpty else { return }
+        await self.withRetries("discard") {
+            try await self.client.eval(EngineScripts.discard, keys: [self.keys.stream], arguments: [self.keys.group] + entryIDs)
+        }
+    }
+
+    private func withRetries(_ what: String, _ body: @Sendable () async throws -> RESPValue) async {
+        let clock = ContinuousClock()
+        let giveUp = clock.now + self.abandonAfter
+        var delay = Duration.milliseconds(50)
+        while true {
+            do {
+                _ = try await body()
+                return
+            } catch {
+                if clock.now >= giveUp {
+                    self.logger.error(
+                        "could not record job outcome; entries stay pending and will be reclaimed",
+                        metadata: ["queue": "\(self.keys.stream)", "error": "\(error)", "operation": "\(what)"])
+                    return
+                }
+                self.logger.warning(
+                    "recording job outcome failed; retrying",
+                    metadata: ["queue": "\(self.keys.stream)", "error": "\(error)", "operation": "\(what)"])
+                try? await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(2))
+            }
+        }
+    }
+
+    static func jsonArray(_ strings: [String]) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: strings, options: [.withoutEscapingSlashes])) ?? Data("[]".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}

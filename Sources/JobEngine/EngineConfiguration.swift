@@ -1,0 +1,74 @@
+import Foundation
+
+/// Settings of one queue this worker consumes.
+public struct QueueConfiguration: Sendable, Hashable {
+    public var keys: QueueKeys
+    /// Jobs of this queue in flight at once in this process.
+    public var concurrency: Int
+
+    public init(keys: QueueKeys, concurrency: Int) {
+        self.keys = keys
+        self.concurrency = max(1, concurrency)
+    }
+
+    /// The default concurrency of the standard queues: I/O-bound email, SMS and verification
+    /// jobs can wait on many servers at once; file jobs use CPU (images, OCR) and memory.
+    public static func defaultConcurrency(for queue: String) -> Int {
+        switch queue {
+        case StandardQueues.files.stream: return 8
+        case StandardQueues.verification.stream: return 32
+        default: return 64
+        }
+    }
+}
+
+/// Settings of the job engine (DESIGN.md sections 3 and 6).
+public struct EngineConfiguration: Sendable {
+    /// Consumer name in the groups (`BLUEPRINT_WORKER_ID`); defaults to `hostname-pid`.
+    public var workerID: String
+    public var queues: [QueueConfiguration]
+    /// `XREADGROUP ... BLOCK` time; also bounds how long a stop request waits for the reader.
+    public var blockTime: Duration = .seconds(2)
+    /// Entries pending longer than this on a consumer that no longer renews them are reclaimed.
+    public var minIdle: Duration = .seconds(30)
+    /// How often a worker renews the claim of its running jobs; well under ``minIdle``.
+    public var heartbeatInterval: Duration = .seconds(10)
+    /// How often each queue looks for stale entries of dead consumers.
+    public var reclaimInterval: Duration = .seconds(5)
+    /// A job delivered more times than this without finishing (it keeps crashing workers) is dead-lettered.
+    public var maximumDeliveries: Int = 5
+    /// How often due retries are moved back onto their streams.
+    public var schedulerInterval: Duration = .milliseconds(200)
+    /// Time in-flight jobs get to finish after SIGTERM; the rest stay pending for another worker.
+    public var shutdownGracePeriod: Duration = .seconds(25)
+    /// `MAXLEN ~` of every `{q}:results` stream.
+    public var resultsMaximumLength: Int = 100_000
+    /// `MAXLEN ~` of every `{q}:dead` stream.
+    public var deadMaximumLength: Int = 1_000_000
+    /// How long an idempotency key's first outcome is remembered.
+    public var idempotencyRetention: Duration = .seconds(24 * 3600)
+    /// Consumers idle this long with nothing pending are removed from the group.
+    public var consumerIdleTimeout: Duration = .seconds(3600)
+    /// Largest `job_data` accepted.
+    public var maximumPayloadBytes: Int = 1 << 20
+    /// Most finished jobs acknowledged by one script call.
+    public var completionBatchSize: Int = 512
+    /// Webhook that receives alerts for dead letters (rate-limited); `nil` disables alerts.
+    public var alertWebhookURL: URL?
+    /// At most one alert per interval; further ones are summarised at the end of it.
+    public var alertInterval: Duration = .seconds(60)
+    /// Opens encrypted payloads; `nil` dead-letters them.
+    public var decryptor: (any PayloadDecryptor)?
+    /// Wall-clock time in ms since the epoch (injected in tests).
+    public var now: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
+
+    public init(workerID: String = EngineConfiguration.defaultWorkerID(), queues: [QueueConfiguration]) {
+        self.workerID = workerID
+        self.queues = queues
+    }
+
+    /// `hostname-pid`.
+    public static func defaultWorkerID() -> String {
+        "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+    }
+}

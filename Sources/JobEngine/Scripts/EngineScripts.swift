@@ -1,0 +1,191 @@
+import RedisClient
+
+/// The Lua scripts that make every state change of a job atomic.
+///
+/// Each script acknowledges the stream entry first and does the rest only when `XACK` returned 1:
+/// if two workers ever finish the same entry (one was presumed dead), only the first writes an
+/// outcome, so every job has exactly one outcome on `{q}:results`.
+///
+/// All keys are passed in `KEYS` and share the queue's hash slot (`{q}:...`), so the scripts
+/// work unchanged on Redis Cluster.
+enum EngineScripts {
+    /// Finishes many jobs: XACK + XDEL + one results entry each (+ idempotency record).
+    ///
+    /// KEYS: stream, results, idempotency hash, idempotency index.
+    /// ARGV: group, results maxlen, now ms, then per job 8 values:
+    /// entry id, job id, type, status, attempts, duration ms, result-or-error, idempotency key ('' if none).
+    /// Returns the number of jobs whose outcome was recorded.
+    static let complete = RedisScript(
+        name: "complete",
+        source: """
+            local group, maxlen, now = ARGV[1], ARGV[2], ARGV[3]
+            local recorded = 0
+            for i = 4, #ARGV, 8 do
+              local id = ARGV[i]
+              if redis.call('XACK', KEYS[1], group, id) == 1 then
+                redis.call('XDEL', KEYS[1], id)
+                local status = ARGV[i + 3]
+                local detail = status == 'succeeded' and 'result' or 'error'
+                redis.call('XADD', KEYS[2], 'MAXLEN', '~', maxlen, '*', 'job_id', ARGV[i + 1], 'type', ARGV[i + 2],
+                  'status', status, 'attempts', ARGV[i + 4], 'duration_ms', ARGV[i + 5], detail, ARGV[i + 6])
+                local key = ARGV[i + 7]
+                if key ~= '' then
+                  redis.call('HSETNX', KEYS[3], key, status)
+                  redis.call('ZADD', KEYS[4], 'NX', now, key)
+                end
+                recorded = recorded + 1
+              end
+            end
+            return recorded
+            """)
+
+    /// Puts a failed job on the delayed set for a later attempt, and XACK + XDEL the entry.
+    ///
+    /// KEYS: stream, delayed. ARGV: group, entry id, due ms, member (JSON array of the new entry's fields).
+    /// Returns 1 when scheduled, 0 when the entry was no longer pending (another worker finished it).
+    static let retry = RedisScript(
+        name: "retry",
+        source: """
+            if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 1 then
+              redis.call('XDEL', KEYS[1], ARGV[2])
+              redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
+              return 1
+            end
+            return 0
+            """)
+
+    /// Sends a job to the dead letters: XADD dead + XADD results + XACK + XDEL (+ idempotency record).
+    ///
+    /// KEYS: stream, dead, results, idempotency hash, idempotency index.
+    /// ARGV: group, entry id, results maxlen, dead maxlen, now ms, idempotency key ('' if none),
+    /// number of dead fields n, n dead field/value items, then the results field/value items.
+    /// Returns 1 when dead-lettered, 0 when the entry was no longer pending.
+    static let dead = RedisScript(
+        name: "dead",
+        source: """
+            if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+            redis.call('XDEL', KEYS[1], ARGV[2])
+            local n = tonumber(ARGV[7])
+            local deadFields, resultFields = {}, {}
+            for i = 8, 7 + n do deadFields[#deadFields + 1] = ARGV[i] end
+            for i = 8 + n, #ARGV do resultFields[#resultFields + 1] = ARGV[i] end
+            redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], '*', unpack(deadFields))
+            redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], '*', unpack(resultFields))
+            if ARGV[6] ~= '' then
+              redis.call('HSETNX', KEYS[4], ARGV[6], 'dead')
+              redis.call('ZADD', KEYS[5], 'NX', ARGV[5], ARGV[6])
+            end
+            return 1
+            """)
+
+    /// Acknowledges and deletes entries without an outcome (duplicates of a finished idempotent job,
+    /// entries deleted while pending). KEYS: stream. ARGV: group, ids...
+    static let discard = RedisScript(
+        name: "discard",
+        source: """
+            local n = 0
+            for i = 2, #ARGV do
+              n = n + redis.call('XACK', KEYS[1], ARGV[1], ARGV[i])
+              redis.call('XDEL', KEYS[1], ARGV[i])
+            end
+            return n
+            """)
+
+    /// Moves due retries back onto the stream. Safe with many workers: each member moves once.
+    ///
+    /// KEYS: delayed, stream. ARGV: now ms, limit. Returns how many were moved.
+    static let promote = RedisScript(
+        name: "promote",
+        source: """
+            local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+            for _, member in ipairs(due) do
+              local ok, fields = pcall(cjson.decode, member)
+              if ok and type(fields) == 'table' and #fields >= 2 and #fields % 2 == 0 then
+                redis.call('XADD', KEYS[2], '*', unpack(fields))
+              else
+                redis.call('XADD', KEYS[2], '*', 'job_data', member, 'error', 'undecodable delayed entry')
+              end
+              redis.call('ZREM', KEYS[1], member)
+            end
+            return #due
+            """)
+
+    /// Renews ownership of running jobs: XCLAIM JUSTID (resets idle time, keeps the delivery count)
+    /// only for entries this consumer still owns, so a heartbeat never steals an entry back.
+    ///
+    /// KEYS: stream. ARGV: group, consumer, ids... Returns the ids no longer owned.
+    static let heartbeat = RedisScript(
+        name: "heartbeat",
+        source: """
+            local lost = {}
+            for i = 3, #ARGV do
+              local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1)
+              if p[1] and p[1][2] == ARGV[2] then
+                redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'JUSTID')
+              else
+                lost[#lost + 1] = ARGV[i]
+              end
+            end
+            return lost
+            """)
+
+    /// Removes a consumer from the group only if it has nothing pending (checked atomically).
+    ///
+    /// KEYS: stream. ARGV: group, consumer. Returns 1 when removed.
+    static let removeIdleConsumer = RedisScript(
+        name: "remove-idle-consumer",
+        source: """
+            local p = redis.call('XPENDING', KEYS[1], ARGV[1], '-', '+', 1, ARGV[2])
+            if #p > 0 then return 0 end
+            redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], ARGV[2])
+            return 1
+            """)
+
+    /// Forgets idempotency records older than the retention. KEYS: hash, index. ARGV: cutoff ms, limit.
+    static let pruneIdempotency = RedisScript(
+        name: "prune-idempotency",
+        source: """
+            local old = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+            if #old > 0 then
+              redis.call('HDEL', KEYS[1], unpack(old))
+              redis.call('ZREM', KEYS[2], unpack(old))
+            end
+            return #old
+            """)
+
+    /// Moves dead letters back onto the queue with the attempt reset, deleting them from the dead stream.
+    ///
+    /// KEYS: dead, stream, idempotency hash, idempotency index. ARGV: ids...
+    /// The dead letter's bookkeeping fields are dropped (so `attempt` starts again at 1) and its
+    /// idempotency record is forgotten (so the replayed job is not skipped as a duplicate).
+    /// Returns how many were replayed.
+    static let replay = RedisScript(
+        name: "replay",
+        source: """
+            local skip = { error = true, attempts = true, worker = true, failed_at = true, queue = true,
+                           attempt = true, failed_entry_id = true, duration_ms = true }
+            local n = 0
+            for i = 1, #ARGV do
+              local entries = redis.call('XRANGE', KEYS[1], ARGV[i], ARGV[i])
+              if #entries == 1 then
+                local fields = entries[1][2]
+                local out = {}
+                for j = 1, #fields, 2 do
+                  if fields[j] == 'idempotency_key' then
+                    redis.call('HDEL', KEYS[3], fields[j + 1])
+                    redis.call('ZREM', KEYS[4], fields[j + 1])
+                  end
+                  if not skip[fields[j]] then
+                    out[#out + 1] = fields[j]
+                    out[#out + 1] = fields[j + 1]
+                  end
+                end
+                if #out == 0 then out = { 'job_data', '' } end
+                redis.call('XADD', KEYS[2], '*', unpack(out))
+                redis.call('XDEL', KEYS[1], ARGV[i])
+                n = n + 1
+              end
+            end
+            return n
+            """)
+}

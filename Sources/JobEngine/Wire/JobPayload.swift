@@ -1,0 +1,72 @@
+import Foundation
+
+/// Turns a `job_data` field into the job's JSON object bytes and its `type`.
+///
+/// Every failure is a ``JobError/permanent(_:)`` with a clear message naming what is wrong,
+/// never the payload itself (it may hold personal data).
+public struct JobPayloadDecoder: Sendable {
+    /// Largest `job_data` accepted, in bytes (after decryption).
+    public var maximumBytes: Int
+    /// Opens `enc:v1:` payloads; `nil` refuses them.
+    public var decryptor: (any PayloadDecryptor)?
+
+    public init(maximumBytes: Int = 1 << 20, decryptor: (any PayloadDecryptor)? = nil) {
+        self.maximumBytes = maximumBytes
+        self.decryptor = decryptor
+    }
+
+    private struct TypeProbe: Decodable {
+        let type: String
+    }
+
+    /// The decoded payload: JSON bytes and the job type.
+    public struct Payload: Sendable {
+        public let json: Data
+        public let type: String
+        /// `true` when the wire value was encrypted (results are encrypted too).
+        public let wasEncrypted: Bool
+    }
+
+    public func decode(jobData: String?, queue: String) throws(JobError) -> Payload {
+        guard let jobData else { throw .permanent("entry has no job_data field") }
+        guard jobData.utf8.count <= self.maximumBytes else {
+            throw .permanent("job_data is \(jobData.utf8.count) bytes, above the limit of \(self.maximumBytes)")
+        }
+        var json: Data
+        var encrypted = false
+        if jobData.hasPrefix("enc:") {
+            guard let decryptor else { throw .permanent("job_data is encrypted but this worker has no encryption keys") }
+            json = try decryptor.decrypt(jobData, queue: queue)
+            encrypted = true
+        } else {
+            json = Data(jobData.utf8)
+        }
+        guard let first = json.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else {
+            throw .permanent("job_data is empty")
+        }
+        guard first == UInt8(ascii: "{") else { throw .permanent("job_data is not a JSON object") }
+        let probe: TypeProbe
+        do {
+            probe = try JSONDecoder().decode(TypeProbe.self, from: json)
+        } catch let error as DecodingError {
+            switch error {
+            case .keyNotFound: throw .permanent("job_data has no \"type\"")
+            case .typeMismatch, .valueNotFound: throw .permanent("job_data \"type\" must be a string")
+            default: throw .permanent("job_data is not valid JSON")
+            }
+        } catch {
+            throw .permanent("job_data is not valid JSON")
+        }
+        guard !probe.type.isEmpty, probe.type.utf8.count <= 128 else { throw .permanent("job_data \"type\" is empty or too long") }
+        json.reserveCapacity(0)
+        return Payload(json: json, type: probe.type, wasEncrypted: encrypted)
+    }
+}
+
+/// Decrypts `enc:v1:<kid>:<base64>` payloads (DESIGN.md section 1). Implemented by the policies layer.
+public protocol PayloadDecryptor: Sendable {
+    /// The plaintext JSON bytes; throws a permanent ``JobError`` for tampering, unknown kid or wrong queue.
+    func decrypt(_ wireValue: String, queue: String) throws(JobError) -> Data
+    /// Encrypts a result or payload for `queue` with the current key.
+    func encrypt(_ plaintext: Data, queue: String) throws -> String
+}

@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import JobEngine
+import Logging
+import RedisClient
+
+/// `blueprint enqueue <queue> <type> key=value ...`.
+struct Enqueue: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Put one job on a queue.",
+        discussion: """
+            Values that parse as JSON (numbers, true/false, null, arrays, objects) are sent as such;
+            anything else is a string. Example: blueprint enqueue email_queue canary sleep_ms=10
+            """)
+
+    @Argument(help: "The queue (stream key), e.g. email_queue.") var queue: String
+    @Argument(help: "The job type, e.g. send_email.") var type: String
+    @Argument(help: "Arguments as key=value.") var arguments: [String] = []
+    @Option(help: "Subject of per-user limits.") var userID: String?
+    @Option(help: "Deduplication key.") var idempotencyKey: String?
+    @Option(help: "How many copies to enqueue (one pipeline).") var count: Int = 1
+
+    func run() async throws {
+        var object: [String: Any] = ["type": self.type]
+        for argument in self.arguments {
+            guard let equals = argument.firstIndex(of: "="), equals != argument.startIndex else {
+                throw ValidationError("argument '\(argument)' is not key=value")
+            }
+            let key = String(argument[..<equals])
+            let text = String(argument[argument.index(after: equals)...])
+            if key == "type" { throw ValidationError("'type' is the second positional argument, not key=value") }
+            if let value = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) {
+                object[key] = value
+            } else {
+                object[key] = text
+            }
+        }
+        guard self.count >= 1 && self.count <= 1_000_000 else { throw ValidationError("--count must be 1...1000000") }
+        let jobData = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
+        let ids = try await withCommandClient { client in
+            let producer = JobProducer(client: client)
+            let options = EnqueueOptions(userID: self.userID, idempotencyKey: self.idempotencyKey)
+            if self.count == 1 {
+                return [try await producer.enqueue(queue: self.queue, jobData: jobData, options: options)]
+            }
+            var ids: [String] = []
+            for start in stride(from: 0, to: self.count, by: 1000) {
+                let commands = try (start..<min(start + 1000, self.count)).map { _ in
+                    try producer.command(queue: self.queue, jobData: jobData, options: options)
+                }
+                ids += try await client.pipeline(commands).compactMap(\.string)
+            }
+            return ids
+        }
+        if ids.count == 1 { print(ids[0]) } else { print("enqueued \(ids.count) jobs; last id \(ids.last ?? "-")") }
+    }
+}
+
+/// Runs `body` with a connected client (for one-shot commands), mapping failures to exit code 1.
+func withCommandClient<T: Sendable>(_ body: @Sendable (RedisClient) async throws -> T) async throws -> T {
+    let settings: Settings
+    do {
+        settings = try Settings.fromEnvironment()
+    } catch let invalid as Settings.Invalid {
+        FileHandle.standardError.write(Data((invalid.description + "\n").utf8))
+        throw ExitCode(2)
+    }
+    var logger = Logger(label: "blueprint")
+    logger.logLevel = .critical
+    var configuration = settings.redis
+    configuration.poolSize = 1
+    let client = RedisClient(configuration: configuration, logger: logger)
+    let runner = Task { try await client.run() }
+    defer { runner.cancel() }
+    do {
+        return try await body(client)
+    } catch let error as RedisClientError {
+        FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+        throw ExitCode(1)
+    } catch let error as RedisServerError {
+        FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+        throw ExitCode(1)
+    }
+}
