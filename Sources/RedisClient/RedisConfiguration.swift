@@ -154,6 +154,16 @@ public struct RedisConfiguration: Sendable {
         }
     }
 
+    /// The name sent as SNI and checked against the server certificate: ``tlsServerHostname``,
+    /// else the endpoint's host. `nil` for an IP address, which SNI cannot carry (NIOSSL refuses
+    /// it); the certificate is then checked against the address connected to.
+    var tlsServerName: String? {
+        var name = self.tlsServerHostname
+        if name == nil, case .tcp(let host, _) = self.endpoint { name = host }
+        guard let name, !name.isEmpty, (try? SocketAddress(ipAddress: name, port: 0)) == nil else { return nil }
+        return name
+    }
+
     private static func percentDecode(_ s: Substring) -> String {
         var bytes: [UInt8] = []
         var iterator = Array(s.utf8).makeIterator()

@@ -70,9 +70,12 @@ final class RedisChannelHandler: ChannelDuplexHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let value = self.unwrapInboundIn(data)
-        if case .push = value.unwrappingAttributes {
+        if case .push(let items) = value.unwrappingAttributes {
             self.pushHandler?(value)
-            return
+            // RESP3 confirms (P|S)(UN)SUBSCRIBE with pushes; the first one is also the command's reply.
+            guard let head = self.waiting.first, Self.subscriptionCommands.contains(head.name),
+                items.first?.string?.uppercased() == head.name
+            else { return }
         }
         guard let head = self.waiting.popFirst() else {
             self.errorCaught(context: context, error: RedisClientError.protocolError("reply without a request"))
@@ -80,6 +83,10 @@ final class RedisChannelHandler: ChannelDuplexHandler {
         }
         head.promise?.succeed(value)
     }
+
+    private static let subscriptionCommands: Set<String> = [
+        "SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "UNSUBSCRIBE", "PUNSUBSCRIBE", "SUNSUBSCRIBE",
+    ]
 
     /// Writes requests and schedules one flush for this event-loop tick.
     func send(_ requests: some Sequence<RedisRequest>) {

@@ -46,11 +46,9 @@ public final class RedisConnection: Sendable {
         logger: Logger,
         pushHandler: (@Sendable (RESPValue) -> Void)? = nil
     ) async throws -> RedisConnection {
-        let decoderLimits = RESPDecoder.Limits(
-            maximumBulkLength: configuration.decoderLimits.maximumBulkLength,
-            maximumDepth: configuration.decoderLimits.maximumDepth)
+        let decoderLimits = configuration.decoderLimits
         let tlsContext: NIOSSLContext? = try configuration.tls.map { try NIOSSLContext(configuration: $0) }
-        let serverHostname = configuration.tlsServerHostname
+        let serverHostname = configuration.tlsServerName
         let handlerBox = NIOLoopBoundBox.makeEmptyBox(valueType: RedisChannelHandler.self, eventLoop: eventLoop)
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(configuration.connectTimeout)
