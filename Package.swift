@@ -70,6 +70,12 @@ let package = Package(
             path: "Benchmarks/bench-redis",
             swiftSettings: strict
         ),
+        .executableTarget(
+            name: "bench-engine",
+            dependencies: ["JobEngine", "RedisClient", "RESP"],
+            path: "Benchmarks/bench-engine",
+            swiftSettings: strict
+        ),
         // Decoder fuzz entry point: a corpus replayer normally, libFuzzer target with -DFUZZING.
         .executableTarget(
             name: "RESPFuzzer",
@@ -87,6 +93,15 @@ let package = Package(
                 "RedisClient", "RESP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "JobEngineTests",
+            dependencies: [
+                "JobEngine", "RedisClient", "RESP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),

@@ -27,3 +27,11 @@ echo "==> swift build (tests included)"
 swift build --build-tests
 echo "==> swift test"
 swift test --skip-build --parallel --num-workers 2 "$@"
+
+echo "==> process-level tests (pytest: real blueprint processes, private redis-servers)"
+VENV=.venv-test
+if [ ! -x "$VENV/bin/python" ]; then
+  python3 -m venv "$VENV"
+fi
+"$VENV/bin/pip" install -q --disable-pip-version-check redis pytest
+BLUEPRINT_BIN="$(swift build --show-bin-path)/blueprint" "$VENV/bin/python" -m pytest -q -s tests/system

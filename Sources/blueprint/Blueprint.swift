@@ -9,7 +9,7 @@ struct Blueprint: AsyncParsableCommand {
         discussion: """
             Settings come from the environment (DESIGN.md section 6): REDIS_URL, BLUEPRINT_WORKER_ID,
             BLUEPRINT_QUEUES, BLUEPRINT_CONCURRENCY, BLUEPRINT_DIAGNOSTICS, BLUEPRINT_LOG_LEVEL, ...
-            Exit codes: 0 success, 1 runtime failure (e.g. Redis unreachable), 2 bad usage or settings.
+            Exit codes: 0 success, 1 runtime failure (e.g. Redis unreachable), 2 invalid settings, 64 bad usage.
             """,
         subcommands: [Serve.self, Enqueue.self, Dead.self])
 }

@@ -117,8 +117,13 @@ struct JobProcessor: Sendable {
             } else {
                 failure = .transient(String(describing: error))
             }
-            await self.recordFailure(failure, envelope: envelope, handler: handler, type: payload.type,
-                                     duration: elapsed(), logger: logger)
+            // The watchdog cancels this task on timeout; recording the outcome must not inherit that.
+            let duration = elapsed()
+            let jobLogger = logger
+            await Self.shielded {
+                await self.recordFailure(failure, envelope: envelope, handler: handler, type: payload.type,
+                                         duration: duration, logger: jobLogger)
+            }
         }
     }
 
@@ -157,6 +162,16 @@ struct JobProcessor: Sendable {
         await self.recorder.dead(envelope, type: type, error: error, attempts: envelope.attempt, durationMilliseconds: duration)
         logger.error("job dead-lettered", metadata: ["queue": "\(self.keys.stream)", "status": "dead", "error": "\(error)", "duration_ms": "\(duration)"])
         self.alerts?.deadLetter(queue: self.keys.stream, type: type, error: error)
+    }
+
+    /// Runs `body` outside the current task's cancellation when it was cancelled (a timed-out job
+    /// still needs its retry or dead letter written); inline otherwise.
+    static func shielded(_ body: @escaping @Sendable () async -> Void) async {
+        if Task.isCancelled {
+            await Task { await body() }.value
+        } else {
+            await body()
+        }
     }
 
     /// A type name safe to echo: printable ASCII only, at most 64 characters.

@@ -48,14 +48,19 @@ public struct DeadLetterStore: Sendable {
         return replayed
     }
 
-    /// Replays every dead letter; returns how many.
+    /// Replays every dead letter present now; returns how many. Jobs that die again while this
+    /// runs are not replayed a second time (the snapshot ends at the newest letter seen first).
     @discardableResult
     public func replayAll() async throws -> Int {
+        let newest = try await self.client.send(RESPCommand("XREVRANGE", [self.keys.dead, "+", "-", "COUNT", "1"]))
+        guard let lastID = newest.array?.first?.array?.first?.string else { return 0 }
         var total = 0
+        var cursor = "-"
         while true {
-            let page = try await self.list(count: 200)
+            let page = try await self.client.xrange(self.keys.dead, start: cursor, end: lastID, count: 200)
             if page.isEmpty { return total }
             total += try await self.replay(ids: page.map(\.id))
+            cursor = "(" + page.last!.id
         }
     }
 

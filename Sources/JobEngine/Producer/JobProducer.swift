@@ -62,6 +62,7 @@ public struct JobProducer: Sendable {
     /// Enqueues many jobs in one pipeline; returns their entry IDs in order.
     ///
     /// - Throws: the first error reply, after the others were sent (jobs before it are enqueued).
+    @discardableResult
     public func enqueueBulk<Arguments: Encodable & Sendable>(
         queue: String, type: String, arguments: [Arguments], options: EnqueueOptions = .init()
     ) async throws -> [String] {

@@ -1,0 +1,94 @@
+import Foundation
+import Logging
+import NIOCore
+import RESP
+import RedisClient
+import ServiceLifecycle
+import Testing
+
+@testable import JobEngine
+
+enum TestEnv {
+    static var host: String { ProcessInfo.processInfo.environment["REDIS_HOST"] ?? "127.0.0.1" }
+    static var port: Int { Int(ProcessInfo.processInfo.environment["REDIS_PORT"] ?? "") ?? 6379 }
+
+    static var redis: RedisConfiguration {
+        var configuration = RedisConfiguration(endpoint: .tcp(host: host, port: port))
+        configuration.connectTimeout = .seconds(3)
+        return configuration
+    }
+
+    static let logger: Logger = {
+        var logger = Logger(label: "engine-test")
+        logger.logLevel = ProcessInfo.processInfo.environment["TEST_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .critical
+        return logger
+    }()
+
+    /// A queue name no other test uses.
+    static func queue(_ name: String = #function) -> QueueKeys {
+        let base = name.prefix(while: { $0 != "(" })
+        return QueueKeys(queue: "t_\(base)_\(UUID().uuidString.prefix(8))", group: "g")
+    }
+
+    /// Engine settings with short intervals so tests finish quickly.
+    static func engineConfiguration(_ keys: QueueKeys, concurrency: Int = 16, worker: String = "w-\(UUID().uuidString.prefix(6))") -> EngineConfiguration {
+        var configuration = EngineConfiguration(workerID: worker, queues: [QueueConfiguration(keys: keys, concurrency: concurrency)])
+        configuration.blockTime = .milliseconds(100)
+        configuration.minIdle = .milliseconds(600)
+        configuration.heartbeatInterval = .milliseconds(150)
+        configuration.reclaimInterval = .milliseconds(100)
+        configuration.schedulerInterval = .milliseconds(20)
+        configuration.shutdownGracePeriod = .seconds(5)
+        return configuration
+    }
+}
+
+/// Polls `condition` every 20 ms until it holds or `timeout` passes; records an issue on timeout.
+@discardableResult
+func waitUntil(
+    _ what: String, timeout: Duration = .seconds(15), sourceLocation: SourceLocation = #_sourceLocation,
+    _ condition: () async throws -> Bool
+) async throws -> Bool {
+    let clock = ContinuousClock()
+    let end = clock.now + timeout
+    while clock.now < end {
+        if try await condition() { return true }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    Issue.record("timed out waiting for: \(what)", sourceLocation: sourceLocation)
+    return false
+}
+
+/// Runs a Redis client for the duration of `body`.
+func withTestClient<T: Sendable>(_ body: (RedisClient) async throws -> T) async throws -> T {
+    let client = RedisClient(configuration: TestEnv.redis, logger: TestEnv.logger)
+    let runner = Task { try await client.run() }
+    defer { runner.cancel() }
+    return try await body(client)
+}
+
+/// A running engine; ``stop()`` drains it and waits for `run()` to return.
+final class RunningEngine: Sendable {
+    let engine: JobEngine
+    private let task: Task<Void, Never>
+
+    init(configuration: EngineConfiguration, registry: JobRegistry, client: RedisClient) {
+        let engine = JobEngine(configuration: configuration, registry: registry, client: client, logger: TestEnv.logger)
+        self.engine = engine
+        self.task = Task { try? await engine.run() }
+    }
+
+    func stop() async {
+        self.engine.stop()
+        await self.task.value
+    }
+}
+
+/// Reads every outcome of a queue: job_id -> fields.
+func outcomes(_ client: RedisClient, _ keys: QueueKeys) async throws -> [RedisStreamEntry] {
+    try await client.xrange(keys.results)
+}
+
+extension RedisStreamEntry {
+    subscript(_ field: String) -> String? { self.fields[field] }
+}
