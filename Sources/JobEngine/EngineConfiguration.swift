@@ -57,6 +57,8 @@ public struct EngineConfiguration: Sendable {
     public var alertWebhookURL: URL?
     /// At most one alert per interval; further ones are summarised at the end of it.
     public var alertInterval: Duration = .seconds(60)
+    /// Policies asked before every job runs (limits, circuit breakers), in order.
+    public var policies: [any JobPolicy] = []
     /// Opens encrypted payloads; `nil` dead-letters them.
     public var decryptor: (any PayloadDecryptor)?
     /// Wall-clock time in ms since the epoch (injected in tests).

@@ -77,6 +77,25 @@ struct JobProcessor: Sendable {
             }
         }
 
+        let admission = JobAdmission(
+            queue: self.keys.stream, type: payload.type, jobID: envelope.jobID, attempt: envelope.attempt,
+            userID: envelope.userID, dependencies: handler.dependencies, arguments: payload.json)
+        for policy in self.configuration.policies {
+            switch await policy.admit(admission) {
+            case .proceed:
+                continue
+            case .deferred(let until, let reason):
+                // Not an attempt: the same attempt number runs again when the dependency is back.
+                await self.recorder.retry(envelope, nextAttempt: envelope.attempt, dueMilliseconds: until, lastError: reason)
+                logger.info("job deferred", metadata: ["queue": "\(self.keys.stream)", "status": "deferred", "error": "\(reason)"])
+                return
+            case .rejected(let reason, let message):
+                await self.recordFailure(.rejected(reason: reason, message: message), envelope: envelope, handler: handler,
+                                         type: payload.type, duration: elapsed(), logger: logger)
+                return
+            }
+        }
+
         self.inFlight.setDeadline(envelope.entryID, clock.now + handler.timeout)
         let context = JobContext(
             jobID: envelope.jobID, type: payload.type, queue: self.keys.stream, attempt: envelope.attempt,
@@ -92,6 +111,7 @@ struct JobProcessor: Sendable {
                 result = try? decryptor.encrypt(Data(value.utf8), queue: self.keys.stream)
             }
             let duration = elapsed()
+            for policy in self.configuration.policies { await policy.completed(admission, outcome: .succeeded) }
             await self.recorder.complete(
                 .init(entryID: envelope.entryID, jobID: envelope.jobID, type: payload.type, status: "succeeded",
                       attempts: envelope.attempt, durationMilliseconds: duration, detail: result ?? "",
@@ -119,6 +139,11 @@ struct JobProcessor: Sendable {
             }
             // The watchdog cancels this task on timeout; recording the outcome must not inherit that.
             let duration = elapsed()
+            let policies = self.configuration.policies
+            if !policies.isEmpty {
+                let outcome: JobRunOutcome = failure.dependency.map { .dependencyFailed($0) } ?? .failed
+                await Self.shielded { for policy in policies { await policy.completed(admission, outcome: outcome) } }
+            }
             let jobLogger = logger
             await Self.shielded {
                 await self.recordFailure(failure, envelope: envelope, handler: handler, type: payload.type,

@@ -20,17 +20,27 @@ public struct JobError: Error, Sendable, Hashable, CustomStringConvertible {
     public let retryAfter: Duration?
     /// For rejections: a short machine-readable reason (`rate_limited`).
     public let reason: String?
+    /// For transient errors: the external dependency that failed (`smtp`, `sms:nhn`...), which
+    /// counts against that dependency's circuit breaker.
+    public let dependency: String?
 
-    private init(kind: Kind, message: String, retryAfter: Duration? = nil, reason: String? = nil) {
+    private init(kind: Kind, message: String, retryAfter: Duration? = nil, reason: String? = nil, dependency: String? = nil) {
         self.kind = kind
         self.message = message
         self.retryAfter = retryAfter
         self.reason = reason
+        self.dependency = dependency
     }
 
     /// A failure worth retrying.
     public static func transient(_ message: String, retryAfter: Duration? = nil) -> JobError {
         JobError(kind: .transient, message: message, retryAfter: retryAfter)
+    }
+
+    /// An external dependency failed (connection refused, timeout, 5xx of an API): transient, and
+    /// counted by that dependency's circuit breaker.
+    public static func dependencyFailure(_ dependency: String, _ message: String, retryAfter: Duration? = nil) -> JobError {
+        JobError(kind: .transient, message: message, retryAfter: retryAfter, dependency: dependency)
     }
 
     /// A failure no retry can fix.
