@@ -25,7 +25,32 @@ BIN=$(swift build -c release --show-bin-path)/blueprint
 
 export REDIS_URL="redis://127.0.0.1:$PORT/0"
 export BLUEPRINT_DIAGNOSTICS=${BLUEPRINT_DIAGNOSTICS:-1}
-echo "==> worker starting; enqueue a first job from another shell with:"
-echo "    $BIN enqueue email_queue canary sleep_ms=10   (REDIS_URL=$REDIS_URL)"
+
+# The embedded default: mail and SMS go to outboxes, files to local storage, all under ./var.
+mkdir -p "$VAR/outbox/mail" "$VAR/outbox/sms" "$VAR/storage"
+export SMTP_URL=${SMTP_URL:-outbox://$VAR/outbox/mail}
+export SMS_PROVIDER=${SMS_PROVIDER:-outbox}
+export STORAGE_URL=${STORAGE_URL:-file://$VAR/storage}
+
+# HTTP: health, metrics, admin API and dashboard. The admin token is made once and kept in var/.
+HTTP_PORT=${BLUEPRINT_HTTP_PORT:-8080}
+if ! python3 -c "import socket,sys; s=socket.socket(); s.bind(('127.0.0.1', $HTTP_PORT))" 2>/dev/null; then
+  HTTP_PORT=$(free_port)
+fi
+export BLUEPRINT_HTTP_PORT=$HTTP_PORT
+if [ -z "${BLUEPRINT_ADMIN_TOKEN:-}" ]; then
+  [ -s "$VAR/admin-token" ] || (umask 077 && python3 -c 'import secrets; print(secrets.token_hex(24))' > "$VAR/admin-token")
+  export BLUEPRINT_ADMIN_TOKEN_FILE="$VAR/admin-token"
+  TOKEN=$(cat "$VAR/admin-token")
+else
+  TOKEN=$BLUEPRINT_ADMIN_TOKEN
+fi
+
+echo "==> worker starting (Ctrl-C stops it and the local redis-server)"
+echo "    dashboard:  http://127.0.0.1:$HTTP_PORT/#token=$TOKEN"
+echo "    metrics:    http://127.0.0.1:$HTTP_PORT/metrics"
+echo "    outboxes:   var/outbox/mail, var/outbox/sms; storage: var/storage"
+echo "==> enqueue a first job from another shell:"
+echo "    REDIS_URL=$REDIS_URL $BIN enqueue email_queue canary sleep_ms=10"
 echo "    redis-cli -p $PORT XADD email_queue '*' job_data '{\"type\":\"canary\"}'"
 "$BIN" serve

@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
 apt_install redis-server redis-tools python3
+# The dashboard test drives real headless Chromium.
+apt_install chromium chromium-driver
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/blueprint-test.XXXXXX")
 cleanup() {
@@ -33,5 +35,5 @@ VENV=.venv-test
 if [ ! -x "$VENV/bin/python" ]; then
   python3 -m venv "$VENV"
 fi
-"$VENV/bin/pip" install -q --disable-pip-version-check redis pytest
+"$VENV/bin/pip" install -q --disable-pip-version-check redis pytest pyyaml pillow selenium
 BLUEPRINT_BIN="$(swift build --show-bin-path)/blueprint" "$VENV/bin/python" -m pytest -q -s tests/system

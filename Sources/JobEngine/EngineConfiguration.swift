@@ -61,6 +61,8 @@ public struct EngineConfiguration: Sendable {
     public var policies: [any JobPolicy] = []
     /// Opens encrypted payloads; `nil` dead-letters them.
     public var decryptor: (any PayloadDecryptor)?
+    /// Told how every attempt ended (Prometheus counters and histograms); `nil` records nothing.
+    public var metrics: (any JobMetrics)?
     /// Wall-clock time in ms since the epoch (injected in tests).
     public var now: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
 

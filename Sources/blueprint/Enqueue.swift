@@ -58,13 +58,7 @@ struct Enqueue: AsyncParsableCommand {
 
 /// Runs `body` with a connected client (for one-shot commands), mapping failures to exit code 1.
 func withCommandClient<T: Sendable>(_ body: @Sendable (RedisClient) async throws -> T) async throws -> T {
-    let settings: Settings
-    do {
-        settings = try Settings.fromEnvironment()
-    } catch let invalid as Settings.Invalid {
-        FileHandle.standardError.write(Data((invalid.description + "\n").utf8))
-        throw ExitCode(2)
-    }
+    let settings = try await ConfiguredSettings.load().core
     var logger = Logger(label: "blueprint")
     logger.logLevel = .critical
     var configuration = settings.redis

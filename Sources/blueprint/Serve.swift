@@ -11,13 +11,8 @@ struct Serve: AsyncParsableCommand {
         abstract: "Run a worker: consume the configured queues until SIGTERM/SIGINT (then drain gracefully).")
 
     func run() async throws {
-        let settings: Settings
-        do {
-            settings = try Settings.fromEnvironment()
-        } catch let invalid as Settings.Invalid {
-            FileHandle.standardError.write(Data((invalid.description + "\n").utf8))
-            throw ExitCode(2)
-        }
+        let configured = try await ConfiguredSettings.load()
+        let settings = configured.core
         let level = settings.logLevel
         LoggingSystem.bootstrap { label in
             var handler = JSONLogHandler(label: label)
@@ -32,10 +27,11 @@ struct Serve: AsyncParsableCommand {
         JobCatalog.registerNotImplemented(in: &registry)
 
         let client = RedisClient(configuration: settings.redis, logger: logger)
-        let engine = JobEngine(configuration: settings.engine, registry: registry, client: client, logger: logger)
+        let operations = OperationsSurface(configured: configured, logger: logger)
+        let engine = JobEngine(configuration: operations.instrument(settings.engine, types: registry.names), registry: registry, client: client, logger: logger)
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: client), .init(service: engine)],
+                services: [.init(service: client), .init(service: engine)] + operations.services(engine: engine, client: client),
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 cancellationSignals: [],
                 logger: logger))

@@ -102,6 +102,8 @@ class Worker:
             "REDIS_URL": redis_url, "BLUEPRINT_WORKER_ID": worker_id, "BLUEPRINT_QUEUES": queues,
             "BLUEPRINT_DIAGNOSTICS": "1", "BLUEPRINT_LOG_LEVEL": "warning",
             "BLUEPRINT_BLOCK_MS": "200",
+            # Each worker's HTTP server (health, metrics, admin API) on its own free port.
+            "BLUEPRINT_HTTP_PORT": str(free_port()),
         })
         env.update(extra_env or {})
         self.log = open(self.log_path, "ab")

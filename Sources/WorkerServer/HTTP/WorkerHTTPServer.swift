@@ -1,0 +1,204 @@
+import Foundation
+import Hummingbird
+import JobEngine
+import NIOCore
+import Logging
+import Prometheus
+import RedisClient
+
+/// The worker's HTTP surface (DESIGN.md section 7): `/healthz`, `/readyz`, `/metrics`, the admin
+/// API under `/api/` (bearer token) and the dashboard at `/`.
+///
+/// ``makeApplication(onServerRunning:)`` returns a Hummingbird application, which is a `Service`:
+/// put it in the worker's `ServiceGroup` (after the engine, so it stops first on SIGTERM).
+public struct WorkerHTTPServer: Sendable {
+    /// Host, port and admin token.
+    public var settings: ServerSettings
+    /// The queues the API and metrics report on.
+    public var inspector: QueueInspector
+    /// The readiness check (the queues this worker consumes).
+    public var readiness: ReadinessCheck
+    /// Live workers.
+    public var directory: WorkerDirectory
+    /// Where `/metrics` reads from (engine counters and histograms are recorded here too).
+    public var registry: PrometheusCollectorRegistry
+    /// Jobs running in this process, by queue.
+    public var runningJobs: @Sendable () -> [String: Int]
+    /// Circuit breaker states (empty when no breakers are configured).
+    public var breakers: @Sendable () async -> [BreakerState]
+    /// The server's logger.
+    public var logger: Logger
+    /// Longest time a request waits for Redis.
+    public var redisTimeout: Duration = .seconds(3)
+
+    /// Creates the server.
+    public init(
+        settings: ServerSettings, inspector: QueueInspector, readiness: ReadinessCheck, directory: WorkerDirectory,
+        registry: PrometheusCollectorRegistry, runningJobs: @escaping @Sendable () -> [String: Int] = { [:] },
+        breakers: @escaping @Sendable () async -> [BreakerState] = { [] }, logger: Logger
+    ) {
+        self.settings = settings
+        self.inspector = inspector
+        self.readiness = readiness
+        self.directory = directory
+        self.registry = registry
+        self.runningJobs = runningJobs
+        self.breakers = breakers
+        self.logger = logger
+    }
+
+    /// The application to run (a `Service`), bound to `BLUEPRINT_HTTP_HOST:PORT`.
+    public func makeApplication(
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        Application(
+            router: self.buildRouter(),
+            configuration: .init(address: .hostname(self.settings.host, port: self.settings.port), serverName: "blueprint-worker"),
+            onServerRunning: onServerRunning,
+            logger: self.logger)
+    }
+
+    /// Every route.
+    public func buildRouter() -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.get("/healthz") { _, _ in JSONResponse.make(.ok, ["status": "ok"]) }
+        router.get("/readyz") { _, _ in
+            let report = await self.readiness.check()
+            return JSONResponse.make(report.ready ? .ok : .serviceUnavailable, report)
+        }
+        router.get("/metrics") { _, _ in await self.metrics() }
+        router.get("/") { _, _ in DashboardAssets.response(DashboardAssets.html, contentType: "text/html; charset=utf-8") }
+        router.get("/dashboard.js") { _, _ in DashboardAssets.response(DashboardAssets.script, contentType: "text/javascript; charset=utf-8") }
+        router.get("/dashboard.css") { _, _ in DashboardAssets.response(DashboardAssets.style, contentType: "text/css; charset=utf-8") }
+
+        let api = router.group("api").add(middleware: AdminAuthMiddleware(token: self.settings.adminToken))
+        api.get("overview") { _, _ in
+            try await self.redis {
+                async let queues = self.inspector.allStats()
+                async let workers = self.directory.live()
+                let breakers = await self.breakers()
+                return JSONResponse.make(.ok, Overview(queues: try await queues, workers: try await workers, breakers: breakers,
+                                                       time: self.inspector.now()))
+            }
+        }
+        api.get("queues") { _, _ in
+            try await self.redis { JSONResponse.make(.ok, ["queues": try await self.inspector.allStats()]) }
+        }
+        api.get("queues/:queue") { _, context in
+            let keys = try self.queue(context)
+            return try await self.redis { JSONResponse.make(.ok, try await self.inspector.stats(keys)) }
+        }
+        api.get("queues/:queue/pending") { request, context in
+            let keys = try self.queue(context)
+            let count = try Self.count(request)
+            return try await self.redis { JSONResponse.make(.ok, ["pending": try await self.inspector.pending(keys, count: count)]) }
+        }
+        api.post("queues/:queue/pause") { _, context in
+            let keys = try self.queue(context)
+            return try await self.redis {
+                try await self.inspector.pause(keys)
+                self.logger.notice("queue paused through the admin API", metadata: ["queue": "\(keys.stream)"])
+                return JSONResponse.make(.ok, ["queue": keys.stream, "state": "paused"])
+            }
+        }
+        api.post("queues/:queue/resume") { _, context in
+            let keys = try self.queue(context)
+            return try await self.redis {
+                try await self.inspector.resume(keys)
+                self.logger.notice("queue resumed through the admin API", metadata: ["queue": "\(keys.stream)"])
+                return JSONResponse.make(.ok, ["queue": keys.stream, "state": "running"])
+            }
+        }
+        api.get("queues/:queue/dead") { request, context in
+            let keys = try self.queue(context)
+            let count = try Self.count(request)
+            let after = request.uri.queryParameters.get("after")
+            if let after, !Self.isStreamID(after) { throw HTTPError(.badRequest, message: "after must be a stream ID like 1700000000000-0") }
+            return try await self.redis {
+                let letters = try await DeadLetterStore(keys: keys, client: self.inspector.client).list(after: after, count: count)
+                return JSONResponse.make(.ok, DeadLetterPage(
+                    queue: keys.stream, dead: letters.map { DeadLetterPage.Item(id: $0.id, fields: $0.fields) },
+                    nextAfter: letters.count == count ? letters.last?.id : nil))
+            }
+        }
+        api.post("queues/:queue/dead/replay") { request, context in
+            let keys = try self.queue(context)
+            let selection = try await Self.selection(request, context)
+            return try await self.redis {
+                let store = DeadLetterStore(keys: keys, client: self.inspector.client)
+                let n = selection.all == true ? try await store.replayAll() : try await store.replay(ids: selection.ids ?? [])
+                self.logger.notice("dead letters replayed through the admin API", metadata: ["queue": "\(keys.stream)", "count": "\(n)"])
+                return JSONResponse.make(.ok, ["replayed": n])
+            }
+        }
+        api.post("queues/:queue/dead/purge") { request, context in
+            let keys = try self.queue(context)
+            let selection = try await Self.selection(request, context)
+            return try await self.redis {
+                let store = DeadLetterStore(keys: keys, client: self.inspector.client)
+                let n = selection.all == true ? try await store.purgeAll() : try await store.purge(ids: selection.ids ?? [])
+                self.logger.notice("dead letters purged through the admin API", metadata: ["queue": "\(keys.stream)", "count": "\(n)"])
+                return JSONResponse.make(.ok, ["purged": n])
+            }
+        }
+        api.get("workers") { _, _ in
+            try await self.redis { JSONResponse.make(.ok, ["workers": try await self.directory.live()]) }
+        }
+        api.get("breakers") { _, _ in JSONResponse.make(.ok, ["breakers": await self.breakers()]) }
+        return router
+    }
+
+    /// Prometheus text: engine counters, then gauges read now.
+    func metrics() async -> Response {
+        let inspector = self.inspector
+        let stats = try? await withDeadline(self.redisTimeout) { try await inspector.allStats() }
+        QueueGauges(registry: self.registry).update(stats: stats, running: self.runningJobs(), breakers: await self.breakers())
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(bytes: self.registry.emitToBuffer())))
+    }
+
+    /// Runs a Redis operation for a request: 503 with a clear message when Redis does not answer.
+    func redis(_ body: @escaping @Sendable () async throws -> Response) async throws -> Response {
+        do {
+            return try await withDeadline(self.redisTimeout, body)
+        } catch let error as HTTPError {
+            throw error
+        } catch let error as RedisServerError {
+            return JSONResponse.error(.internalServerError, "redis error: \(error.message)")
+        } catch {
+            return JSONResponse.error(.serviceUnavailable, "redis unavailable: \(error)")
+        }
+    }
+
+    func queue(_ context: BasicRequestContext) throws -> QueueKeys {
+        let name = context.parameters.get("queue") ?? ""
+        guard let keys = self.inspector.keys(for: name) else {
+            throw HTTPError(.notFound, message: "unknown queue '\(String(name.prefix(64)))'; known: \(self.inspector.queues.map(\.stream).joined(separator: ", "))")
+        }
+        return keys
+    }
+
+    static func count(_ request: Request) throws -> Int {
+        guard let text = request.uri.queryParameters.get("count") else { return 50 }
+        guard let count = Int(text), (1...1000).contains(count) else { throw HTTPError(.badRequest, message: "count must be 1...1000") }
+        return count
+    }
+
+    static func selection(_ request: Request, _ context: BasicRequestContext) async throws -> DeadLetterSelection {
+        let selection = try await request.decode(as: DeadLetterSelection.self, context: context)
+        let ids = selection.ids ?? []
+        guard (selection.all == true) != !ids.isEmpty else {
+            throw HTTPError(.badRequest, message: "give {\"ids\": [...]} or {\"all\": true} (not both)")
+        }
+        guard ids.count <= 10_000, ids.allSatisfy(Self.isStreamID) else {
+            throw HTTPError(.badRequest, message: "ids must be at most 10000 stream IDs like 1700000000000-0")
+        }
+        return selection
+    }
+
+    static func isStreamID(_ text: String) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        return parts.count == 2 && parts.allSatisfy { !$0.isEmpty && $0.count <= 20 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }
+    }
+}

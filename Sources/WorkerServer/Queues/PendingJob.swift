@@ -1,0 +1,19 @@
+/// One entry delivered and not yet acknowledged (`XPENDING` extended form).
+public struct PendingJob: Sendable, Codable, Equatable {
+    /// The stream entry ID.
+    public var id: String
+    /// The consumer holding it.
+    public var consumer: String
+    /// Milliseconds since it was last delivered or its claim renewed (a live worker renews it).
+    public var idleMilliseconds: Int
+    /// How many times it has been delivered.
+    public var deliveries: Int
+
+    /// Creates a pending entry.
+    public init(id: String, consumer: String, idleMilliseconds: Int, deliveries: Int) {
+        self.id = id
+        self.consumer = consumer
+        self.idleMilliseconds = idleMilliseconds
+        self.deliveries = deliveries
+    }
+}
