@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 
 apt_install redis-server redis-tools python3
 
-VAR=$PWD/var
+# BLUEPRINT_VAR_DIR and BLUEPRINT_BUILD (release|debug) exist for the end-to-end test of this script.
+VAR=${BLUEPRINT_VAR_DIR:-$PWD/var}
 mkdir -p "$VAR"
 PORT=${BLUEPRINT_REDIS_PORT:-6379}
 if redis-cli -h 127.0.0.1 -p "$PORT" ping >/dev/null 2>&1 && [ ! -f "$VAR/redis/redis.pid" ]; then
@@ -20,8 +21,9 @@ trap 'stop_pidfile "$VAR/redis/redis.pid"' EXIT INT TERM
 echo "==> redis-server ready on 127.0.0.1:$PORT (files in var/redis)"
 
 echo "==> building blueprint (first build takes a few minutes)"
-swift build -c release --product blueprint
-BIN=$(swift build -c release --show-bin-path)/blueprint
+BUILD=${BLUEPRINT_BUILD:-release}
+swift build -c "$BUILD" --product blueprint
+BIN=$(swift build -c "$BUILD" --show-bin-path)/blueprint
 
 export REDIS_URL="redis://127.0.0.1:$PORT/0"
 export BLUEPRINT_DIAGNOSTICS=${BLUEPRINT_DIAGNOSTICS:-1}

@@ -29,7 +29,10 @@ struct OperationsSurface {
     }
 
     /// The heartbeat and the HTTP server, to run after the engine (so they stop before it drains).
-    func services(engine: JobEngine, client: RedisClient) -> [ServiceGroupConfiguration.ServiceConfiguration] {
+    /// `breakers` reads the circuit breakers' states for `/metrics`, `/api/breakers` and the dashboard.
+    func services(
+        engine: JobEngine, client: RedisClient, breakers: @escaping @Sendable () async -> [BreakerState] = { [] }
+    ) -> [ServiceGroupConfiguration.ServiceConfiguration] {
         let server = self.configured.server
         let address = "\(server.host):\(server.port)"
         let logger = self.logger
@@ -40,6 +43,7 @@ struct OperationsSurface {
             directory: WorkerDirectory(client: client),
             registry: self.registry,
             runningJobs: { engine.runningJobs },
+            breakers: breakers,
             logger: logger)
         let application = http.makeApplication { channel in
             let bound = channel.localAddress.map { "\($0.ipAddress ?? server.host):\($0.port ?? server.port)" } ?? address
