@@ -14,7 +14,8 @@ final class InFlightJobs: Sendable {
     private struct State {
         var jobs: [String: Job] = [:]
         var slotWaiter: CheckedContinuation<Void, Never>?
-        var slotWaiterLimit = 0
+        /// The waiter wakes when `jobs.count <= slotWaiterThreshold`.
+        var slotWaiterThreshold = 0
         var emptyWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
@@ -55,7 +56,7 @@ final class InFlightJobs: Sendable {
         let (slot, empty) = self.state.withLockedValue { state -> (CheckedContinuation<Void, Never>?, [CheckedContinuation<Void, Never>]) in
             state.jobs.removeValue(forKey: entryID)
             var slot: CheckedContinuation<Void, Never>?
-            if let waiter = state.slotWaiter, state.jobs.count < state.slotWaiterLimit {
+            if let waiter = state.slotWaiter, state.jobs.count <= state.slotWaiterThreshold {
                 slot = waiter
                 state.slotWaiter = nil
             }
@@ -70,13 +71,17 @@ final class InFlightJobs: Sendable {
         for waiter in empty { waiter.resume() }
     }
 
-    /// Returns the number of free slots under `limit`, waiting until there is at least one.
-    func waitForFreeSlots(limit: Int) async -> Int {
+    /// Returns the number of free slots under `limit`, waiting until there are at least `minimum`.
+    ///
+    /// A consumer that just read a full batch asks for a larger minimum, so a saturated queue is
+    /// read in large batches rather than one entry per finished job.
+    func waitForFreeSlots(limit: Int, minimum: Int = 1) async -> Int {
+        let threshold = limit - max(1, min(minimum, limit))
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let ready = self.state.withLockedValue { state -> Bool in
-                if state.jobs.count < limit { return true }
+                if state.jobs.count <= threshold { return true }
                 state.slotWaiter = continuation
-                state.slotWaiterLimit = limit
+                state.slotWaiterThreshold = threshold
                 return false
             }
             if ready { continuation.resume() }

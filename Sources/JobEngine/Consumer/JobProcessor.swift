@@ -24,9 +24,15 @@ struct JobProcessor: Sendable {
         let clock = ContinuousClock()
         let started = clock.now
         func elapsed() -> Int64 { (clock.now - started).milliseconds }
-        var logger = self.logger
-        logger[metadataKey: "job_id"] = "\(envelope.jobID)"
-        logger[metadataKey: "attempt"] = "\(envelope.attempt)"
+        // Built only when something is logged: at warning level a successful job logs nothing.
+        var jobType: String?
+        var logger: Logger {
+            var logger = self.logger
+            logger[metadataKey: "job_id"] = "\(envelope.jobID)"
+            logger[metadataKey: "attempt"] = "\(envelope.attempt)"
+            if let jobType { logger[metadataKey: "job_type"] = "\(jobType)" }
+            return logger
+        }
 
         if envelope.fields.isEmpty {
             // Deleted from the stream while pending: nothing to run.
@@ -42,7 +48,7 @@ struct JobProcessor: Sendable {
             await self.deadLetter(envelope, type: "unknown", error: error.message, duration: elapsed(), logger: logger)
             return
         }
-        logger[metadataKey: "job_type"] = "\(payload.type)"
+        jobType = payload.type
 
         guard let handler = self.registry.handler(for: payload.type) else {
             await self.deadLetter(envelope, type: payload.type, error: "unknown job type '\(Self.sanitize(payload.type))'",
@@ -87,7 +93,6 @@ struct JobProcessor: Sendable {
             case .deferred(let until, let reason):
                 // Not an attempt: the same attempt number runs again when the dependency is back.
                 await self.recorder.retry(envelope, nextAttempt: envelope.attempt, dueMilliseconds: until, lastError: reason)
-                self.configuration.metrics?.record(queue: self.keys.stream, type: payload.type, outcome: .deferred, durationMilliseconds: elapsed())
                 logger.info("job deferred", metadata: ["queue": "\(self.keys.stream)", "status": "deferred", "error": "\(reason)"])
                 return
             case .rejected(let reason, let message):
@@ -101,7 +106,7 @@ struct JobProcessor: Sendable {
         let context = JobContext(
             jobID: envelope.jobID, type: payload.type, queue: self.keys.stream, attempt: envelope.attempt,
             entryID: envelope.entryID, userID: envelope.userID, idempotencyKey: envelope.idempotencyKey,
-            traceparent: envelope.traceparent, worker: self.configuration.workerID, logger: logger, redis: self.client)
+            traceparent: envelope.traceparent, worker: self.configuration.workerID, baseLogger: self.logger, redis: self.client)
 
         do {
             var result = try await handler.run(payload.json, context)
@@ -113,12 +118,11 @@ struct JobProcessor: Sendable {
             }
             let duration = elapsed()
             for policy in self.configuration.policies { await policy.completed(admission, outcome: .succeeded) }
-            self.configuration.metrics?.record(queue: self.keys.stream, type: payload.type, outcome: .succeeded, durationMilliseconds: duration)
             await self.recorder.complete(
                 .init(entryID: envelope.entryID, jobID: envelope.jobID, type: payload.type, status: "succeeded",
                       attempts: envelope.attempt, durationMilliseconds: duration, detail: result ?? "",
                       idempotencyKey: envelope.idempotencyKey))
-            if logger.logLevel <= .info {
+            if self.logger.logLevel <= .info {
                 logger.info("job succeeded", metadata: ["queue": "\(self.keys.stream)", "status": "succeeded", "duration_ms": "\(duration)"])
             }
         } catch {
@@ -158,7 +162,6 @@ struct JobProcessor: Sendable {
                                duration: Int64, logger: Logger) async {
         switch failure.kind {
         case .rejected:
-            self.configuration.metrics?.record(queue: self.keys.stream, type: type, outcome: .rejected, durationMilliseconds: duration)
             let detail = failure.reason.map { "\($0): \(failure.message)" } ?? failure.message
             await self.recorder.complete(
                 .init(entryID: envelope.entryID, jobID: envelope.jobID, type: type, status: "rejected",
@@ -179,7 +182,6 @@ struct JobProcessor: Sendable {
             let delay = failure.retryAfter ?? handler.retryPolicy.delay(retry: envelope.attempt, using: &generator)
             let due = self.configuration.now() + delay.milliseconds
             await self.recorder.retry(envelope, nextAttempt: envelope.attempt + 1, dueMilliseconds: due, lastError: failure.message)
-            self.configuration.metrics?.record(queue: self.keys.stream, type: type, outcome: .retried, durationMilliseconds: duration)
             logger.warning(
                 "job failed; retry scheduled",
                 metadata: ["queue": "\(self.keys.stream)", "status": "retrying", "error": "\(failure.message)",
@@ -189,7 +191,6 @@ struct JobProcessor: Sendable {
 
     private func deadLetter(_ envelope: JobEnvelope, type: String, error: String, duration: Int64, logger: Logger) async {
         await self.recorder.dead(envelope, type: type, error: error, attempts: envelope.attempt, durationMilliseconds: duration)
-        self.configuration.metrics?.record(queue: self.keys.stream, type: type, outcome: .dead, durationMilliseconds: duration)
         logger.error("job dead-lettered", metadata: ["queue": "\(self.keys.stream)", "status": "dead", "error": "\(error)", "duration_ms": "\(duration)"])
         self.alerts?.deadLetter(queue: self.keys.stream, type: type, error: error)
     }

@@ -74,8 +74,11 @@ final class QueueConsumer: Sendable {
         await self.readOwnPending()
         var pausedCheck = ContinuousClock.now - .seconds(10)
         var paused = false
+        var saturated = false
         while !self.isStopping {
-            let free = await self.inFlight.waitForFreeSlots(limit: self.queue.concurrency)
+            // After a full batch the queue is backed up: wait for a quarter of the slots, so reads stay large.
+            let minimum = saturated ? max(1, self.queue.concurrency / 4) : 1
+            let free = await self.inFlight.waitForFreeSlots(limit: self.queue.concurrency, minimum: minimum)
             if self.isStopping { break }
             if ContinuousClock.now - pausedCheck > .seconds(1) {
                 pausedCheck = .now
@@ -90,7 +93,9 @@ final class QueueConsumer: Sendable {
                 let streams = try await self.client.xreadgroup(
                     group: keys.group, consumer: self.configuration.workerID, streams: [(keys.stream, ">")],
                     count: free, block: block)
-                for entry in streams[keys.stream] ?? [] {
+                let entries = streams[keys.stream] ?? []
+                saturated = entries.count >= free
+                for entry in entries {
                     self.dispatch(JobEnvelope(entry: entry, deliveryCount: 1))
                 }
             } catch let error as RedisServerError where error.isNoGroup {
@@ -98,6 +103,7 @@ final class QueueConsumer: Sendable {
                 _ = try? await self.client.xgroupCreate(keys.stream, group: keys.group, id: "0", makeStream: true)
             } catch {
                 if self.isStopping { break }
+                saturated = false
                 self.logger.warning("reading the queue failed; retrying", metadata: ["error": "\(error)"])
                 await self.pause(.milliseconds(500))
             }

@@ -20,8 +20,18 @@ public struct JobContext: Sendable {
     public let traceparent: String?
     /// This worker's consumer name.
     public let worker: String
-    /// A logger with the job's metadata (`job_id`, `job_type`, `queue`, `attempt`).
-    public let logger: Logger
+    /// The engine's logger (without the job's metadata; see ``logger``).
+    let baseLogger: Logger
+    /// A logger with the job's metadata (`job_id`, `job_type`, `queue`, `attempt`); built on use,
+    /// so jobs that do not log pay nothing for it.
+    public var logger: Logger {
+        var logger = self.baseLogger
+        logger[metadataKey: "job_id"] = "\(self.jobID)"
+        logger[metadataKey: "job_type"] = "\(self.type)"
+        logger[metadataKey: "queue"] = "\(self.queue)"
+        logger[metadataKey: "attempt"] = "\(self.attempt)"
+        return logger
+    }
     /// The engine's Redis client, for handlers that keep state in Redis (sent markers, counters).
     public let redis: RedisClient
 }

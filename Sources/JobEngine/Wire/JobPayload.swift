@@ -15,10 +15,6 @@ public struct JobPayloadDecoder: Sendable {
         self.decryptor = decryptor
     }
 
-    private struct TypeProbe: Decodable {
-        let type: String
-    }
-
     /// The decoded payload: JSON bytes and the job type.
     public struct Payload: Sendable {
         public let json: Data
@@ -32,7 +28,7 @@ public struct JobPayloadDecoder: Sendable {
         guard jobData.utf8.count <= self.maximumBytes else {
             throw .permanent("job_data is \(jobData.utf8.count) bytes, above the limit of \(self.maximumBytes)")
         }
-        var json: Data
+        let json: Data
         var encrypted = false
         if jobData.hasPrefix("enc:") {
             guard let decryptor else { throw .permanent("job_data is encrypted but this worker has no encryption keys") }
@@ -41,28 +37,22 @@ public struct JobPayloadDecoder: Sendable {
         } else {
             json = Data(jobData.utf8)
         }
-        guard let first = json.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else {
-            throw .permanent("job_data is empty")
+        let scanned = json.withUnsafeBytes { JSONTypeScanner.scan($0) }
+        let type: String
+        switch scanned {
+        case .type(let value): type = value
+        case .missingType: throw .permanent("job_data has no \"type\"")
+        case .typeNotString: throw .permanent("job_data \"type\" must be a string")
+        case .notObject: throw .permanent("job_data is not a JSON object")
+        case .invalid:
+            let first = json.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 })
+            if first == nil { throw .permanent("job_data is empty") }
+            throw first == UInt8(ascii: "{") ? .permanent("job_data is not valid JSON") : .permanent("job_data is not a JSON object")
         }
-        guard first == UInt8(ascii: "{") else { throw .permanent("job_data is not a JSON object") }
-        let probe: TypeProbe
-        do {
-            probe = try JSONDecoder().decode(TypeProbe.self, from: json)
-        } catch let error as DecodingError {
-            switch error {
-            case .keyNotFound: throw .permanent("job_data has no \"type\"")
-            case .typeMismatch, .valueNotFound: throw .permanent("job_data \"type\" must be a string")
-            default: throw .permanent("job_data is not valid JSON")
-            }
-        } catch {
-            throw .permanent("job_data is not valid JSON")
-        }
-        guard !probe.type.isEmpty, probe.type.utf8.count <= 128 else { throw .permanent("job_data \"type\" is empty or too long") }
-        json.reserveCapacity(0)
-        return Payload(json: json, type: probe.type, wasEncrypted: encrypted)
+        guard !type.isEmpty, type.utf8.count <= 128 else { throw .permanent("job_data \"type\" is empty or too long") }
+        return Payload(json: json, type: type, wasEncrypted: encrypted)
     }
 }
-
 /// Decrypts `enc:v1:<kid>:<base64>` payloads (DESIGN.md section 1). Implemented by the policies layer.
 public protocol PayloadDecryptor: Sendable {
     /// The plaintext JSON bytes; throws a permanent ``JobError`` for tampering, unknown kid or wrong queue.
