@@ -93,6 +93,7 @@ struct JobProcessor: Sendable {
             case .deferred(let until, let reason):
                 // Not an attempt: the same attempt number runs again when the dependency is back.
                 await self.recorder.retry(envelope, nextAttempt: envelope.attempt, dueMilliseconds: until, lastError: reason)
+                self.configuration.metrics?.record(queue: self.keys.stream, type: payload.type, outcome: .deferred, durationMilliseconds: elapsed())
                 logger.info("job deferred", metadata: ["queue": "\(self.keys.stream)", "status": "deferred", "error": "\(reason)"])
                 return
             case .rejected(let reason, let message):
@@ -118,6 +119,7 @@ struct JobProcessor: Sendable {
             }
             let duration = elapsed()
             for policy in self.configuration.policies { await policy.completed(admission, outcome: .succeeded) }
+            self.configuration.metrics?.record(queue: self.keys.stream, type: payload.type, outcome: .succeeded, durationMilliseconds: duration)
             await self.recorder.complete(
                 .init(entryID: envelope.entryID, jobID: envelope.jobID, type: payload.type, status: "succeeded",
                       attempts: envelope.attempt, durationMilliseconds: duration, detail: result ?? "",
@@ -162,6 +164,7 @@ struct JobProcessor: Sendable {
                                duration: Int64, logger: Logger) async {
         switch failure.kind {
         case .rejected:
+            self.configuration.metrics?.record(queue: self.keys.stream, type: type, outcome: .rejected, durationMilliseconds: duration)
             let detail = failure.reason.map { "\($0): \(failure.message)" } ?? failure.message
             await self.recorder.complete(
                 .init(entryID: envelope.entryID, jobID: envelope.jobID, type: type, status: "rejected",
@@ -182,6 +185,7 @@ struct JobProcessor: Sendable {
             let delay = failure.retryAfter ?? handler.retryPolicy.delay(retry: envelope.attempt, using: &generator)
             let due = self.configuration.now() + delay.milliseconds
             await self.recorder.retry(envelope, nextAttempt: envelope.attempt + 1, dueMilliseconds: due, lastError: failure.message)
+            self.configuration.metrics?.record(queue: self.keys.stream, type: type, outcome: .retried, durationMilliseconds: duration)
             logger.warning(
                 "job failed; retry scheduled",
                 metadata: ["queue": "\(self.keys.stream)", "status": "retrying", "error": "\(failure.message)",
@@ -191,6 +195,7 @@ struct JobProcessor: Sendable {
 
     private func deadLetter(_ envelope: JobEnvelope, type: String, error: String, duration: Int64, logger: Logger) async {
         await self.recorder.dead(envelope, type: type, error: error, attempts: envelope.attempt, durationMilliseconds: duration)
+        self.configuration.metrics?.record(queue: self.keys.stream, type: type, outcome: .dead, durationMilliseconds: duration)
         logger.error("job dead-lettered", metadata: ["queue": "\(self.keys.stream)", "status": "dead", "error": "\(error)", "duration_ms": "\(duration)"])
         self.alerts?.deadLetter(queue: self.keys.stream, type: type, error: error)
     }
