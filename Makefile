@@ -1,4 +1,4 @@
-.PHONY: run test build fuzz bench-redis bench-engine format
+.PHONY: run test build fuzz bench-redis bench-engine bench-policies format
 
 run:            ## run the worker on the embedded default (local Redis under ./var)
 	bash scripts/run.sh
@@ -17,6 +17,9 @@ bench-redis:    ## our Redis client vs redis-benchmark on one fresh redis-server
 
 bench-engine:   ## drain rate, enqueue rate and latency vs the peers
 	bash scripts/bench-engine.sh
+
+bench-policies: ## limiter checks/s vs plain INCR; drain rate with encryption on vs off
+	bash scripts/bench-policies.sh
 
 format:
 	swift format --in-place --recursive Sources Tests Benchmarks

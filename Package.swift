@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         // Protocol layer: pure RESP3, no I/O.
@@ -53,6 +54,7 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),
@@ -99,6 +101,12 @@ let package = Package(
             path: "Benchmarks/bench-engine",
             swiftSettings: strict
         ),
+        .executableTarget(
+            name: "bench-policies",
+            dependencies: ["JobEngine", "RedisClient", "RESP"],
+            path: "Benchmarks/bench-policies",
+            swiftSettings: strict
+        ),
         // Decoder fuzz entry point: a corpus replayer normally, libFuzzer target with -DFUZZING.
         .executableTarget(
             name: "RESPFuzzer",
@@ -135,7 +143,10 @@ let package = Package(
             dependencies: [
                 "JobEngine", "RedisClient", "RESP",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),

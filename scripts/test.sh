@@ -35,5 +35,5 @@ VENV=.venv-test
 if [ ! -x "$VENV/bin/python" ]; then
   python3 -m venv "$VENV"
 fi
-"$VENV/bin/pip" install -q --disable-pip-version-check redis pytest pyyaml pillow selenium
+"$VENV/bin/pip" install -q --disable-pip-version-check redis pytest pyyaml pillow selenium cryptography
 BLUEPRINT_BIN="$(swift build --show-bin-path)/blueprint" "$VENV/bin/python" -m pytest -q -s tests/system

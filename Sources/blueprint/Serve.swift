@@ -4,6 +4,7 @@ import JobEngine
 import Logging
 import RedisClient
 import ServiceLifecycle
+import WorkerServer
 
 /// `blueprint serve`: runs a worker until SIGTERM or SIGINT.
 struct Serve: AsyncParsableCommand {
@@ -11,7 +12,7 @@ struct Serve: AsyncParsableCommand {
         abstract: "Run a worker: consume the configured queues until SIGTERM/SIGINT (then drain gracefully).")
 
     func run() async throws {
-        let configured = try await ConfiguredSettings.load()
+        let configured = try await ConfiguredSettings.load(environment: await SecretBootstrap.environment())
         let settings = configured.core
         let level = settings.logLevel
         LoggingSystem.bootstrap { label in
@@ -27,11 +28,15 @@ struct Serve: AsyncParsableCommand {
         JobCatalog.registerNotImplemented(in: &registry)
 
         let client = RedisClient(configuration: settings.redis, logger: logger)
+        var engineConfiguration = settings.engine
+        let breakers = settings.policies.install(into: &engineConfiguration, client: client, logger: logger)
         let operations = OperationsSurface(configured: configured, logger: logger)
-        let engine = JobEngine(configuration: operations.instrument(settings.engine, types: registry.names), registry: registry, client: client, logger: logger)
+        let engine = JobEngine(configuration: operations.instrument(engineConfiguration, types: registry.names), registry: registry, client: client, logger: logger)
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: client), .init(service: engine)] + operations.services(engine: engine, client: client),
+                services: [.init(service: client), .init(service: engine)] + operations.services(engine: engine, client: client, breakers: {
+                    breakers.snapshots().map { BreakerState(name: $0.dependency, state: $0.state.rawValue, failures: $0.failures) }
+                }),
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 cancellationSignals: [],
                 logger: logger))

@@ -9,6 +9,8 @@ struct Settings {
     var engine: EngineConfiguration
     var diagnostics: Bool
     var logLevel: Logger.Level
+    /// Per-user limits, encryption keys, circuit breakers.
+    var policies = PolicySettings()
 
     /// Every problem found, one line each (never a secret's value).
     struct Invalid: Error, CustomStringConvertible {
@@ -111,7 +113,11 @@ struct Settings {
         default: problems.append("BLUEPRINT_LOG_LEVEL must be debug, info, warning or error")
         }
 
+        let policies = PolicySettings.parse(env, problems: &problems)
+
         if !problems.isEmpty { throw Invalid(problems: problems) }
-        return Settings(redis: redis, engine: engine, diagnostics: diagnostics, logLevel: logLevel)
+        var settings = Settings(redis: redis, engine: engine, diagnostics: diagnostics, logLevel: logLevel)
+        settings.policies = policies
+        return settings
     }
 }

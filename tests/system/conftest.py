@@ -91,12 +91,34 @@ def persistent_redis():
     server.cleanup()
 
 
+# Secrets and personal data that tests plant in settings and jobs; no worker log line may contain one.
+PLANTED = []
+# Every worker log of the session (scanned at the end by no_planted_secrets_in_any_log).
+ALL_LOGS = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_planted_secrets_in_any_log():
+    """After all tests: grep every worker log of the session for every planted secret and PII value."""
+    yield
+    leaks = []
+    for path in ALL_LOGS:
+        try:
+            text = open(path, encoding="utf-8", errors="replace").read()
+        except FileNotFoundError:
+            continue
+        leaks += [f"{os.path.basename(path)}: {value[:6]}..." for value in PLANTED if value and value in text]
+    print(f"\nlog scan: {len(ALL_LOGS)} worker logs, {len(PLANTED)} planted values, {len(leaks)} leaks")
+    assert not leaks, f"planted secrets or PII found in logs: {leaks}"
+
+
 class Worker:
     """One `blueprint serve` process; its JSON log goes to a file."""
 
     def __init__(self, redis_url, worker_id, queues="email_queue", extra_env=None, log_dir=None):
         self.worker_id = worker_id
         self.log_path = os.path.join(log_dir or tempfile.gettempdir(), f"worker-{worker_id}-{uuid.uuid4().hex[:6]}.log")
+        ALL_LOGS.append(self.log_path)
         env = dict(os.environ)
         env.update({
             "REDIS_URL": redis_url, "BLUEPRINT_WORKER_ID": worker_id, "BLUEPRINT_QUEUES": queues,

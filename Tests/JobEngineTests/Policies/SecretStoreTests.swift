@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+
+@testable import JobEngine
+
+@Suite("Secrets from env, *_FILE and Vault KV v2 (fake Vault)")
+struct SecretStoreTests {
+    static func temporaryFile(_ contents: String) throws -> String {
+        let path = NSTemporaryDirectory() + "secret-\(UUID().uuidString)"
+        try contents.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test("env wins over the file; a file is re-read when it changes; a missing file is a clear error")
+    func environmentAndFiles() async throws {
+        let path = try Self.temporaryFile("first-admin-token\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let redactor = PIIRedactor()
+        let store = try SecretStore(
+            environment: ["BLUEPRINT_ADMIN_TOKEN_FILE": path, "SMTP_URL": "smtp://mailer:p%40ss-word-77@127.0.0.1:587", "SMS_API_KEY_FILE": "/nonexistent/x"],
+            redactor: redactor)
+        #expect(try await store.value("BLUEPRINT_ADMIN_TOKEN") == "first-admin-token")
+        // Kubernetes swaps the file; an atomic rename gives it a new inode.
+        try "second-admin-token".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try await store.value("BLUEPRINT_ADMIN_TOKEN") == "second-admin-token")
+        #expect(try await store.value("SMTP_URL") == "smtp://mailer:p%40ss-word-77@127.0.0.1:587")
+        #expect(try await store.value("STORAGE_URL") == nil)
+        do {
+            _ = try await store.value("SMS_API_KEY")
+            Issue.record("missing file accepted")
+        } catch {
+            #expect(error.message.hasPrefix("SMS_API_KEY_FILE: cannot read /nonexistent/x"))
+        }
+        let line = redactor.redact("token first-admin-token, then second-admin-token, smtp password p@ss-word-77")
+        #expect(!line.contains("admin-token") && !line.contains("p@ss-word-77"))
+    }
+
+    @Test("Vault KV v2 with a token: values fill the settings no env or file gave")
+    func vaultToken() async throws {
+        let vault = try await FakeVault()
+        defer { Task { try? await vault.shutdown() } }
+        vault.state.withLockedValue {
+            $0.tokens = ["hvs.root-token-123"]
+            $0.secrets["secret/blueprint/worker"] = ["BLUEPRINT_ADMIN_TOKEN": "vault-admin-token-9", "SMTP_URL": "smtp://u:vault-smtp-pass@h:587"]
+        }
+        let redactor = PIIRedactor()
+        let store = try SecretStore(
+            environment: ["VAULT_ADDR": vault.address, "VAULT_TOKEN": "hvs.root-token-123", "BLUEPRINT_VAULT_PATH": "blueprint/worker",
+                          "SMTP_URL": "smtp://env-wins@h"],
+            redactor: redactor)
+        let resolved = try await store.resolvedEnvironment()
+        #expect(resolved["BLUEPRINT_ADMIN_TOKEN"] == "vault-admin-token-9")
+        #expect(resolved["SMTP_URL"] == "smtp://env-wins@h")
+        #expect(vault.state.withLockedValue { $0.requests } == ["GET /v1/secret/data/blueprint/worker"])
+        #expect(redactor.redact("hvs.root-token-123 vault-admin-token-9") == "[REDACTED] [REDACTED]")
+
+        let wrong = try SecretStore(environment: ["VAULT_ADDR": vault.address, "VAULT_TOKEN": "hvs.wrong-token-456", "BLUEPRINT_VAULT_PATH": "blueprint/worker"])
+        do {
+            _ = try await wrong.value("BLUEPRINT_ADMIN_TOKEN")
+            Issue.record("a wrong token read the secret")
+        } catch {
+            #expect(error.message == "Vault GET secret/data/blueprint/worker returned HTTP 403: permission denied")
+            #expect(!error.message.contains("hvs.wrong-token-456"))
+        }
+    }
+
+    @Test("Vault Kubernetes auth logs in with the service account JWT and reads the secret")
+    func vaultKubernetes() async throws {
+        let vault = try await FakeVault()
+        defer { Task { try? await vault.shutdown() } }
+        let jwtPath = try Self.temporaryFile("eyJhbGciOi.service-account.jwt\n")
+        defer { try? FileManager.default.removeItem(atPath: jwtPath) }
+        vault.state.withLockedValue {
+            $0.roles["blueprint-worker"] = "eyJhbGciOi.service-account.jwt"
+            $0.secrets["kv/prod/worker"] = ["BLUEPRINT_ENCRYPTION_KEYS": "k1:" + Data(repeating: 5, count: 32).base64EncodedString()]
+        }
+        let store = try SecretStore(environment: [
+            "VAULT_ADDR": vault.address, "VAULT_AUTH": "kubernetes", "VAULT_K8S_ROLE": "blueprint-worker",
+            "VAULT_K8S_JWT_FILE": jwtPath, "VAULT_KV_MOUNT": "kv", "BLUEPRINT_VAULT_PATH": "/prod/worker",
+        ])
+        let keys = try #require(try await store.value("BLUEPRINT_ENCRYPTION_KEYS"))
+        #expect(try KeyRing(parsing: keys).current.id == "k1")
+        _ = try await store.value("BLUEPRINT_ENCRYPTION_KEYS")
+        #expect(vault.state.withLockedValue { $0.logins } == 1, "the token is cached")
+        // The token is revoked: the next read logs in again.
+        vault.state.withLockedValue { $0.tokens.removeAll() }
+        #expect(try await store.value("BLUEPRINT_ENCRYPTION_KEYS") == keys)
+        #expect(vault.state.withLockedValue { $0.logins } == 2)
+
+        let badRole = try SecretStore(environment: [
+            "VAULT_ADDR": vault.address, "VAULT_AUTH": "kubernetes", "VAULT_K8S_ROLE": "other", "VAULT_K8S_JWT_FILE": jwtPath,
+            "BLUEPRINT_VAULT_PATH": "prod/worker",
+        ])
+        await #expect(throws: SecretError.self) { try await badRole.value("BLUEPRINT_ENCRYPTION_KEYS") }
+    }
+
+    @Test("incomplete Vault settings are refused with one clear message")
+    func vaultSettings() {
+        let cases: [([String: String], String)] = [
+            (["BLUEPRINT_VAULT_PATH": "x"], "BLUEPRINT_VAULT_PATH is set but VAULT_ADDR is not"),
+            (["VAULT_ADDR": "ftp://x", "BLUEPRINT_VAULT_PATH": "x"], "VAULT_ADDR must be an http(s) URL"),
+            (["VAULT_ADDR": "http://127.0.0.1:1"], "BLUEPRINT_VAULT_PATH"),
+            (["VAULT_ADDR": "http://127.0.0.1:1", "BLUEPRINT_VAULT_PATH": "x"], "neither VAULT_TOKEN"),
+            (["VAULT_ADDR": "http://127.0.0.1:1", "BLUEPRINT_VAULT_PATH": "x", "VAULT_AUTH": "kubernetes"], "VAULT_K8S_ROLE"),
+            (["VAULT_ADDR": "http://127.0.0.1:1", "BLUEPRINT_VAULT_PATH": "x", "VAULT_AUTH": "ldap"], "token or kubernetes"),
+        ]
+        for (environment, expected) in cases {
+            do {
+                _ = try SecretStore(environment: environment)
+                Issue.record("accepted \(environment)")
+            } catch {
+                #expect(error.message.contains(expected), "\(error.message)")
+            }
+        }
+    }
+}
