@@ -91,7 +91,7 @@ let package = Package(
         // Benchmark programs (not tests): print figures for scripts to compare.
         .executableTarget(
             name: "bench-redis",
-            dependencies: ["RedisClient", "RESP"],
+            dependencies: ["RedisClient", "RESP", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/bench-redis",
             swiftSettings: strict
         ),

@@ -16,7 +16,9 @@ public struct RESPCommand: Sendable, Hashable {
     public init(_ name: String, capacity: Int = 64) {
         self.encodedArguments = ByteBufferAllocator().buffer(capacity: capacity)
         self.count = 0
-        self.name = name.uppercased()
+        // Command names are nearly always upper-case ASCII already; skip the String copy then.
+        let isUpperASCII = name.utf8.allSatisfy { $0 < 0x80 && !($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) }
+        self.name = isUpperASCII ? name : name.uppercased()
         self.append(name)
     }
 
@@ -28,27 +30,21 @@ public struct RESPCommand: Sendable, Hashable {
 
     /// Appends a UTF-8 argument.
     public mutating func append(_ argument: String) {
-        self.appendHeader(argument.utf8.count)
-        self.encodedArguments.writeString(argument)
-        self.encodedArguments.writeStaticString("\r\n")
-        self.count += 1
+        var argument = argument
+        argument.withUTF8 { self.append(raw: UnsafeRawBufferPointer($0)) }
     }
 
     /// Appends a binary argument.
     public mutating func append(_ argument: ByteBuffer) {
-        self.appendHeader(argument.readableBytes)
-        var copy = argument
-        self.encodedArguments.writeBuffer(&copy)
-        self.encodedArguments.writeStaticString("\r\n")
-        self.count += 1
+        argument.withUnsafeReadableBytes { self.append(raw: $0) }
     }
 
     /// Appends a binary argument.
     public mutating func append(bytes: some Collection<UInt8>) {
-        self.appendHeader(bytes.count)
-        self.encodedArguments.writeBytes(bytes)
-        self.encodedArguments.writeStaticString("\r\n")
-        self.count += 1
+        let appended: Void? = bytes.withContiguousStorageIfAvailable { self.append(raw: UnsafeRawBufferPointer($0)) }
+        if appended == nil {
+            Array(bytes).withUnsafeBytes { self.append(raw: $0) }
+        }
     }
 
     /// Appends an integer argument in decimal.
@@ -61,17 +57,52 @@ public struct RESPCommand: Sendable, Hashable {
         for argument in arguments { self.append(argument) }
     }
 
-    private mutating func appendHeader(_ length: Int) {
-        self.encodedArguments.writeStaticString("$")
-        self.encodedArguments.writeString(String(length))
-        self.encodedArguments.writeStaticString("\r\n")
+    /// Writes `$<length>\r\n<bytes>\r\n` with one capacity check (the hot path of every command).
+    private mutating func append(raw bytes: UnsafeRawBufferPointer) {
+        let length = bytes.count
+        self.encodedArguments.writeWithUnsafeMutableBytes(minimumWritableBytes: length + Self.maximumHeaderLength) {
+            out in
+            var index = Self.writeHeader(UInt8(ascii: "$"), length, into: out)
+            if length > 0 {
+                UnsafeMutableRawBufferPointer(rebasing: out[index..<(index + length)]).copyMemory(from: bytes)
+                index += length
+            }
+            out[index] = UInt8(ascii: "\r")
+            out[index + 1] = UInt8(ascii: "\n")
+            return index + 2
+        }
+        self.count += 1
+    }
+
+    /// `<type><decimal>\r\n` takes at most 1 + 20 + 2 bytes; with the trailing CRLF of a payload, 25.
+    private static let maximumHeaderLength = 25
+
+    /// Writes `<type><decimal value>\r\n` at the start of `out`; returns the bytes written.
+    private static func writeHeader(_ type: UInt8, _ value: Int, into out: UnsafeMutableRawBufferPointer) -> Int {
+        out[0] = type
+        var digits = 1
+        var rest = value / 10
+        while rest > 0 {
+            digits += 1
+            rest /= 10
+        }
+        var remaining = value
+        for position in stride(from: digits, through: 1, by: -1) {
+            out[position] = UInt8(ascii: "0") + UInt8(remaining % 10)
+            remaining /= 10
+        }
+        out[digits + 1] = UInt8(ascii: "\r")
+        out[digits + 2] = UInt8(ascii: "\n")
+        return digits + 3
     }
 
     /// Writes `*<count>\r\n` and the arguments into `buffer`.
     public func encode(into buffer: inout ByteBuffer) {
-        buffer.writeStaticString("*")
-        buffer.writeString(String(self.count))
-        buffer.writeStaticString("\r\n")
+        let count = self.count
+        buffer.reserveCapacity(minimumWritableBytes: Self.maximumHeaderLength + self.encodedArguments.readableBytes)
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: Self.maximumHeaderLength) { out in
+            Self.writeHeader(UInt8(ascii: "*"), count, into: out)
+        }
         buffer.writeImmutableBuffer(self.encodedArguments)
     }
 }

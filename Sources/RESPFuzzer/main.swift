@@ -9,8 +9,9 @@ import NIOCore
 import RESP
 
 func fuzzOne(_ bytes: UnsafeRawBufferPointer) {
-    let limits = RESPDecoder.Limits(maximumBulkLength: 1 << 16, maximumLineLength: 1024, maximumDepth: 16,
-                                     maximumAggregateCount: 1 << 16)
+    let limits = RESPDecoder.Limits(
+        maximumBulkLength: 1 << 16, maximumLineLength: 1024, maximumDepth: 16,
+        maximumAggregateCount: 1 << 16)
     let decoder = RESPDecoder(limits: limits)
     var whole = ByteBuffer(bytes: bytes)
     var wholeValues: [RESPValue] = []
@@ -44,26 +45,56 @@ func fuzzOne(_ bytes: UnsafeRawBufferPointer) {
 }
 
 #if FUZZING
-@_cdecl("LLVMFuzzerTestOneInput")
-public func LLVMFuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    fuzzOne(UnsafeRawBufferPointer(start: data, count: size))
-    return 0
-}
-#else
-import Foundation
-
-var replayed = 0
-for path in CommandLine.arguments.dropFirst() {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
-    let files = isDirectory.boolValue
-        ? ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).map { path + "/" + $0 }
-        : [path]
-    for file in files {
-        guard let data = FileManager.default.contents(atPath: file) else { continue }
-        data.withUnsafeBytes { fuzzOne($0) }
-        replayed += 1
+    @_cdecl("LLVMFuzzerTestOneInput")
+    public func LLVMFuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+        fuzzOne(UnsafeRawBufferPointer(start: data, count: size))
+        return 0
     }
-}
-print("replayed \(replayed) inputs without a crash")
+
+    /// libFuzzer's driver (`int LLVMFuzzerRunDriver(int *argc, char ***argv, int (*cb)(const uint8_t *, size_t))`).
+    @_silgen_name("LLVMFuzzerRunDriver")
+    func LLVMFuzzerRunDriver(
+        _ argc: UnsafeMutablePointer<CInt>,
+        _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+        _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+    ) -> CInt
+
+    /// The process entry point of the fuzzing build. SwiftPM links executables on Linux with
+    /// `--defsym main=<Module>_main`, which hides libFuzzer's own `main`; this stands in for it.
+    @_cdecl("RESPFuzzer_main")
+    public func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+        var argc = argc
+        var argv = argv
+        return LLVMFuzzerRunDriver(&argc, &argv, LLVMFuzzerTestOneInput)
+    }
+#else
+    import Foundation
+
+    /// Replays every file named on the command line (directories: every file in them), prints and
+    /// returns how many.
+    func replay(_ paths: some Sequence<String>) -> Int {
+        var replayed = 0
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                print("no such file: \(path)")
+                continue
+            }
+            let files =
+                isDirectory.boolValue
+                ? ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted().map { path + "/" + $0 }
+                : [path]
+            for file in files {
+                guard let data = FileManager.default.contents(atPath: file) else { continue }
+                data.withUnsafeBytes { fuzzOne($0) }
+                replayed += 1
+            }
+        }
+        print("replayed \(replayed) inputs without a crash")
+        return replayed
+    }
+
+    // A declaration rather than a statement: `-parse-as-library` (the fuzzing build) rejects top-level
+    // statements even in this inactive branch.
+    let replayedCount = replay(CommandLine.arguments.dropFirst())
 #endif

@@ -60,8 +60,8 @@ public final class RedisConnection: Sendable {
                         let sslHandler = try NIOSSLClientHandler(context: tlsContext, serverHostname: serverHostname)
                         try sync.addHandler(sslHandler)
                     }
-                    try sync.addHandler(ByteToMessageHandler(RESPFrameDecoder(decoder: RESPDecoder(limits: decoderLimits))))
-                    let handler = RedisChannelHandler(pushHandler: pushHandler, logger: logger)
+                    let handler = RedisChannelHandler(
+                        decoderLimits: decoderLimits, pushHandler: pushHandler, logger: logger)
                     try sync.addHandler(handler)
                     handlerBox.value = handler
                 }
@@ -92,10 +92,11 @@ public final class RedisConnection: Sendable {
                                   configuration: RedisConfiguration) async throws -> ProtocolVersion {
         let deadline = NIODeadline.now() + configuration.connectTimeout
         func send(_ command: RESPCommand) async throws -> RESPValue {
-            let promise = channel.eventLoop.makePromise(of: RESPValue.self)
-            let request = RedisRequest(command: command, promise: promise, deadline: deadline, isBlocking: false, id: 0)
-            channel.eventLoop.execute { Self.send(bound.value, CollectionOfOne(request)) }
-            return try await promise.futureResult.get()
+            try await withUnsafeThrowingContinuation { continuation in
+                let request = RedisRequest(
+                    payload: .single(command, continuation), deadline: deadline, isBlocking: false, id: 0)
+                channel.eventLoop.execute { Self.send(bound.value, CollectionOfOne(request)) }
+            }
         }
         var hello = RESPCommand("HELLO")
         hello.append("3")
@@ -159,21 +160,23 @@ public final class RedisConnection: Sendable {
     public func sendRaw(_ command: RESPCommand, timeout: TimeAmount? = nil, isBlocking: Bool = false) async throws -> RESPValue {
         try Task.checkCancellation()
         let id = self.nextID()
-        let promise = self.channel.eventLoop.makePromise(of: RESPValue.self)
-        let request = RedisRequest(
-            command: command, promise: promise,
-            deadline: .now() + (timeout ?? self.configuration.commandTimeout),
-            isBlocking: isBlocking, id: id)
+        let deadline = NIODeadline.now() + (timeout ?? self.configuration.commandTimeout)
         let handler = self.handler
+        let eventLoop = self.channel.eventLoop
         return try await withTaskCancellationHandler {
-            if self.channel.eventLoop.inEventLoop {
-                Self.send(handler.value, CollectionOfOne(request))
-            } else {
-                self.channel.eventLoop.execute { Self.send(handler.value, CollectionOfOne(request)) }
+            // The handler resumes the continuation from the event loop with the reply: one hop to
+            // the loop to write, one back with the reply, no promise or future in between.
+            try await withUnsafeThrowingContinuation { continuation in
+                let request = RedisRequest(
+                    payload: .single(command, continuation), deadline: deadline, isBlocking: isBlocking, id: id)
+                if eventLoop.inEventLoop {
+                    Self.send(handler.value, CollectionOfOne(request))
+                } else {
+                    eventLoop.execute { Self.send(handler.value, CollectionOfOne(request)) }
+                }
             }
-            return try await promise.futureResult.get()
         } onCancel: {
-            self.channel.eventLoop.execute { handler.value?.cancel(id: id) }
+            eventLoop.execute { handler.value?.cancel(id: id) }
         }
     }
 
@@ -186,30 +189,24 @@ public final class RedisConnection: Sendable {
         try Task.checkCancellation()
         let deadline = NIODeadline.now() + (timeout ?? self.configuration.commandTimeout)
         let eventLoop = self.channel.eventLoop
-        var requests: [RedisRequest] = []
-        requests.reserveCapacity(commands.count)
-        for command in commands {
-            requests.append(RedisRequest(command: command, promise: eventLoop.makePromise(), deadline: deadline,
-                                         isBlocking: false, id: self.nextID()))
-        }
         let handler = self.handler
-        let ids = requests.map(\.id)
-        let futures = requests.map(\.promise.futureResult)
+        let id = self.nextID()
         return try await withTaskCancellationHandler {
-            let all = requests
-            eventLoop.execute { Self.send(handler.value, all) }
-            var replies: [RESPValue] = []
-            replies.reserveCapacity(futures.count)
-            for future in futures { replies.append(try await future.get()) }
-            return replies
+            // One request for the whole pipeline: one hop to the loop writes every command, the
+            // handler collects the replies in order and resumes the caller once.
+            try await withUnsafeThrowingContinuation { continuation in
+                let request = RedisRequest(
+                    payload: .pipeline(commands, continuation), deadline: deadline, isBlocking: false, id: id)
+                eventLoop.execute { Self.send(handler.value, CollectionOfOne(request)) }
+            }
         } onCancel: {
-            eventLoop.execute { for id in ids { handler.value?.cancel(id: id) } }
+            eventLoop.execute { handler.value?.cancel(id: id) }
         }
     }
 
     private static func send(_ handler: RedisChannelHandler?, _ requests: some Sequence<RedisRequest>) {
         guard let handler else {
-            for request in requests { request.promise.fail(RedisClientError.connectionClosed()) }
+            for request in requests { request.fail(RedisClientError.connectionClosed()) }
             return
         }
         handler.send(requests)
