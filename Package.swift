@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
@@ -58,6 +59,35 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Email protocol layer: SMTP replies, commands, MIME building; pure, no I/O.
+        .target(
+            name: "SMTPProtocol",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strict
+        ),
+        // Services layer: email (MIME, templates, SMTP/outbox) and SMS job handlers.
+        .target(
+            name: "Messaging",
+            dependencies: [
+                "JobEngine", "RedisClient", "RESP", "SMTPProtocol", "SMTPClient",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // SMTP client on SwiftNIO: TLS/STARTTLS, AUTH, pipelining, a pool of reused connections.
+        .target(
+            name: "SMTPClient",
+            dependencies: [
+                "SMTPProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         // Server layer: configuration loading, HTTP (health, metrics, admin API, dashboard), heartbeat.
         .target(
             name: "WorkerServer",
@@ -80,6 +110,7 @@ let package = Package(
                 "JobEngine",
                 "RedisClient",
                 "WorkerServer",
+                "Messaging", "SMTPClient", "SMTPProtocol",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -125,6 +156,20 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MessagingTests",
+            dependencies: [
+                "Messaging", "SMTPClient", "SMTPProtocol", "JobEngine", "RedisClient", "RESP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SMTPProtocolTests",
+            dependencies: ["SMTPProtocol", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strict
         ),
         .testTarget(

@@ -13,6 +13,7 @@ apt_install chromium chromium-driver
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/blueprint-test.XXXXXX")
 cleanup() {
   stop_pidfile "$WORK/redis/redis.pid"
+  stop_pidfile "$WORK/smtp/smtp.pid"
   [ -n "${KEEP_TEST_WORK:-}" ] || rm -rf "$WORK"
 }
 trap cleanup EXIT INT TERM
@@ -24,6 +25,10 @@ echo "==> redis-server $(redis-server --version | awk '{print $3}') on 127.0.0.1
 export REDIS_HOST=127.0.0.1 REDIS_PORT REDIS_SOCKET="$WORK/redis/redis.sock"
 export REDIS_PID_FILE="$WORK/redis/redis.pid" REDIS_DIR="$WORK/redis"
 export BLUEPRINT_TEST_WORK="$WORK"
+
+# A real SMTP server (aiosmtpd: STARTTLS, AUTH) for the mail tests.
+. scripts/smtp-test-server.sh
+start_test_smtp "$WORK/smtp"
 
 echo "==> swift build (tests included)"
 swift build --build-tests

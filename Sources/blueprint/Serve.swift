@@ -25,6 +25,7 @@ struct Serve: AsyncParsableCommand {
 
         var registry = JobRegistry()
         if settings.diagnostics { CanaryJob.register(in: &registry) }
+        let messaging = try MessagingWiring.register(in: &registry, values: configured.values, logger: logger)
         JobCatalog.registerNotImplemented(in: &registry)
 
         let client = RedisClient(configuration: settings.redis, logger: logger)
@@ -42,5 +43,6 @@ struct Serve: AsyncParsableCommand {
                 logger: logger))
         logger.info("worker ready", metadata: ["worker": "\(settings.engine.workerID)", "redis": "\(settings.redis.endpoint.displayName)"])
         try await group.run()
+        await messaging.shutdown()
     }
 }

@@ -1,0 +1,7 @@
+/// Arguments of `send_verification_code`: `to`, `code` (6 digits), `purpose` (signup, login), optional `locale`.
+public struct SendVerificationCodeArguments: Decodable, Sendable {
+    public var to: String
+    public var code: String
+    public var purpose: String
+    public var locale: String?
+}
