@@ -19,6 +19,8 @@ struct PolicySettings {
     /// `nil` when limits are off.
     var limits: RateLimitRules? = .default
     var keyRing: KeyRing?
+    /// `BLUEPRINT_ENCRYPTION_KEYS_FILE` when the ring came from it: re-read on change (rotation without restart).
+    var keyRingFile: String?
     var breaker = CircuitBreakerConfiguration()
 
     static func parse(_ env: [String: String], problems: inout [String]) -> PolicySettings {
@@ -44,6 +46,11 @@ struct PolicySettings {
             do { settings.keyRing = try KeyRing(parsing: text) } catch {
                 problems.append("BLUEPRINT_ENCRYPTION_KEYS: \(error.message)")
             }
+            // The variable itself wins over the file (SecretStore's order); only a file-backed ring reloads.
+            if settings.keyRing != nil, let path = env["BLUEPRINT_ENCRYPTION_KEYS_FILE"], !path.isEmpty,
+               ProcessInfo.processInfo.environment["BLUEPRINT_ENCRYPTION_KEYS"]?.isEmpty ?? true {
+                settings.keyRingFile = path
+            }
         }
         if let rate = int("BLUEPRINT_BREAKER_FAILURE_RATE", range: 1...100) { settings.breaker.failureRateThreshold = Double(rate) / 100 }
         if let calls = int("BLUEPRINT_BREAKER_MIN_CALLS", range: 1...100_000) { settings.breaker.minimumCalls = calls }
@@ -59,6 +66,20 @@ struct PolicySettings {
     @discardableResult
     func install(into configuration: inout EngineConfiguration, client: RedisClient, logger: Logger) -> CircuitBreakerRegistry {
         if let keyRing { configuration.decryptor = PayloadCipher(keyRing: keyRing) }
+        if let keyRingFile,
+           let reloading = try? ReloadingPayloadCipher(file: FileSecret(path: keyRingFile), onChange: { text, result in
+               SecretBootstrap.register(keyRing: text)
+               switch result {
+               case .success(let ring):
+                   logger.info("encryption key ring reloaded", metadata: ["keys": "\(ring.keys.map(\.id).joined(separator: ","))"])
+               case .failure(let error):
+                   logger.error("BLUEPRINT_ENCRYPTION_KEYS_FILE changed but is not a valid key ring; the previous keys stay in use",
+                                metadata: ["error": "\(error.message)"])
+               }
+           })
+        {
+            configuration.decryptor = reloading
+        }
         if let limits {
             let now = configuration.now
             configuration.policies.append(RateLimitPolicy(limiter: RateLimiter(client: client, now: now), rules: limits, logger: logger))

@@ -133,3 +133,112 @@ def test_planted_secrets_and_pii_stay_out_of_logs(private_redis, workers, tmp_pa
     assert "010-****-6789" in log and "010****5432" in log
     for value in PLANTED:
         assert value not in log
+
+
+class FakeVault:
+    """A fake HashiCorp Vault in this test process: KV v2 reads (`GET /v1/<mount>/data/<path>` with
+    `X-Vault-Token`), answering 403 `{"errors":["permission denied"]}` to other tokens, as Vault does."""
+
+    def __init__(self, token, secrets):
+        import http.server
+        import threading
+        vault = self
+        self.requests = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                vault.requests.append(self.path)
+                if self.headers.get("X-Vault-Token") != token:
+                    return self.reply(403, {"errors": ["permission denied"]})
+                path = self.path[len("/v1/"):].replace("/data/", "/", 1)
+                if path not in secrets:
+                    return self.reply(404, {"errors": []})
+                self.reply(200, {"data": {"data": secrets[path], "metadata": {"version": 3}}})
+
+            def reply(self, status, body):
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.address = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+
+
+def test_worker_reads_its_encryption_keys_from_vault(private_redis, workers, tmp_path):
+    """`blueprint serve` with VAULT_ADDR/VAULT_TOKEN/BLUEPRINT_VAULT_PATH: the key ring comes from Vault
+    KV v2, encrypted jobs run, and neither the Vault token nor the key shows in the log."""
+    r = private_redis.client()
+    key = os.urandom(32)
+    ring_text = f"vault-k1:{base64.b64encode(key).decode()}"
+    token = "hvs.planted-vault-token-0c7e"
+    PLANTED.extend([token, base64.b64encode(key).decode()])
+    vault = FakeVault(token, {"secret/blueprint/worker": {"BLUEPRINT_ENCRYPTION_KEYS": ring_text}})
+    try:
+        r.xadd(QUEUE, {"job_data": python_producer.encrypt(b'{"type":"canary"}', QUEUE, "vault-k1", key)})
+        worker = workers(private_redis.url(), "vault-worker", log_dir=str(tmp_path), extra_env={
+            **FAST, "BLUEPRINT_LOG_LEVEL": "info", "VAULT_ADDR": vault.address, "VAULT_TOKEN": token,
+            "BLUEPRINT_VAULT_PATH": "blueprint/worker",
+        })
+        wait_for("the encrypted job succeeded", lambda: r.xlen("{%s}:results" % QUEUE) >= 1, timeout=60)
+        (result,) = outcomes(r, QUEUE).values()
+        assert result[0]["status"] == "succeeded", result
+        assert vault.requests == ["/v1/secret/data/blueprint/worker"]
+        worker.terminate()
+        # A wrong token: the worker refuses to start, with a clear line and no token in it.
+        bad = workers(private_redis.url(), "vault-bad", log_dir=str(tmp_path), extra_env={
+            "VAULT_ADDR": vault.address, "VAULT_TOKEN": "hvs.wrong-token-planted-91", "BLUEPRINT_VAULT_PATH": "blueprint/worker",
+        })
+        PLANTED.append("hvs.wrong-token-planted-91")
+        assert bad.proc.wait(timeout=30) == 2
+        log = open(bad.log_path, encoding="utf-8").read()
+        assert "invalid setting: Vault GET secret/data/blueprint/worker returned HTTP 403: permission denied" in log
+    finally:
+        vault.close()
+
+
+def test_bad_policy_settings_are_refused_one_line_each_without_key_material():
+    key16 = base64.b64encode(b"k" * 16).decode()
+    env = dict(os.environ, BLUEPRINT_ENCRYPTION_KEYS=f"k1:{key16}", BLUEPRINT_USER_LIMITS="email=10/1w",
+               BLUEPRINT_BREAKER_FAILURE_RATE="150", REDIS_URL="redis://127.0.0.1:1/0")
+    from conftest import BIN
+    run = subprocess.run([BIN, "serve"], env=env, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2, run.stderr
+    lines = run.stderr.strip().splitlines()
+    assert "invalid setting: BLUEPRINT_ENCRYPTION_KEYS: key 'k1' is 16 bytes; AES-256 needs exactly 32" in lines
+    assert "invalid setting: BLUEPRINT_USER_LIMITS: email: the period must be like 30s, 10m, 1h or 1d (at most 366d)" in lines
+    assert "invalid setting: BLUEPRINT_BREAKER_FAILURE_RATE must be an integer in 1...100" in lines
+    assert key16 not in run.stderr
+
+
+def test_key_ring_file_rotation_takes_effect_without_restart(private_redis, workers, tmp_path):
+    """BLUEPRINT_ENCRYPTION_KEYS_FILE (a Kubernetes-mounted secret) is re-read when it changes."""
+    r = private_redis.client()
+    k1, k2 = os.urandom(32), os.urandom(32)
+    ring1 = f"k1:{base64.b64encode(k1).decode()}"
+    ring2 = f"k2:{base64.b64encode(k2).decode()},{ring1}"
+    PLANTED.extend([base64.b64encode(k1).decode(), base64.b64encode(k2).decode()])
+    key_file = tmp_path / "keys"
+    key_file.write_text(ring1 + "\n")
+    workers(private_redis.url(), "rotating", log_dir=str(tmp_path), extra_env={
+        **FAST, "BLUEPRINT_LOG_LEVEL": "info", "BLUEPRINT_ENCRYPTION_KEYS_FILE": str(key_file)})
+    r.xadd(QUEUE, {"job_data": python_producer.encrypt(b'{"type":"canary"}', QUEUE, "k1", k1)})
+    wait_for("the k1 job succeeded", lambda: r.xlen("{%s}:results" % QUEUE) >= 1, timeout=60)
+    # Rotate as Kubernetes does: a new file renamed over the old one.
+    staged = tmp_path / "keys.new"
+    staged.write_text(ring2 + "\n")
+    os.replace(staged, key_file)
+    second = r.xadd(QUEUE, {"job_data": python_producer.encrypt(b'{"type":"canary"}', QUEUE, "k2", k2)})
+    wait_for("the k2 job has an outcome", lambda: r.xlen("{%s}:results" % QUEUE) >= 2, timeout=60)
+    result = outcomes(r, QUEUE)[second][0]
+    assert result["status"] == "succeeded", result
+    assert result["result"].startswith("enc:v1:k2:"), "the new first key encrypts results"
