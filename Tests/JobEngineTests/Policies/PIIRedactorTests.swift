@@ -58,20 +58,15 @@ struct PIIRedactorTests {
     }
 }
 
-/// Collected log lines (thread-safe).
-final class LockedLines: @unchecked Sendable {
-    private let lock = NSLock()
-    private var lines: [String] = []
-
-    func append(_ line: String) {
-        self.lock.lock()
-        self.lines.append(line)
-        self.lock.unlock()
-    }
-
-    func joined() -> String {
-        self.lock.lock()
-        defer { self.lock.unlock() }
-        return self.lines.joined()
+@Suite("PII redactor fast path")
+struct PIIRedactorFastPathTests {
+    @Test("the byte scan lets every phone shape through and skips ids and durations")
+    func scan() {
+        for text in ["010-1234-5678", "01012345678", "x 01012345678", "+821012345678", "02 123 4567", "(02) 123-4567", "031.1234.5678"] {
+            #expect(PIIRedactor.mayContainPhone(text), "\(text)")
+        }
+        for text in ["1764206241000-0", "took 123456789 ms", "attempt 3", "w-1a2b3c", "12345678901"] {
+            #expect(!PIIRedactor.mayContainPhone(text), "\(text)")
+        }
     }
 }

@@ -40,11 +40,35 @@ public final class PIIRedactor: Sendable {
         if text.utf8.contains(UInt8(ascii: "@")) {
             text = Self.replace(Self.email, in: text, with: Self.maskEmail)
         }
-        if text.utf8.lazy.filter({ $0 >= 0x30 && $0 <= 0x39 }).count >= 9 {
+        if Self.mayContainPhone(text) {
             text = Self.replace(Self.separatedPhone, in: text, with: Self.maskSeparatedPhone)
             text = Self.replace(Self.compactPhone, in: text, with: Self.maskCompactPhone)
         }
         return text
+    }
+
+    /// A cheap byte scan run before the phone regexes (log values pass here on every job): a phone
+    /// number needs a `+` before a digit, a digit run of 10-11 starting with `0`, or a run of 2-4
+    /// digits followed by a separator. Stream ids (`1764206241000-0`) and durations pass none.
+    static func mayContainPhone(_ text: String) -> Bool {
+        var run = 0
+        var runStartsWithZero = false
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if byte >= 0x30 && byte <= 0x39 {
+                if run == 0 {
+                    runStartsWithZero = byte == 0x30
+                    if previous == UInt8(ascii: "+") { return true }
+                }
+                run += 1
+            } else {
+                if (2...4).contains(run), byte == 0x20 || byte == 0x2D || byte == 0x2E || byte == 0x29 { return true }
+                if runStartsWithZero, (10...11).contains(run) { return true }
+                run = 0
+            }
+            previous = byte
+        }
+        return runStartsWithZero && (10...11).contains(run)
     }
 
     static let email = try! NSRegularExpression(
