@@ -1,4 +1,4 @@
-.PHONY: run test build fuzz bench-redis bench-engine bench-policies format
+.PHONY: run test build fuzz bench-redis bench-engine bench-email bench-policies format
 
 run:            ## run the worker on the embedded default (local Redis under ./var)
 	bash scripts/run.sh
@@ -14,6 +14,9 @@ fuzz:           ## fuzz the RESP decoder with libFuzzer (FUZZ_SECONDS, default 6
 
 bench-redis:    ## our Redis client vs redis-benchmark on one fresh redis-server
 	bash scripts/bench-redis.sh
+
+bench-email:    ## mails/s to a local aiosmtpd: connection reuse + pipelining vs one connection per mail
+	bash scripts/bench-email.sh
 
 bench-engine:   ## drain rate, enqueue rate and latency vs the peers
 	bash scripts/bench-engine.sh

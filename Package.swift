@@ -138,6 +138,12 @@ let package = Package(
             path: "Benchmarks/bench-policies",
             swiftSettings: strict
         ),
+        .executableTarget(
+            name: "bench-email",
+            dependencies: ["SMTPClient", "SMTPProtocol", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/bench-email",
+            swiftSettings: strict
+        ),
         // Decoder fuzz entry point: a corpus replayer normally, libFuzzer target with -DFUZZING.
         .executableTarget(
             name: "RESPFuzzer",
