@@ -137,3 +137,28 @@ def test_dashboard_replays_a_dead_letter_and_pauses_a_queue(busy_worker):
         wait_for("paused key removed", lambda: not r.exists("{%s}:paused" % QUEUE), timeout=15)
     finally:
         driver.quit()
+
+
+def test_an_open_circuit_breaker_shows_in_the_api_metrics_and_dashboard(private_redis, workers, tmp_path):
+    import json
+    from conftest import free_port
+    from opsutil import api
+
+    nothing_listens = free_port()
+    _, port = start_worker(workers, private_redis.url(), "breaker-1", log_dir=str(tmp_path), extra_env={
+        "SMTP_URL": f"smtp://127.0.0.1:{nothing_listens}?tls=none", "MAIL_FROM": "Blueprint <noreply@example.com>",
+        "BLUEPRINT_BREAKER_CONSECUTIVE_FAILURES": "2", "BLUEPRINT_BREAKER_OPEN_MS": "600000"})
+    r = private_redis.client()
+    for _ in range(3):
+        r.xadd(QUEUE, {"job_data": json.dumps({"type": "send_email", "to": "user@example.com", "subject": "s", "text": "t"})})
+
+    def smtp_state():
+        return {b["name"]: b["state"] for b in api(port, "/api/breakers")["breakers"]}.get("smtp")
+
+    wait_for("the smtp breaker opens", lambda: smtp_state() == "open", timeout=60)
+    status, metrics = http(port, "/metrics")
+    assert status == 200 and 'blueprint_circuit_breaker_state{dependency="smtp"} 2' in metrics
+
+    out = chromium("--dump-dom", "--virtual-time-budget=8000", f"http://127.0.0.1:{port}/#token={TOKEN}")
+    assert out.returncode == 0
+    assert "<td>smtp</td>" in out.stdout and '<span class="pill open">open</span>' in out.stdout
