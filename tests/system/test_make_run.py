@@ -46,6 +46,11 @@ def test_make_run_starts_redis_and_the_worker_and_prints_how_to_use_them(tmp_pat
         r = redis_py.Redis(host="127.0.0.1", port=redis_port, decode_responses=True)
         wait_for("the first job's outcome", lambda: r.xlen("{email_queue}:results") >= 1, timeout=60)
         assert r.xrange("{email_queue}:results")[0][1]["status"] == "succeeded"
+        # Email goes to the outbox under var/: one .eml file per message.
+        mail = subprocess.run(command.group(1).replace("canary sleep_ms=10", "send_email to=user@example.com subject=Hi text=Hello"),
+                              shell=True, capture_output=True, text=True, timeout=60)
+        assert mail.returncode == 0, mail.stderr
+        wait_for("the mail in the outbox", lambda: any(p.suffix == ".eml" for p in (var / "outbox" / "mail").iterdir()), timeout=60)
         for folder in ("outbox/mail", "outbox/sms", "storage", "redis"):
             assert (var / folder).is_dir(), folder
         assert (var / "admin-token").read_text().strip() == token
