@@ -15,10 +15,14 @@ struct CheckConfig: AsyncParsableCommand {
         let server = configured.server
         let queues = core.engine.queues.map { "\($0.keys.stream)(\($0.concurrency))" }.joined(separator: ",")
         print("settings ok")
-        print("  redis:      \(core.redis.endpoint.displayName) db \(core.redis.database)\(core.redis.tls == nil ? "" : " tls")")
+        print(
+            "  redis:      \(core.redis.endpoint.displayName) db \(core.redis.database)\(core.redis.tls == nil ? "" : " tls")"
+        )
         print("  worker:     \(core.engine.workerID)")
         print("  queues:     \(queues)")
-        print("  http:       \(server.host):\(server.port) (admin API \(server.adminToken == nil ? "disabled" : "enabled"))")
+        print(
+            "  http:       \(server.host):\(server.port) (admin API \(server.adminToken == nil ? "disabled" : "enabled"))"
+        )
         print("  log level:  \(core.logLevel)")
         print("  sources:    \(Self.sources(configured.values))")
     }
@@ -26,7 +30,9 @@ struct CheckConfig: AsyncParsableCommand {
     static func sources(_ values: [String: String]) -> String {
         var parts = ["environment"]
         if let path = values["BLUEPRINT_SECRETS_DIR"], !path.isEmpty { parts.append("secrets directory \(path)") }
-        if let path = ProcessInfo.processInfo.environment["BLUEPRINT_CONFIG"], !path.isEmpty { parts.append("settings file \(path)") }
+        if let path = ProcessInfo.processInfo.environment["BLUEPRINT_CONFIG"], !path.isEmpty {
+            parts.append("settings file \(path)")
+        }
         return parts.joined(separator: " > ")
     }
 }

@@ -15,7 +15,9 @@ struct ConfiguredSettings {
 
     /// Loads and validates; prints every problem (file, then core settings, then HTTP settings)
     /// and exits with code 2 when any is found.
-    static func load(environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> ConfiguredSettings {
+    static func load(environment: [String: String] = ProcessInfo.processInfo.environment) async throws
+        -> ConfiguredSettings
+    {
         let (values, fileProblems) = await ConfigurationLoader.loadCollectingProblems(environment: environment)
         var lines = fileProblems.map { "invalid setting: \($0)" }
         var core: Settings?
@@ -47,7 +49,9 @@ struct ConfiguredSettings {
 }
 
 /// Runs `body` with a queue inspector over a connected client (for operator commands).
-func withInspector<T: Sendable>(_ body: @Sendable (QueueInspector, ConfiguredSettings) async throws -> T) async throws -> T {
+func withInspector<T: Sendable>(_ body: @Sendable (QueueInspector, ConfiguredSettings) async throws -> T) async throws
+    -> T
+{
     let configured = try await ConfiguredSettings.load()
     var logger = Logger(label: "blueprint")
     logger.logLevel = .critical
@@ -72,8 +76,10 @@ func withInspector<T: Sendable>(_ body: @Sendable (QueueInspector, ConfiguredSet
 /// The keys of a queue operator commands may touch; a usage error (64) for others.
 func knownQueue(_ name: String, in inspector: QueueInspector) throws -> QueueKeys {
     guard let keys = inspector.keys(for: name) else {
-        FileHandle.standardError.write(Data(
-            "error: unknown queue '\(name)'; known: \(inspector.queues.map(\.stream).joined(separator: ", ")) (add others with BLUEPRINT_QUEUES)\n".utf8))
+        FileHandle.standardError.write(
+            Data(
+                "error: unknown queue '\(name)'; known: \(inspector.queues.map(\.stream).joined(separator: ", ")) (add others with BLUEPRINT_QUEUES)\n"
+                    .utf8))
         throw ExitCode(ExitCodes.usage)
     }
     return keys

@@ -46,18 +46,26 @@ struct OperationsSurface {
             breakers: breakers,
             logger: logger)
         let application = http.makeApplication { channel in
-            let bound = channel.localAddress.map { "\($0.ipAddress ?? server.host):\($0.port ?? server.port)" } ?? address
-            logger.info("http server listening", metadata: [
-                "address": "\(bound)", "dashboard": "http://\(bound)/", "admin_api": "\(server.adminToken == nil ? "disabled" : "enabled")",
-            ])
+            let bound =
+                channel.localAddress.map { "\($0.ipAddress ?? server.host):\($0.port ?? server.port)" } ?? address
+            logger.info(
+                "http server listening",
+                metadata: [
+                    "address": "\(bound)", "dashboard": "http://\(bound)/",
+                    "admin_api": "\(server.adminToken == nil ? "disabled" : "enabled")",
+                ])
         }
-        let heartbeat = WorkerHeartbeat(directory: WorkerDirectory(client: client), engine: engine, httpAddress: address, logger: logger)
+        let heartbeat = WorkerHeartbeat(
+            directory: WorkerDirectory(client: client), engine: engine, httpAddress: address, logger: logger)
         // If either ends (e.g. the port is taken), the whole worker shuts down gracefully: in-flight jobs drain.
         return [
-            .init(service: heartbeat, successTerminationBehavior: .gracefullyShutdownGroup,
-                  failureTerminationBehavior: .gracefullyShutdownGroup),
-            .init(service: HTTPServerService(application: application, address: address),
-                  successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
+            .init(
+                service: heartbeat, successTerminationBehavior: .gracefullyShutdownGroup,
+                failureTerminationBehavior: .gracefullyShutdownGroup),
+            .init(
+                service: HTTPServerService(application: application, address: address),
+                successTerminationBehavior: .gracefullyShutdownGroup,
+                failureTerminationBehavior: .gracefullyShutdownGroup),
         ]
     }
 }

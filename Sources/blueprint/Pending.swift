@@ -26,7 +26,9 @@ struct Pending: AsyncParsableCommand {
             print(String(decoding: try OperatorJSON.encoder.encode(["pending": entries]), as: UTF8.self))
             return
         }
-        let rows = entries.map { [$0.id, $0.consumer, String(format: "%.1fs", Double($0.idleMilliseconds) / 1000), String($0.deliveries)] }
+        let rows = entries.map {
+            [$0.id, $0.consumer, String(format: "%.1fs", Double($0.idleMilliseconds) / 1000), String($0.deliveries)]
+        }
         print(TextTable.render(["ID", "CONSUMER", "IDLE", "DELIVERIES"], rows))
     }
 }

@@ -22,11 +22,15 @@ struct Queues: AsyncParsableCommand {
         }
         let rows = stats.map { q -> [String] in
             [
-                q.queue, q.groupExists ? (q.paused ? "paused" : "running") : "no group", String(q.waiting), String(q.pending),
-                String(q.delayed), String(q.dead), String(q.lag), q.oldestWaitingAgeSeconds.map { String(format: "%.1fs", $0) } ?? "-",
+                q.queue, q.groupExists ? (q.paused ? "paused" : "running") : "no group", String(q.waiting),
+                String(q.pending),
+                String(q.delayed), String(q.dead), String(q.lag),
+                q.oldestWaitingAgeSeconds.map { String(format: "%.1fs", $0) } ?? "-",
                 String(q.consumers.count),
             ]
         }
-        print(TextTable.render(["QUEUE", "STATE", "WAITING", "PENDING", "DELAYED", "DEAD", "LAG", "OLDEST", "CONSUMERS"], rows))
+        print(
+            TextTable.render(
+                ["QUEUE", "STATE", "WAITING", "PENDING", "DELAYED", "DEAD", "LAG", "OLDEST", "CONSUMERS"], rows))
     }
 }

@@ -28,7 +28,8 @@ struct ConfigurationLoaderTests {
     }
 
     @Test func fileValuesAreMergedAndTheEnvironmentWins() async throws {
-        let path = try write("""
+        let path = try write(
+            """
             {"REDIS_URL": "redis://from-file:6379/0", "BLUEPRINT_HTTP_PORT": 9090, "BLUEPRINT_DIAGNOSTICS": true,
              "BLUEPRINT_QUEUES": "email_queue"}
             """)
@@ -54,7 +55,8 @@ struct ConfigurationLoaderTests {
     }
 
     @Test func eachBadEntryGetsItsOwnLineWithoutItsValue() async throws {
-        let path = try write("""
+        let path = try write(
+            """
             {"redis_url": "x", "BLUEPRINT_ADMIN_TOKEN": {"nested": "s3cret-value"}, "BLUEPRINT_QUEUES": ["a"]}
             """)
         let found = await problems(["BLUEPRINT_CONFIG": path])
@@ -75,9 +77,11 @@ struct ConfigurationLoaderTests {
         try Data("redis://:pw@from-secret:6379/0\n".utf8).write(to: directory.appendingPathComponent("REDIS_URL"))
         try Data("token-from-secret-0123".utf8).write(to: directory.appendingPathComponent("BLUEPRINT_ADMIN_TOKEN"))
         try Data("x".utf8).write(to: directory.appendingPathComponent(".hidden"))
-        let path = try write(#"{"REDIS_URL": "redis://from-file:6379/0", "BLUEPRINT_ADMIN_TOKEN": "file-token-0123456789"}"#)
+        let path = try write(
+            #"{"REDIS_URL": "redis://from-file:6379/0", "BLUEPRINT_ADMIN_TOKEN": "file-token-0123456789"}"#)
         let merged = try await ConfigurationLoader.load(environment: [
-            "BLUEPRINT_CONFIG": path, "BLUEPRINT_SECRETS_DIR": directory.path, "BLUEPRINT_ADMIN_TOKEN": "env-token-0123456789",
+            "BLUEPRINT_CONFIG": path, "BLUEPRINT_SECRETS_DIR": directory.path,
+            "BLUEPRINT_ADMIN_TOKEN": "env-token-0123456789",
         ])
         #expect(merged["REDIS_URL"] == "redis://:pw@from-secret:6379/0")
         #expect(merged["BLUEPRINT_ADMIN_TOKEN"] == "env-token-0123456789")

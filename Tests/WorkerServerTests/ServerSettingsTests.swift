@@ -14,7 +14,8 @@ struct ServerSettingsTests {
 
     @Test func badValuesAreNamedAndTheTokenIsNotEchoed() {
         var problems: [String] = []
-        _ = ServerSettings.parse(["BLUEPRINT_HTTP_PORT": "70000", "BLUEPRINT_ADMIN_TOKEN": "short-secret"], problems: &problems)
+        _ = ServerSettings.parse(
+            ["BLUEPRINT_HTTP_PORT": "70000", "BLUEPRINT_ADMIN_TOKEN": "short-secret"], problems: &problems)
         #expect(problems.count == 2)
         #expect(problems[0].hasPrefix("BLUEPRINT_HTTP_PORT must be"))
         #expect(problems[1].hasPrefix("BLUEPRINT_ADMIN_TOKEN must be at least 16"))

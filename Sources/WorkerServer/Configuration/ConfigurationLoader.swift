@@ -36,7 +36,9 @@ public enum ConfigurationLoader {
     ///
     /// - Throws: ``Invalid`` when the file is missing, is not a JSON object, or holds a key that is
     ///   not a setting name or a value that is not a string, number or boolean.
-    public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> [String: String] {
+    public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) async throws
+        -> [String: String]
+    {
         let loaded = await self.loadCollectingProblems(environment: environment)
         if !loaded.problems.isEmpty { throw Invalid(problems: loaded.problems) }
         return loaded.values
@@ -57,14 +59,17 @@ public enum ConfigurationLoader {
         }
     }
 
-    private static func read(environment: [String: String]) async throws -> (values: [String: String], problems: [String]) {
+    private static func read(environment: [String: String]) async throws -> (
+        values: [String: String], problems: [String]
+    ) {
         var problems: [String] = []
         var fileFields: [String: Any] = [:]
         let filePath = environment["BLUEPRINT_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
         if let filePath {
             fileFields = try self.fileFields(path: filePath, problems: &problems)
         }
-        let secretsDirectory = environment["BLUEPRINT_SECRETS_DIR"].flatMap { $0.isEmpty ? nil : $0 }
+        let secretsDirectory =
+            environment["BLUEPRINT_SECRETS_DIR"].flatMap { $0.isEmpty ? nil : $0 }
             ?? (fileFields["BLUEPRINT_SECRETS_DIR"] as? String).flatMap { $0.isEmpty ? nil : $0 }
         var secretNames: [String] = []
         if let secretsDirectory {
@@ -75,22 +80,27 @@ public enum ConfigurationLoader {
         // An empty variable counts as unset, as everywhere in our settings.
         let setVariables = environment.filter { !$0.value.isEmpty }
         var providers: [any ConfigProvider] = [
-            EnvironmentVariablesProvider(environmentVariables: setVariables, secretsSpecifier: .dynamic { key, _ in isSecret(key) })
+            EnvironmentVariablesProvider(
+                environmentVariables: setVariables, secretsSpecifier: .dynamic { key, _ in isSecret(key) })
         ]
         do {
             if let secretsDirectory, !secretNames.isEmpty {
                 providers.append(try await DirectoryFilesProvider(directoryPath: .init(secretsDirectory)))
             }
             if let filePath, !fileFields.isEmpty {
-                providers.append(try await FileProvider<JSONSnapshot>(
-                    parsingOptions: .init(secretsSpecifier: .dynamic { key, _ in isSecret(key) }), filePath: .init(filePath)))
+                providers.append(
+                    try await FileProvider<JSONSnapshot>(
+                        parsingOptions: .init(secretsSpecifier: .dynamic { key, _ in isSecret(key) }),
+                        filePath: .init(filePath)))
             }
         } catch {
             // swift-configuration refuses some files that hold bad entries (already reported);
             // the good entries of the settings file still count.
             var merged = environment
             for (key, value) in fileFields where (environment[key] ?? "").isEmpty { merged[key] = "\(value)" }
-            return (merged, problems.isEmpty ? ["BLUEPRINT_CONFIG / BLUEPRINT_SECRETS_DIR could not be read"] : problems)
+            return (
+                merged, problems.isEmpty ? ["BLUEPRINT_CONFIG / BLUEPRINT_SECRETS_DIR could not be read"] : problems
+            )
         }
         let reader = ConfigReader(providers: providers)
         var merged = environment
@@ -113,7 +123,9 @@ public enum ConfigurationLoader {
     private static func fileFields(path: String, problems: inout [String]) throws -> [String: Any] {
         guard let data = FileManager.default.contents(atPath: path) else {
             let exists = FileManager.default.fileExists(atPath: path)
-            throw Invalid(problems: ["BLUEPRINT_CONFIG: " + (exists ? "cannot read the file \(path)" : "the file \(path) does not exist")])
+            throw Invalid(problems: [
+                "BLUEPRINT_CONFIG: " + (exists ? "cannot read the file \(path)" : "the file \(path) does not exist")
+            ])
         }
         let object: Any
         do {
@@ -123,12 +135,16 @@ public enum ConfigurationLoader {
             throw Invalid(problems: ["BLUEPRINT_CONFIG: \(path) is not valid JSON (\(detail))"])
         }
         guard let fields = object as? [String: Any] else {
-            throw Invalid(problems: ["BLUEPRINT_CONFIG: \(path) must hold one JSON object of settings, e.g. {\"REDIS_URL\": \"redis://127.0.0.1:6379/0\"}"])
+            throw Invalid(problems: [
+                "BLUEPRINT_CONFIG: \(path) must hold one JSON object of settings, e.g. {\"REDIS_URL\": \"redis://127.0.0.1:6379/0\"}"
+            ])
         }
         var usable: [String: Any] = [:]
         for (key, value) in fields.sorted(by: { $0.key < $1.key }) {
             if !Self.isSettingName(key) {
-                problems.append("\(path): '\(String(key.prefix(64)))' is not a setting name; use the environment variable names, e.g. REDIS_URL")
+                problems.append(
+                    "\(path): '\(String(key.prefix(64)))' is not a setting name; use the environment variable names, e.g. REDIS_URL"
+                )
             } else if key == "BLUEPRINT_CONFIG" {
                 problems.append("\(path): BLUEPRINT_CONFIG cannot be set inside the settings file")
             } else if !(value is String || value is NSNumber || value is Bool || value is Int || value is Double) {
@@ -149,17 +165,22 @@ public enum ConfigurationLoader {
         var names: [String] = []
         for entry in entries.sorted() where !entry.hasPrefix(".") {
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: directory + "/" + entry, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            guard FileManager.default.fileExists(atPath: directory + "/" + entry, isDirectory: &isDirectory),
+                !isDirectory.boolValue
+            else { continue }
             if Self.isSettingName(entry) {
                 names.append(entry)
             } else {
-                problems.append("BLUEPRINT_SECRETS_DIR: the file '\(String(entry.prefix(64)))' is not named like a setting, e.g. REDIS_URL")
+                problems.append(
+                    "BLUEPRINT_SECRETS_DIR: the file '\(String(entry.prefix(64)))' is not named like a setting, e.g. REDIS_URL"
+                )
             }
         }
         return names
     }
 
     static func isSettingName(_ key: String) -> Bool {
-        !key.isEmpty && key.unicodeScalars.allSatisfy { ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
+        !key.isEmpty
+            && key.unicodeScalars.allSatisfy { ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
     }
 }

@@ -45,7 +45,8 @@ public struct ServerSettings: Sendable {
         if let token {
             if token.count < Self.minimumTokenLength || token.contains(where: { $0.isWhitespace }) {
                 problems.append(
-                    "BLUEPRINT_ADMIN_TOKEN must be at least \(Self.minimumTokenLength) characters without spaces (e.g. `openssl rand -hex 24`)")
+                    "BLUEPRINT_ADMIN_TOKEN must be at least \(Self.minimumTokenLength) characters without spaces (e.g. `openssl rand -hex 24`)"
+                )
             } else {
                 settings.adminToken = token
             }

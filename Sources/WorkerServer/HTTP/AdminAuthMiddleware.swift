@@ -12,7 +12,9 @@ public struct AdminAuthMiddleware<Context: RequestContext>: RouterMiddleware {
         self.token = token
     }
 
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
         guard let token = self.token else {
             return JSONResponse.error(.forbidden, "the admin API is disabled: set BLUEPRINT_ADMIN_TOKEN")
         }

@@ -20,7 +20,9 @@ public struct HTTPServerService<Application: Service>: Service {
             try await self.application.run()
         } catch let error as IOError {
             throw HTTPServerError(
-                message: "cannot listen on \(self.address) (BLUEPRINT_HTTP_HOST / BLUEPRINT_HTTP_PORT): \(error.description)")
+                message:
+                    "cannot listen on \(self.address) (BLUEPRINT_HTTP_HOST / BLUEPRINT_HTTP_PORT): \(error.description)"
+            )
         }
     }
 }

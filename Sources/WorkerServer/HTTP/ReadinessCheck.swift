@@ -29,7 +29,8 @@ public struct ReadinessCheck: Sendable {
         let queues = self.queues
         do {
             let replies = try await withDeadline(self.timeout) {
-                try await client.pipeline([RESPCommand("PING", [])] + queues.map { RESPCommand("XINFO", ["GROUPS", $0.stream]) })
+                try await client.pipeline(
+                    [RESPCommand("PING", [])] + queues.map { RESPCommand("XINFO", ["GROUPS", $0.stream]) })
             }
             if let message = replies[0].errorMessage {
                 return Report(ready: false, problems: ["redis: \(message)"])

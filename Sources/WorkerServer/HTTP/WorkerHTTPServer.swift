@@ -53,7 +53,8 @@ public struct WorkerHTTPServer: Sendable {
     ) -> some ApplicationProtocol {
         Application(
             router: self.buildRouter(),
-            configuration: .init(address: .hostname(self.settings.host, port: self.settings.port), serverName: "blueprint-worker"),
+            configuration: .init(
+                address: .hostname(self.settings.host, port: self.settings.port), serverName: "blueprint-worker"),
             onServerRunning: onServerRunning,
             logger: self.logger)
     }
@@ -67,9 +68,15 @@ public struct WorkerHTTPServer: Sendable {
             return JSONResponse.make(report.ready ? .ok : .serviceUnavailable, report)
         }
         router.get("/metrics") { _, _ in await self.metrics() }
-        router.get("/") { _, _ in DashboardAssets.response(DashboardAssets.html, contentType: "text/html; charset=utf-8") }
-        router.get("/dashboard.js") { _, _ in DashboardAssets.response(DashboardAssets.script, contentType: "text/javascript; charset=utf-8") }
-        router.get("/dashboard.css") { _, _ in DashboardAssets.response(DashboardAssets.style, contentType: "text/css; charset=utf-8") }
+        router.get("/") { _, _ in
+            DashboardAssets.response(DashboardAssets.html, contentType: "text/html; charset=utf-8")
+        }
+        router.get("/dashboard.js") { _, _ in
+            DashboardAssets.response(DashboardAssets.script, contentType: "text/javascript; charset=utf-8")
+        }
+        router.get("/dashboard.css") { _, _ in
+            DashboardAssets.response(DashboardAssets.style, contentType: "text/css; charset=utf-8")
+        }
 
         let api = router.group("api").add(middleware: AdminAuthMiddleware(token: self.settings.adminToken))
         api.get("overview") { _, _ in
@@ -77,8 +84,11 @@ public struct WorkerHTTPServer: Sendable {
                 async let queues = self.inspector.allStats()
                 async let workers = self.directory.live()
                 let breakers = await self.breakers()
-                return JSONResponse.make(.ok, Overview(queues: try await queues, workers: try await workers, breakers: breakers,
-                                                       time: self.inspector.now()))
+                return JSONResponse.make(
+                    .ok,
+                    Overview(
+                        queues: try await queues, workers: try await workers, breakers: breakers,
+                        time: self.inspector.now()))
             }
         }
         api.get("queues") { _, _ in
@@ -91,7 +101,9 @@ public struct WorkerHTTPServer: Sendable {
         api.get("queues/:queue/pending") { request, context in
             let keys = try self.queue(context)
             let count = try Self.count(request)
-            return try await self.redis { JSONResponse.make(.ok, ["pending": try await self.inspector.pending(keys, count: count)]) }
+            return try await self.redis {
+                JSONResponse.make(.ok, ["pending": try await self.inspector.pending(keys, count: count)])
+            }
         }
         api.post("queues/:queue/pause") { _, context in
             let keys = try self.queue(context)
@@ -113,12 +125,17 @@ public struct WorkerHTTPServer: Sendable {
             let keys = try self.queue(context)
             let count = try Self.count(request)
             let after = request.uri.queryParameters.get("after")
-            if let after, !Self.isStreamID(after) { throw HTTPError(.badRequest, message: "after must be a stream ID like 1700000000000-0") }
+            if let after, !Self.isStreamID(after) {
+                throw HTTPError(.badRequest, message: "after must be a stream ID like 1700000000000-0")
+            }
             return try await self.redis {
-                let letters = try await DeadLetterStore(keys: keys, client: self.inspector.client).list(after: after, count: count)
-                return JSONResponse.make(.ok, DeadLetterPage(
-                    queue: keys.stream, dead: letters.map { DeadLetterPage.Item(id: $0.id, fields: $0.fields) },
-                    nextAfter: letters.count == count ? letters.last?.id : nil))
+                let letters = try await DeadLetterStore(keys: keys, client: self.inspector.client).list(
+                    after: after, count: count)
+                return JSONResponse.make(
+                    .ok,
+                    DeadLetterPage(
+                        queue: keys.stream, dead: letters.map { DeadLetterPage.Item(id: $0.id, fields: $0.fields) },
+                        nextAfter: letters.count == count ? letters.last?.id : nil))
             }
         }
         api.post("queues/:queue/dead/replay") { request, context in
@@ -126,8 +143,12 @@ public struct WorkerHTTPServer: Sendable {
             let selection = try await Self.selection(request, context)
             return try await self.redis {
                 let store = DeadLetterStore(keys: keys, client: self.inspector.client)
-                let n = selection.all == true ? try await store.replayAll() : try await store.replay(ids: selection.ids ?? [])
-                self.logger.notice("dead letters replayed through the admin API", metadata: ["queue": "\(keys.stream)", "count": "\(n)"])
+                let n =
+                    selection.all == true
+                    ? try await store.replayAll() : try await store.replay(ids: selection.ids ?? [])
+                self.logger.notice(
+                    "dead letters replayed through the admin API",
+                    metadata: ["queue": "\(keys.stream)", "count": "\(n)"])
                 return JSONResponse.make(.ok, ["replayed": n])
             }
         }
@@ -136,8 +157,10 @@ public struct WorkerHTTPServer: Sendable {
             let selection = try await Self.selection(request, context)
             return try await self.redis {
                 let store = DeadLetterStore(keys: keys, client: self.inspector.client)
-                let n = selection.all == true ? try await store.purgeAll() : try await store.purge(ids: selection.ids ?? [])
-                self.logger.notice("dead letters purged through the admin API", metadata: ["queue": "\(keys.stream)", "count": "\(n)"])
+                let n =
+                    selection.all == true ? try await store.purgeAll() : try await store.purge(ids: selection.ids ?? [])
+                self.logger.notice(
+                    "dead letters purged through the admin API", metadata: ["queue": "\(keys.stream)", "count": "\(n)"])
                 return JSONResponse.make(.ok, ["purged": n])
             }
         }
@@ -152,9 +175,11 @@ public struct WorkerHTTPServer: Sendable {
     func metrics() async -> Response {
         let inspector = self.inspector
         let stats = try? await withDeadline(self.redisTimeout) { try await inspector.allStats() }
-        QueueGauges(registry: self.registry).update(stats: stats, running: self.runningJobs(), breakers: await self.breakers())
+        QueueGauges(registry: self.registry).update(
+            stats: stats, running: self.runningJobs(), breakers: await self.breakers())
         return Response(
-            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
+            status: .ok,
+            headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
             body: .init(byteBuffer: ByteBuffer(bytes: self.registry.emitToBuffer())))
     }
 
@@ -174,14 +199,20 @@ public struct WorkerHTTPServer: Sendable {
     func queue(_ context: BasicRequestContext) throws -> QueueKeys {
         let name = context.parameters.get("queue") ?? ""
         guard let keys = self.inspector.keys(for: name) else {
-            throw HTTPError(.notFound, message: "unknown queue '\(String(name.prefix(64)))'; known: \(self.inspector.queues.map(\.stream).joined(separator: ", "))")
+            throw HTTPError(
+                .notFound,
+                message:
+                    "unknown queue '\(String(name.prefix(64)))'; known: \(self.inspector.queues.map(\.stream).joined(separator: ", "))"
+            )
         }
         return keys
     }
 
     static func count(_ request: Request) throws -> Int {
         guard let text = request.uri.queryParameters.get("count") else { return 50 }
-        guard let count = Int(text), (1...1000).contains(count) else { throw HTTPError(.badRequest, message: "count must be 1...1000") }
+        guard let count = Int(text), (1...1000).contains(count) else {
+            throw HTTPError(.badRequest, message: "count must be 1...1000")
+        }
         return count
     }
 
@@ -199,6 +230,9 @@ public struct WorkerHTTPServer: Sendable {
 
     static func isStreamID(_ text: String) -> Bool {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        return parts.count == 2 && parts.allSatisfy { !$0.isEmpty && $0.count <= 20 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }
+        return parts.count == 2
+            && parts.allSatisfy {
+                !$0.isEmpty && $0.count <= 20 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber)
+            }
     }
 }

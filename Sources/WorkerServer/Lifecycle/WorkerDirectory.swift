@@ -14,8 +14,10 @@ public struct WorkerDirectory: Sendable {
     let now: @Sendable () -> Int64
 
     /// Creates a directory reading and writing through `client`.
-    public init(client: RedisClient, ttl: Duration = .seconds(15),
-                now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }) {
+    public init(
+        client: RedisClient, ttl: Duration = .seconds(15),
+        now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
+    ) {
         self.client = client
         self.ttl = ttl
         self.now = now
@@ -26,9 +28,11 @@ public struct WorkerDirectory: Sendable {
     /// Writes a heartbeat record and drops index entries that expired long ago.
     public func beat(_ info: WorkerInfo) async throws {
         let data = try JSONEncoder.snakeCase.encode(info)
-        let ttlMilliseconds = self.ttl.components.seconds * 1000 + self.ttl.components.attoseconds / 1_000_000_000_000_000
+        let ttlMilliseconds =
+            self.ttl.components.seconds * 1000 + self.ttl.components.attoseconds / 1_000_000_000_000_000
         _ = try await self.client.pipeline([
-            RESPCommand("SET", [Self.recordKey(info.id), String(decoding: data, as: UTF8.self), "PX", String(ttlMilliseconds)]),
+            RESPCommand(
+                "SET", [Self.recordKey(info.id), String(decoding: data, as: UTF8.self), "PX", String(ttlMilliseconds)]),
             RESPCommand("ZADD", [Self.indexKey, String(info.lastSeen), info.id]),
             RESPCommand("ZREMRANGEBYSCORE", [Self.indexKey, "-inf", String(info.lastSeen - 10 * ttlMilliseconds)]),
         ])
@@ -45,9 +49,10 @@ public struct WorkerDirectory: Sendable {
     /// Workers whose heartbeat record has not expired, most recently seen first.
     public func live() async throws -> [WorkerInfo] {
         let ttlMilliseconds = Int64(self.ttl.components.seconds * 1000)
-        let ids = try await self.client.send(
-            RESPCommand("ZRANGEBYSCORE", [Self.indexKey, String(self.now() - ttlMilliseconds), "+inf"])
-        ).array?.compactMap(\.string) ?? []
+        let ids =
+            try await self.client.send(
+                RESPCommand("ZRANGEBYSCORE", [Self.indexKey, String(self.now() - ttlMilliseconds), "+inf"])
+            ).array?.compactMap(\.string) ?? []
         guard !ids.isEmpty else { return [] }
         let records = try await self.client.pipeline(ids.map { RESPCommand("GET", [Self.recordKey($0)]) })
         let decoder = JSONDecoder()

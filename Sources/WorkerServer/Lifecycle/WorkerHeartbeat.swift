@@ -15,7 +15,10 @@ public final class WorkerHeartbeat: Service, Sendable {
     let startedAt: Int64
 
     /// Creates the heartbeat of `engine`'s worker.
-    public init(directory: WorkerDirectory, engine: JobEngine, httpAddress: String?, interval: Duration = .seconds(5), logger: Logger) {
+    public init(
+        directory: WorkerDirectory, engine: JobEngine, httpAddress: String?, interval: Duration = .seconds(5),
+        logger: Logger
+    ) {
         self.directory = directory
         self.engine = engine
         self.httpAddress = httpAddress
@@ -29,7 +32,8 @@ public final class WorkerHeartbeat: Service, Sendable {
         WorkerInfo(
             id: self.engine.configuration.workerID, host: ProcessInfo.processInfo.hostName,
             pid: ProcessInfo.processInfo.processIdentifier, queues: self.engine.configuration.queues.map(\.keys.stream),
-            startedAt: self.startedAt, lastSeen: self.directory.now(), running: self.engine.runningJobs, http: self.httpAddress)
+            startedAt: self.startedAt, lastSeen: self.directory.now(), running: self.engine.runningJobs,
+            http: self.httpAddress)
     }
 
     public func run() async throws {
@@ -46,7 +50,8 @@ public final class WorkerHeartbeat: Service, Sendable {
         do {
             try await self.directory.remove(self.engine.configuration.workerID)
         } catch {
-            self.logger.info("could not remove the worker heartbeat; it expires by itself", metadata: ["error": "\(error)"])
+            self.logger.info(
+                "could not remove the worker heartbeat; it expires by itself", metadata: ["error": "\(error)"])
         }
     }
 }

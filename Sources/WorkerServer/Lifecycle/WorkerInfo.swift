@@ -18,8 +18,10 @@ public struct WorkerInfo: Sendable, Codable, Equatable {
     public var http: String?
 
     /// Creates a heartbeat record.
-    public init(id: String, host: String, pid: Int32, queues: [String], startedAt: Int64, lastSeen: Int64,
-                running: [String: Int], http: String?) {
+    public init(
+        id: String, host: String, pid: Int32, queues: [String], startedAt: Int64, lastSeen: Int64,
+        running: [String: Int], http: String?
+    ) {
         self.id = id
         self.host = host
         self.pid = pid

@@ -46,7 +46,8 @@ public final class PrometheusJobMetrics: JobMetrics, Sendable {
     }
 
     public func record(queue: String, type: String, outcome: JobMetricsOutcome, durationMilliseconds: Int64) {
-        let key = Key(queue: self.queues.contains(queue) ? queue : "other", type: self.types.contains(type) ? type : "unknown")
+        let key = Key(
+            queue: self.queues.contains(queue) ? queue : "other", type: self.types.contains(type) ? type : "unknown")
         let series = self.series.withLockedValue { cache -> Series in
             if let found = cache[key] { return found }
             let made = self.makeSeries(key)
@@ -63,15 +64,18 @@ public final class PrometheusJobMetrics: JobMetrics, Sendable {
         let labels = [("queue", key.queue), ("type", key.type)]
         func counter(_ name: String, _ help: String) -> Counter {
             self.registry.makeCounter(
-                descriptor: MetricNameDescriptor(namespace: "blueprint", metricName: name, unitName: "total", helpText: help),
+                descriptor: MetricNameDescriptor(
+                    namespace: "blueprint", metricName: name, unitName: "total", helpText: help),
                 labels: labels)
         }
         var byOutcome: [JobMetricsOutcome: Counter] = [:]
         byOutcome[.succeeded] = counter("jobs_succeeded", "Attempts that succeeded.")
-        byOutcome[.retried] = counter("jobs_retried", "Attempts that failed transiently and were scheduled for another attempt.")
+        byOutcome[.retried] = counter(
+            "jobs_retried", "Attempts that failed transiently and were scheduled for another attempt.")
         byOutcome[.dead] = counter("jobs_dead", "Jobs moved to the dead-letter stream.")
         byOutcome[.rejected] = counter("jobs_rejected", "Jobs refused without running (e.g. rate_limited).")
-        byOutcome[.deferred] = counter("jobs_deferred", "Jobs put back without spending an attempt (open circuit breaker).")
+        byOutcome[.deferred] = counter(
+            "jobs_deferred", "Jobs put back without spending an attempt (open circuit breaker).")
         return Series(
             processed: counter("jobs_processed", "Attempts finished (succeeded, retried, dead or rejected)."),
             failed: counter("jobs_failed", "Attempts that failed (retried or dead)."),

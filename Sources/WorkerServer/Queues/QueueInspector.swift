@@ -17,8 +17,10 @@ public struct QueueInspector: Sendable {
     let now: @Sendable () -> Int64
 
     /// Creates an inspector of `queues`.
-    public init(queues: [QueueKeys], client: RedisClient,
-                now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }) {
+    public init(
+        queues: [QueueKeys], client: RedisClient,
+        now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
+    ) {
         self.queues = queues
         self.client = client
         self.now = now
@@ -78,8 +80,9 @@ public struct QueueInspector: Sendable {
             guard let info = Self.dictionary(consumer), let name = info["name"]?.string else { continue }
             let inactive = info["inactive"]?.int
             stats.consumers.append(
-                ConsumerStats(name: name, pending: info["pending"]?.int ?? 0, idleMilliseconds: info["idle"]?.int ?? 0,
-                              inactiveMilliseconds: inactive.flatMap { $0 >= 0 ? $0 : nil }))
+                ConsumerStats(
+                    name: name, pending: info["pending"]?.int ?? 0, idleMilliseconds: info["idle"]?.int ?? 0,
+                    inactiveMilliseconds: inactive.flatMap { $0 >= 0 ? $0 : nil }))
         }
         if let firstID = second[1].array?.first?.array?.first?.string,
             let milliseconds = firstID.split(separator: "-").first.flatMap({ Int64($0) })
@@ -93,7 +96,9 @@ public struct QueueInspector: Sendable {
     public func pending(_ keys: QueueKeys, count: Int) async throws -> [PendingJob] {
         do {
             return try await self.client.xpending(keys.stream, group: keys.group, count: count).map {
-                PendingJob(id: $0.id, consumer: $0.consumer, idleMilliseconds: $0.idleMilliseconds, deliveries: $0.deliveryCount)
+                PendingJob(
+                    id: $0.id, consumer: $0.consumer, idleMilliseconds: $0.idleMilliseconds,
+                    deliveries: $0.deliveryCount)
             }
         } catch let error as RedisServerError where error.prefix == "NOGROUP" {
             return []
