@@ -15,6 +15,13 @@ import SMTPProtocol
 /// | `MAIL_FROM` | sender, `addr` or `Name <addr>` | `Blueprint <noreply@blueprint.invalid>` with the outbox; required with SMTP |
 /// | `SMTP_CA_FILE` | PEM bundle of extra CAs for the relay's certificate | system trust store |
 /// | `MAIL_TEMPLATES_DIR` | extra or overriding `<locale>/<name>.<part>.mustache` files | built-in templates only |
+/// | `SMS_PROVIDER` | `nhn`, `solapi`, `twilio` or `outbox` | `outbox` (files under `SMS_OUTBOX_DIR`, default `./var/outbox/sms`) |
+/// | `SMS_API_BASE_URL` | the provider's API base URL (tests, proxies) | the provider's public API |
+/// | `SMS_SENDER` | registered caller number (`0212345678`; Twilio: `+1...` or `MG...`) | required for a real provider |
+/// | `NHN_SMS_APP_KEY`, `NHN_SMS_SECRET_KEY` | NHN Cloud credentials | |
+/// | `SOLAPI_API_KEY`, `SOLAPI_API_SECRET` | Solapi credentials | |
+/// | `TWILIO_ACCOUNT_SID`, `TWILIO_AUTH_TOKEN` | Twilio credentials | |
+/// | `IDENTITY_PASS_ENCRYPTION_KEY`, `IDENTITY_PASS_INTEGRITY_KEY`, `IDENTITY_HASH_KEY` | base64 keys of `verify_phone_identity` (docs/phone-identity.md) | unset: the type stays "not implemented" |
 enum MessagingWiring {
     /// What `serve` must shut down at the end.
     struct Services {
@@ -65,11 +72,77 @@ enum MessagingWiring {
             }
         }
 
+        // SMS.
+        do {
+            let provider = try Self.smsProvider(value)
+            let smsTemplates = try templates ?? MessageTemplates(templates: BuiltInTemplates.all)
+            SMSService(provider: provider, templates: smsTemplates).register(in: &registry)
+            logger.info("sms service ready", metadata: ["sms.provider": "\(provider.name)"])
+        } catch let invalid as InvalidSetting {
+            problems.append(invalid.message)
+        } catch {
+            problems.append("SMS: \(error)")
+        }
+
+        // Phone identity (PASS shape).
+        let identityNames = ["IDENTITY_PASS_ENCRYPTION_KEY", "IDENTITY_PASS_INTEGRITY_KEY", "IDENTITY_HASH_KEY"]
+        let identityKeys = identityNames.map { value($0).flatMap { Data(base64Encoded: $0) } }
+        if identityNames.contains(where: { value($0) != nil }) {
+            if identityKeys.contains(where: { $0 == nil }) {
+                problems.append("\(identityNames.joined(separator: ", ")) must all be set, as standard base64")
+            } else {
+                do {
+                    try PhoneIdentityVerifier(encryptionKey: identityKeys[0]!, integrityKey: identityKeys[1]!, hashKey: identityKeys[2]!).register(in: &registry)
+                } catch {
+                    problems.append(error.message)
+                }
+            }
+        }
+
         if !problems.isEmpty {
             FileHandle.standardError.write(Data(problems.map { "invalid setting: \($0)\n" }.joined().utf8))
             throw ExitCode(2)
         }
         return services
+    }
+
+    struct InvalidSetting: Error {
+        let message: String
+    }
+
+    /// The provider named by `SMS_PROVIDER` with its credentials.
+    static func smsProvider(_ value: (String) -> String?) throws -> any SMSProvider {
+        let name = value("SMS_PROVIDER")?.lowercased() ?? "outbox"
+        if name == "outbox" { return try OutboxSMSProvider(directory: value("SMS_OUTBOX_DIR") ?? "var/outbox/sms") }
+        var base: URL?
+        if let text = value("SMS_API_BASE_URL") {
+            guard let url = URL(string: text), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+                throw InvalidSetting(message: "SMS_API_BASE_URL must be an http(s) URL")
+            }
+            base = url
+        }
+        func required(_ key: String) throws -> String {
+            guard let found = value(key) else { throw InvalidSetting(message: "\(key) is required with SMS_PROVIDER=\(name)") }
+            return found
+        }
+        let sender = try required("SMS_SENDER")
+        let http = try NIOHTTPTransport()
+        switch name {
+        case "nhn":
+            return NHNCloudSMSProvider(
+                baseURL: base ?? NHNCloudSMSProvider.defaultBaseURL, appKey: try required("NHN_SMS_APP_KEY"), secretKey: try required("NHN_SMS_SECRET_KEY"),
+                sender: sender, http: http)
+        case "solapi":
+            return SolapiSMSProvider(
+                baseURL: base ?? SolapiSMSProvider.defaultBaseURL, apiKey: try required("SOLAPI_API_KEY"), apiSecret: try required("SOLAPI_API_SECRET"),
+                sender: sender, http: http)
+        case "twilio":
+            return TwilioSMSProvider(
+                baseURL: base ?? TwilioSMSProvider.defaultBaseURL, accountSID: try required("TWILIO_ACCOUNT_SID"),
+                authToken: try required("TWILIO_AUTH_TOKEN"), sender: sender, http: http)
+        default:
+            throw InvalidSetting(message: "SMS_PROVIDER must be nhn, solapi, twilio or outbox")
+        }
     }
 
     /// `addr` or `Name <addr>`.

@@ -1,0 +1,8 @@
+/// Arguments of `send_sms_code`: `to`, `code` (4 to 8 digits), `purpose` (signup, login, phone,
+/// password_reset), optional `locale`.
+public struct SendSMSCodeArguments: Decodable, Sendable {
+    public var to: String
+    public var code: String
+    public var purpose: String
+    public var locale: String?
+}
