@@ -167,7 +167,7 @@ struct EmailJobIntegrationTests {
         #expect(Maildir.messages(to: to).count == 1, "only the job without a marker was mailed")
     }
 
-    @Test func relayDownThenBackAllJobsSentNoneLost() async throws {
+    @Test func relayDownBreakerOpensJobsDeferredThenAllSentNoneLost() async throws {
         // A private aiosmtpd on a port nothing listens on yet.
         let port = try Self.freePort()
         let maildir = NSTemporaryDirectory() + "bp-down-\(UUID().uuidString.prefix(8))"
@@ -177,20 +177,29 @@ struct EmailJobIntegrationTests {
         service.register(in: &registry, queues: [queue])
         let recipients = (0..<8).map { _ in Env.recipient("down") }
         var server: Process?
+        // The policies' circuit breaker, fed by the handler's `smtp` dependency failures.
+        var breakerConfiguration = CircuitBreakerConfiguration()
+        breakerConfiguration.consecutiveFailures = 3
+        breakerConfiguration.openDuration = .milliseconds(300)
+        breakerConfiguration.halfOpenProbes = 1
+        let breakers = CircuitBreakerRegistry(configuration: breakerConfiguration, logger: Env.logger)
         try await withRedis { client in
-            try await withEngine(queue: queue, registry: registry, client: client) {
+            try await withEngine(queue: queue, registry: registry, client: client, policies: [CircuitBreakerPolicy(breakers: breakers)]) {
                 let producer = JobProducer(client: client)
                 for to in recipients {
                     _ = try await producer.enqueue(queue: queue, jobData: #"{"type":"send_email","to":"\#(to)","subject":"복구 후 발송","text":"t"}"#)
                 }
                 // Jobs fail to connect and wait on the delayed set (retries), none dead.
                 try await eventually("jobs deferred") { try await client.zcard("{\(queue)}:delayed") > 0 }
-                #expect(try await outcomes(client, queue: queue).isEmpty)
+                try await eventually("smtp breaker opened") { breakers.snapshot(of: EmailService.dependency).opened > 0 }
+                #expect(try await outcomes(client, queue: queue).isEmpty, "none dead while the relay is down")
                 server = try Self.startServer(port: port, maildir: maildir)
                 try await eventually("all sent after recovery", timeout: .seconds(40)) { try await outcomes(client, queue: queue).count == recipients.count }
                 let results = try await outcomes(client, queue: queue)
                 #expect(results.values.allSatisfy { $0["status"] == "succeeded" })
                 #expect(results.values.contains { Int($0["attempts"] ?? "1")! > 1 }, "some jobs were retried")
+                #expect(breakers.snapshot(of: EmailService.dependency).deferred > 0, "jobs were deferred by the open breaker")
+                #expect(breakers.snapshot(of: EmailService.dependency).state == .closed)
             }
         }
         await service.transport.shutdown()

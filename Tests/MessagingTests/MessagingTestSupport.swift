@@ -101,7 +101,7 @@ func withRedis<T: Sendable>(_ body: (RedisClient) async throws -> T) async throw
 
 /// An engine consuming one private queue with `registry`, stopped at the end of `body`.
 func withEngine<T: Sendable>(
-    queue: String, registry: JobRegistry, client: RedisClient, _ body: () async throws -> T
+    queue: String, registry: JobRegistry, client: RedisClient, policies: [any JobPolicy] = [], _ body: () async throws -> T
 ) async throws -> T {
     var configuration = EngineConfiguration(
         workerID: "w-\(UUID().uuidString.prefix(6))", queues: [QueueConfiguration(keys: QueueKeys(queue: queue, group: "g"), concurrency: 8)])
@@ -111,6 +111,7 @@ func withEngine<T: Sendable>(
     configuration.reclaimInterval = .milliseconds(200)
     configuration.schedulerInterval = .milliseconds(20)
     configuration.shutdownGracePeriod = .seconds(5)
+    configuration.policies = policies
     let engine = JobEngine(configuration: configuration, registry: registry, client: client, logger: MessagingTestEnv.logger)
     let task = Task { try? await engine.run() }
     do {
