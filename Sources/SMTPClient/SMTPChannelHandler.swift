@@ -2,13 +2,6 @@ import NIOCore
 import NIOSSL
 import SMTPProtocol
 
-/// What the connection writes: bytes (one or more pipelined commands, or message data) and one
-/// promise per reply those bytes will produce, in order.
-struct SMTPOutbound: Sendable {
-    var bytes: ByteBuffer
-    var replies: [EventLoopPromise<SMTPReply>]
-}
-
 /// Executes writes and matches replies to them in FIFO order; all parsing is in ``SMTPReplyParser``.
 ///
 /// A reply that arrives before anyone waits for it (the greeting) is kept until the next promise.

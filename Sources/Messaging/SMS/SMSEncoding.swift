@@ -25,9 +25,3 @@ public enum SMSEncoding {
         Self.eucKRLength(text) <= Self.smsLimit ? .sms : .lms
     }
 }
-
-/// A short (SMS, 90 bytes) or long (LMS) text message.
-public enum SMSKind: String, Sendable, Encodable {
-    case sms = "SMS"
-    case lms = "LMS"
-}
