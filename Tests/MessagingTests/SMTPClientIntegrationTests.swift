@@ -1,4 +1,6 @@
 import Foundation
+import NIOCore
+import NIOPosix
 import SMTPClient
 import SMTPProtocol
 import Testing
@@ -123,6 +125,39 @@ struct SMTPClientIntegrationTests {
         }
         await client.shutdown()
         for to in recipients { #expect(Maildir.messages(to: to).count == 1) }
+    }
+
+    @Test func smtpUTF8AndEightBitMIMEAreUsedWhenOffered() async throws {
+        let client = try SMTPClient(configuration: configuration(), logger: Env.logger)
+        let local = "사용자\(UUID().uuidString.prefix(6).lowercased())"
+        let to = "\(local)@blueprint-test.example"
+        let message = try koreanMessage(to: to, subject: "SMTPUTF8")
+        #expect(message.requiresSMTPUTF8)
+        _ = try await client.send(message)
+        await client.shutdown()
+        let received = try #require(Maildir.messages(to: to).first)
+        let meta = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: String(received.eml.dropLast(4)) + ".json"))) as? [String: Any]
+        let options = (meta?["mail_options"] as? [String]) ?? []
+        #expect(options.contains("SMTPUTF8"))
+        #expect(options.contains("BODY=8BITMIME"))
+    }
+
+    @Test func aServerThatNeverAnswersTimesOutPerCommand() async throws {
+        // A TCP listener that accepts and says nothing: the greeting never comes.
+        let silent = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { $0.eventLoop.makeSucceededVoidFuture() }
+            .bind(host: "127.0.0.1", port: 0).get()
+        var configuration = SMTPClientConfiguration(host: "127.0.0.1", port: silent.localAddress?.port ?? 0, security: .none)
+        configuration.commandTimeout = .milliseconds(300)
+        let client = try SMTPClient(configuration: configuration, logger: Env.logger)
+        await #expect {
+            _ = try await client.send(try koreanMessage(to: Env.recipient()))
+        } throws: { error in
+            guard let error = error as? SMTPError else { return false }
+            return error.shortDescription == "timeout" && error.isTransient && error.isConnectionFailure
+        }
+        await client.shutdown()
+        try await silent.close()
     }
 
     @Test func nothingListeningIsAConnectionFailure() async throws {
