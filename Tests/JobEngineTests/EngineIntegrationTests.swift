@@ -334,6 +334,28 @@ struct EngineIntegrationTests {
         }
     }
 
+    @Test func cancellingTheEngineTaskEndsItPromptly() async throws {
+        try await withTestClient { client in
+            let keys = TestEnv.queue()
+            var registry = JobRegistry()
+            CanaryJob.register(in: &registry)
+            let engine = JobEngine(configuration: TestEnv.engineConfiguration(keys, concurrency: 2), registry: registry,
+                                   client: client, logger: TestEnv.logger)
+            let finished = LockedFlag()
+            let task = Task {
+                try? await engine.run()
+                finished.set()
+            }
+            try await JobProducer(client: client).enqueueBulk(
+                queue: keys.stream, type: "canary", arguments: Array(repeating: CanaryArguments(sleep_ms: 30_000), count: 4))
+            try await waitUntil("running") { engine.runningJobs[keys.stream] == 2 }
+            task.cancel()
+            // Every loop notices the cancellation (no spinning on a sleep that returns at once).
+            try await waitUntil("run() returned after cancellation", timeout: .seconds(10)) { finished.isSet }
+            #expect(try await client.xlen(keys.results) == 0)
+        }
+    }
+
     @Test func pausedQueueIsNotRead() async throws {
         try await withTestClient { client in
             let keys = TestEnv.queue()

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import RESP
 import RedisClient
@@ -91,4 +92,11 @@ func outcomes(_ client: RedisClient, _ keys: QueueKeys) async throws -> [RedisSt
 
 extension RedisStreamEntry {
     subscript(_ field: String) -> String? { self.fields[field] }
+}
+
+/// A thread-safe boolean for tests.
+final class LockedFlag: Sendable {
+    private let value = NIOLockedValueBox(false)
+    func set() { self.value.withLockedValue { $0 = true } }
+    var isSet: Bool { self.value.withLockedValue { $0 } }
 }

@@ -77,14 +77,18 @@ final class InFlightJobs: Sendable {
     /// read in large batches rather than one entry per finished job.
     func waitForFreeSlots(limit: Int, minimum: Int = 1) async -> Int {
         let threshold = limit - max(1, min(minimum, limit))
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let ready = self.state.withLockedValue { state -> Bool in
-                if state.jobs.count <= threshold { return true }
-                state.slotWaiter = continuation
-                state.slotWaiterThreshold = threshold
-                return false
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let ready = self.state.withLockedValue { state -> Bool in
+                    if state.jobs.count <= threshold || Task.isCancelled { return true }
+                    state.slotWaiter = continuation
+                    state.slotWaiterThreshold = threshold
+                    return false
+                }
+                if ready { continuation.resume() }
             }
-            if ready { continuation.resume() }
+        } onCancel: {
+            self.wakeSlotWaiter()
         }
         return max(1, limit - self.count)
     }

@@ -37,7 +37,9 @@ final class QueueConsumer: Sendable {
             inFlight: self.inFlight, logger: logger, alerts: alerts, isStopping: { stopping.withLockedValue { $0 } })
     }
 
-    var isStopping: Bool { self.stopping.withLockedValue { $0 } }
+    /// `true` once ``stop()`` was called, or when the calling task is cancelled (the engine's task was
+    /// cancelled rather than gracefully stopped): every loop then ends instead of spinning.
+    var isStopping: Bool { self.stopping.withLockedValue { $0 } || Task.isCancelled }
 
     /// Asks the consumer to stop reading and drain; ``run()`` returns when done.
     func stop() {
@@ -160,13 +162,18 @@ final class QueueConsumer: Sendable {
     // MARK: - Shutdown
 
     private func drain() async {
+        if Task.isCancelled {
+            // Cancelled rather than stopped: no grace period; the jobs stay pending for another worker.
+            self.inFlight.cancelAll()
+            return
+        }
         let clock = ContinuousClock()
         let giveUp = clock.now + self.configuration.shutdownGracePeriod
         let running = self.inFlight.count
         if running > 0 {
             self.logger.info("stopping: waiting for running jobs", metadata: ["count": "\(running)"])
         }
-        while self.inFlight.count > 0 && clock.now < giveUp {
+        while self.inFlight.count > 0 && clock.now < giveUp && !Task.isCancelled {
             await self.pause(.milliseconds(20), ignoringStop: true)
         }
         let left = self.inFlight.count
@@ -175,7 +182,7 @@ final class QueueConsumer: Sendable {
                                 metadata: ["count": "\(left)"])
             self.inFlight.cancelAll()
             let hardStop = clock.now + .seconds(2)
-            while self.inFlight.count > 0 && clock.now < hardStop {
+            while self.inFlight.count > 0 && clock.now < hardStop && !Task.isCancelled {
                 await self.pause(.milliseconds(20), ignoringStop: true)
             }
         }
@@ -186,7 +193,7 @@ final class QueueConsumer: Sendable {
     /// Renews the claim of running jobs so no other worker reclaims them while they run.
     private func heartbeatLoop() async {
         let keys = self.queue.keys
-        while !self.isStopping || self.inFlight.count > 0 {
+        while (!self.isStopping || self.inFlight.count > 0) && !Task.isCancelled {
             await self.pause(self.configuration.heartbeatInterval, ignoringStop: true, wakeOnStopIfIdle: true)
             let ids = self.inFlight.entryIDs
             if ids.isEmpty { if self.isStopping { return } else { continue } }
@@ -261,7 +268,7 @@ final class QueueConsumer: Sendable {
 
     /// Cancels jobs that run past their type's timeout.
     private func watchdogLoop() async {
-        while !self.isStopping || self.inFlight.count > 0 {
+        while (!self.isStopping || self.inFlight.count > 0) && !Task.isCancelled {
             await self.pause(.milliseconds(100), ignoringStop: true, wakeOnStopIfIdle: true)
             self.inFlight.cancelExpired(now: .now)
         }
@@ -271,7 +278,7 @@ final class QueueConsumer: Sendable {
     private func pause(_ duration: Duration, ignoringStop: Bool = false, wakeOnStopIfIdle: Bool = false) async {
         let clock = ContinuousClock()
         let end = clock.now + duration
-        while clock.now < end {
+        while clock.now < end && !Task.isCancelled {
             if !ignoringStop && self.isStopping { return }
             if wakeOnStopIfIdle && self.isStopping && self.inFlight.count == 0 { return }
             try? await Task.sleep(for: min(.milliseconds(100), end - clock.now))

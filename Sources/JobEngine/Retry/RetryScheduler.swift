@@ -27,7 +27,7 @@ final class RetryScheduler: Sendable {
     func run() async {
         let clock = ContinuousClock()
         var lastPrune = clock.now - .seconds(3600)
-        while !self.stopping.withLockedValue({ $0 }) {
+        while !self.stopping.withLockedValue({ $0 }) && !Task.isCancelled {
             for keys in self.queues {
                 _ = await self.promoteDue(keys)
             }
