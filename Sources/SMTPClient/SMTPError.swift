@@ -37,7 +37,7 @@ public struct SMTPError: Error, Sendable, CustomStringConvertible {
     public static func protocolViolation(_ message: String) -> Self { Self(.protocolViolation, "SMTP protocol error: \(message)") }
     /// A negative reply to `command`.
     public static func reply(_ reply: SMTPReply, to command: String) -> Self {
-        Self(.reply, "SMTP server answered \(command) with \(reply.description)", reply: reply)
+        Self(.reply, "SMTP server answered \(command) with \(MailAddress.maskAddresses(in: reply.description))", reply: reply)
     }
     /// The server lacks something the message needs (SMTPUTF8, an AUTH mechanism).
     public static func unsupported(_ message: String) -> Self { Self(.unsupported, message) }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A validated mailbox: an address (`local@domain`) and an optional display name.
 ///
 /// Validation is strict on purpose: anything that could smuggle a header or an SMTP command (CR,
@@ -67,6 +69,18 @@ public struct MailAddress: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { self.masked }
+
+    /// `text` with every word that contains `@` masked (`<u***@example.com>`): for server replies
+    /// such as `550 5.1.1 <user@example.com>: Recipient address rejected` before they reach logs or
+    /// dead letters.
+    public static func maskAddresses(in text: String) -> String {
+        text.split(separator: " ", omittingEmptySubsequences: false).map { word -> String in
+            guard word.contains("@") else { return String(word) }
+            let core = word.trimmingCharacters(in: CharacterSet(charactersIn: "<>:;,.()[]\"'"))
+            guard !core.isEmpty, let range = word.range(of: core) else { return "***" }
+            return word.replacingCharacters(in: range, with: Self.mask(core))
+        }.joined(separator: " ")
+    }
 
     /// CR, LF and NUL can end a header line or an SMTP command early: never allowed.
     static func hasForbiddenControl(_ text: String) -> Bool {

@@ -162,6 +162,12 @@ func decodeEncodedWords(_ value: String) -> String? {
         #expect(SASL.plain(username: "user", password: "pass") == "AHVzZXIAcGFzcw==")
     }
 
+    @Test func addressesInServerRepliesAreMasked() {
+        #expect(MailAddress.maskAddresses(in: "550 5.1.1 <user@example.com>: Recipient address rejected")
+            == "550 5.1.1 <u***@example.com>: Recipient address rejected")
+        #expect(MailAddress.maskAddresses(in: "no address here") == "no address here")
+    }
+
     @Test func dates() {
         #expect(RFC5322Date.format(secondsSince1970: 0) == "Thu, 1 Jan 1970 00:00:00 +0000")
         #expect(RFC5322Date.format(secondsSince1970: 951_782_400) == "Tue, 29 Feb 2000 00:00:00 +0000")
