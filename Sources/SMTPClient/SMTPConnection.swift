@@ -46,7 +46,12 @@ public final class SMTPConnection: Sendable {
             throw .connect("\(configuration.displayName): \(error)")
         }
         do {
-            let greeting = try await Self.expect(on: channel)
+            let greeting: SMTPReply
+            do {
+                greeting = try await Self.expect(on: channel)
+            } catch let error as SMTPError where error.shortDescription == "closed" && implicitTLS != nil {
+                throw SMTPError.tls("connection closed during the TLS handshake (certificate not trusted?)")
+            }
             guard greeting.code == 220 else { throw SMTPError.reply(greeting, to: "the connection") }
             var capabilities = try await Self.hello(on: channel, name: configuration.heloName)
             if configuration.security == .startTLS {
@@ -61,7 +66,12 @@ public final class SMTPConnection: Sendable {
                 } catch {
                     throw SMTPError.tls("\(error)")
                 }
-                capabilities = try await Self.hello(on: channel, name: configuration.heloName)
+                do {
+                    capabilities = try await Self.hello(on: channel, name: configuration.heloName)
+                } catch let error as SMTPError where error.shortDescription == "closed" {
+                    // The handshake failed and closed the channel before EHLO reached the handler.
+                    throw SMTPError.tls("connection closed during the TLS handshake (certificate not trusted?)")
+                }
             }
             if let username = configuration.username {
                 try await Self.authenticate(on: channel, capabilities: capabilities, username: username, password: configuration.password ?? "")
@@ -196,7 +206,21 @@ public final class SMTPConnection: Sendable {
     /// Writes `bytes` and waits for `count` replies.
     private static func send(_ bytes: [UInt8], expecting count: Int, on channel: any Channel) async throws -> [SMTPReply] {
         let promises = (0..<count).map { _ in channel.eventLoop.makePromise(of: SMTPReply.self) }
-        channel.writeAndFlush(SMTPOutbound(bytes: ByteBuffer(bytes: bytes), replies: promises), promise: nil)
+        // If the channel closed before the write reached the handler (a TLS handshake that failed
+        // just now), no handler owns the reply promises: fail them here (a second failure is a no-op).
+        let written = channel.eventLoop.makePromise(of: Void.self)
+        written.futureResult.whenFailure { error in
+            let failure: SMTPError
+            if let error = error as? SMTPError {
+                failure = error
+            } else if error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError {
+                failure = .tls("\(error)")
+            } else {
+                failure = .closed
+            }
+            for promise in promises { promise.fail(failure) }
+        }
+        channel.writeAndFlush(SMTPOutbound(bytes: ByteBuffer(bytes: bytes), replies: promises), promise: written)
         var replies: [SMTPReply] = []
         for promise in promises { replies.append(try await promise.futureResult.get()) }
         return replies
