@@ -351,8 +351,11 @@ struct EngineIntegrationTests {
             try await waitUntil("running") { engine.runningJobs[keys.stream] == 2 }
             task.cancel()
             // Every loop notices the cancellation (no spinning on a sleep that returns at once).
-            try await waitUntil("run() returned after cancellation", timeout: .seconds(10)) { finished.isSet }
+            try await waitUntil("run() returned after cancellation", timeout: .seconds(20)) { finished.isSet }
             #expect(try await client.xlen(keys.results) == 0)
+            // The interrupted jobs stay pending (not retried, not dead) for another worker.
+            try await waitUntil("interrupted jobs left pending") { try await client.xpending(keys.stream, group: keys.group).count == 2 }
+            #expect(try await client.zcard(keys.delayed) == 0)
         }
     }
 

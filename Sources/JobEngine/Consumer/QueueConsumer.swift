@@ -164,6 +164,7 @@ final class QueueConsumer: Sendable {
     private func drain() async {
         if Task.isCancelled {
             // Cancelled rather than stopped: no grace period; the jobs stay pending for another worker.
+            self.stopping.withLockedValue { $0 = true }
             self.inFlight.cancelAll()
             return
         }
