@@ -203,7 +203,9 @@ final class QueueConsumer: Sendable {
                     let lost = try await self.client.eval(
                         EngineScripts.heartbeat, keys: [keys.stream],
                         arguments: [keys.group, self.configuration.workerID] + chunk)
-                    let lostIDs = (lost.array ?? []).compactMap(\.string).filter { self.inFlight.entryIDs.contains($0) }
+                    // Jobs that finished meanwhile are not "lost": compare with one snapshot of what still runs.
+                    let running = Set(self.inFlight.entryIDs)
+                    let lostIDs = (lost.array ?? []).compactMap(\.string).filter { running.contains($0) }
                     if !lostIDs.isEmpty {
                         self.logger.debug("running jobs no longer owned (finished or reclaimed)", metadata: ["count": "\(lostIDs.count)"])
                     }
