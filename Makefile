@@ -1,4 +1,4 @@
-.PHONY: run test build fuzz bench-redis bench-engine bench-email bench-policies format
+.PHONY: run test build docs fuzz bench-redis bench-engine bench-email bench-policies format
 
 run:            ## run the worker on the embedded default (local Redis under ./var)
 	bash scripts/run.sh
@@ -8,6 +8,10 @@ test:           ## run every test (installs and starts what the tests need)
 
 build:
 	swift build
+
+docs:           ## regenerate docs/configuration.md from the settings declarations
+	swift build --product blueprint
+	"$$(swift build --show-bin-path)/blueprint" check-config --markdown > docs/configuration.md
 
 fuzz:           ## fuzz the RESP decoder with libFuzzer (FUZZ_SECONDS, default 600)
 	bash scripts/fuzz-resp.sh

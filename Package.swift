@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // Protocol layer: pure RESP3, no I/O.
@@ -46,7 +47,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // Engine layer: producer, consumer, retries, dead letters.
+        // Engine layer: producer, consumer, retry scheduler, dead letters, scripts, policy hooks.
+        // It names no job type, provider or service setting.
         .target(
             name: "JobEngine",
             dependencies: [
@@ -55,7 +57,71 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        // Observability: JSON log lines, PII/secret redaction, dead-letter alerts.
+        .target(
+            name: "Observability",
+            dependencies: [
+                "JobEngine", "OutboundHTTP",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        // Policies: per-user limits (Redis script), circuit breakers, the payload key ring (AES-256-GCM).
+        .target(
+            name: "Policies",
+            dependencies: [
+                "JobEngine", "RedisClient", "RESP", "Secrets",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        // Secrets: a secret setting from the environment, a `*_FILE` file or Vault KV v2.
+        .target(
+            name: "Secrets",
+            dependencies: [
+                "Observability", "OutboundHTTP", "SettingsModel",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // The one outbound HTTP client (AsyncHTTPClient) every service shares, run as a Service.
+        .target(
+            name: "OutboundHTTP",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        // Settings: each setting declared once (name, type, default, help, secret), read from the
+        // environment, a secrets directory and a settings file through swift-configuration.
+        .target(
+            name: "SettingsModel",
+            dependencies: [.product(name: "Configuration", package: "swift-configuration")],
+            swiftSettings: strict
+        ),
+        // The service module API: what a service declares (queues, job types, breakers, limit
+        // actions, settings) and what it is given to build its handlers.
+        .target(
+            name: "ServiceModule",
+            dependencies: [
+                "JobEngine", "SettingsModel", "OutboundHTTP", "RedisClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
@@ -63,21 +129,6 @@ let package = Package(
         .target(
             name: "SMTPProtocol",
             dependencies: [.product(name: "NIOCore", package: "swift-nio")],
-            swiftSettings: strict
-        ),
-        // Services layer: email (MIME, templates, SMTP/outbox) and SMS job handlers.
-        .target(
-            name: "Messaging",
-            dependencies: [
-                "JobEngine", "RedisClient", "RESP", "SMTPProtocol", "SMTPClient",
-                .product(name: "Mustache", package: "swift-mustache"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
             swiftSettings: strict
         ),
         // SMTP client on SwiftNIO: TLS/STARTTLS, AUTH, pipelining, a pool of reused connections.
@@ -92,11 +143,33 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // Server layer: configuration loading, HTTP (health, metrics, admin API, dashboard), heartbeat.
+        // Service: email (MIME, templates, SMTP/outbox), SMS and phone identity.
+        .target(
+            name: "Messaging",
+            dependencies: [
+                "JobEngine", "ServiceModule", "SettingsModel", "OutboundHTTP", "RedisClient", "RESP",
+                "SMTPProtocol", "SMTPClient",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // Service: the `canary` diagnostics job (smoke tests, benchmarks).
+        .target(
+            name: "Diagnostics",
+            dependencies: ["JobEngine", "ServiceModule", "SettingsModel", "RedisClient", "RESP"],
+            swiftSettings: strict
+        ),
+        // Server layer: HTTP (health, metrics, admin API, dashboard), heartbeat.
         .target(
             name: "WorkerServer",
             dependencies: [
-                "JobEngine", "RedisClient", "RESP",
+                "JobEngine", "RedisClient", "RESP", "SettingsModel",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -108,15 +181,24 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // App layer: typed settings -> service modules -> one ServiceGroup (tested wiring).
+        .target(
+            name: "WorkerApp",
+            dependencies: [
+                "JobEngine", "RedisClient", "RESP", "WorkerServer", "ServiceModule", "SettingsModel", "OutboundHTTP",
+                "Policies", "Secrets", "Observability", "Messaging", "Diagnostics",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        // The `blueprint` executable: ArgumentParser commands only.
         .executableTarget(
             name: "blueprint",
             dependencies: [
-                "JobEngine",
-                "RedisClient",
-                "WorkerServer",
-                "Messaging", "SMTPClient", "SMTPProtocol",
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
+                "WorkerApp", "JobEngine", "RedisClient", "WorkerServer", "SettingsModel", "ServiceModule", "Observability",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -132,13 +214,13 @@ let package = Package(
         ),
         .executableTarget(
             name: "bench-engine",
-            dependencies: ["JobEngine", "RedisClient", "RESP"],
+            dependencies: ["JobEngine", "Diagnostics", "RedisClient", "RESP"],
             path: "Benchmarks/bench-engine",
             swiftSettings: strict
         ),
         .executableTarget(
             name: "bench-policies",
-            dependencies: ["JobEngine", "RedisClient", "RESP"],
+            dependencies: ["JobEngine", "Policies", "Diagnostics", "RedisClient", "RESP"],
             path: "Benchmarks/bench-policies",
             swiftSettings: strict
         ),
@@ -171,7 +253,8 @@ let package = Package(
         .testTarget(
             name: "MessagingTests",
             dependencies: [
-                "Messaging", "SMTPClient", "SMTPProtocol", "JobEngine", "RedisClient", "RESP",
+                "Messaging", "ServiceModule", "SettingsModel", "OutboundHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"), "SMTPClient", "SMTPProtocol", "JobEngine", "RedisClient", "RESP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -189,7 +272,7 @@ let package = Package(
         .testTarget(
             name: "WorkerServerTests",
             dependencies: [
-                "WorkerServer", "JobEngine", "RedisClient", "RESP",
+                "WorkerServer", "SettingsModel", "JobEngine", "RedisClient", "RESP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -200,13 +283,25 @@ let package = Package(
         .testTarget(
             name: "JobEngineTests",
             dependencies: [
-                "JobEngine", "RedisClient", "RESP",
+                "JobEngine", "RedisClient", "RESP", "Policies", "Secrets", "Observability", "Diagnostics", "OutboundHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+            .testTarget(
+            name: "WorkerAppTests",
+            dependencies: [
+                "WorkerApp", "WorkerServer", "ServiceModule", "SettingsModel", "JobEngine", "RedisClient", "RESP",
+                "Messaging", "Diagnostics", "Policies", "Secrets", "Observability",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),

@@ -25,6 +25,7 @@
 // Anything the engine got wrong (lost or duplicate outcomes, failures, a stall, a non-zero exit) is
 // printed as `problem=...` and makes the exit status 1; the figures are printed regardless.
 import Foundation
+import Diagnostics
 import JobEngine
 import Logging
 import RESP
@@ -75,7 +76,7 @@ struct BenchSettings {
     }
 }
 
-let keys = StandardQueues.email
+let keys = QueueKeys(queue: "email_queue", group: "email_workers")
 let startedKey = "bench:engine:started"
 
 /// Figures and problems, printed as they come.

@@ -13,7 +13,9 @@
 // Output: `key=value` lines (limiter_checks_per_s, incr_per_s, drain_plain_jobs_per_s,
 // drain_encrypted_jobs_per_s, ...). Environment: REDIS_HOST, REDIS_PORT, BENCH_CHECKS, BENCH_CLIENTS, BENCH_JOBS.
 import Foundation
+import Diagnostics
 import JobEngine
+import Policies
 import Logging
 import RESP
 import RedisClient

@@ -11,15 +11,6 @@ public struct QueueConfiguration: Sendable, Hashable {
         self.concurrency = max(1, concurrency)
     }
 
-    /// The default concurrency of the standard queues: I/O-bound email, SMS and verification
-    /// jobs can wait on many servers at once; file jobs use CPU (images, OCR) and memory.
-    public static func defaultConcurrency(for queue: String) -> Int {
-        switch queue {
-        case StandardQueues.files.stream: return 8
-        case StandardQueues.verification.stream: return 32
-        default: return 64
-        }
-    }
 }
 
 /// Settings of the job engine (DESIGN.md sections 3 and 6).
@@ -53,10 +44,8 @@ public struct EngineConfiguration: Sendable {
     public var maximumPayloadBytes: Int = 1 << 20
     /// Most finished jobs acknowledged by one script call.
     public var completionBatchSize: Int = 512
-    /// Webhook that receives alerts for dead letters (rate-limited); `nil` disables alerts.
-    public var alertWebhookURL: URL?
-    /// At most one alert per interval; further ones are summarised at the end of it.
-    public var alertInterval: Duration = .seconds(60)
+    /// Told about every dead letter (alerts); `nil` tells no one.
+    public var deadLetterListener: (any DeadLetterListener)?
     /// Policies asked before every job runs (limits, circuit breakers), in order.
     public var policies: [any JobPolicy] = []
     /// Opens encrypted payloads; `nil` dead-letters them.

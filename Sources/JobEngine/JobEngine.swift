@@ -2,7 +2,7 @@ import Logging
 import RedisClient
 import ServiceLifecycle
 
-/// The job engine: one consumer per configured queue, the retry scheduler and the alerts.
+/// The job engine: one consumer per configured queue and the retry scheduler.
 ///
 /// A `Service`: ``run()`` processes jobs until a graceful shutdown (SIGTERM in a `ServiceGroup`)
 /// or cancellation. On graceful shutdown it stops reading, lets running jobs finish within
@@ -16,7 +16,6 @@ public final class JobEngine: Service, Sendable {
     private let logger: Logger
     private let consumers: [QueueConsumer]
     private let scheduler: RetryScheduler
-    private let alerts: AlertNotifier?
 
     public init(configuration: EngineConfiguration, registry: JobRegistry, client: RedisClient, logger: Logger) {
         self.configuration = configuration
@@ -25,13 +24,8 @@ public final class JobEngine: Service, Sendable {
         var logger = logger
         logger[metadataKey: "worker"] = "\(configuration.workerID)"
         self.logger = logger
-        let alerts = configuration.alertWebhookURL.map {
-            AlertNotifier(url: $0, worker: configuration.workerID, interval: configuration.alertInterval,
-                          now: configuration.now, logger: logger)
-        }
-        self.alerts = alerts
         self.consumers = configuration.queues.map {
-            QueueConsumer(queue: $0, registry: registry, client: client, configuration: configuration, alerts: alerts, logger: logger)
+            QueueConsumer(queue: $0, registry: registry, client: client, configuration: configuration, logger: logger)
         }
         self.scheduler = RetryScheduler(queues: configuration.queues.map(\.keys), client: client,
                                         configuration: configuration, logger: logger)
@@ -48,10 +42,6 @@ public final class JobEngine: Service, Sendable {
                     group.addTask { await consumer.run() }
                 }
                 group.addTask { await self.scheduler.run() }
-                if let alerts = self.alerts {
-                    let consumers = self.consumers
-                    group.addTask { await alerts.run(isStopping: { consumers.allSatisfy(\.isStopping) }) }
-                }
                 await group.waitForAll()
             }
         } onGracefulShutdown: {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JobEngine
+import WorkerApp
 import RedisClient
 
 /// `blueprint dead list|replay|purge <queue>`.
@@ -16,7 +17,7 @@ struct Dead: AsyncParsableCommand {
 
         func run() async throws {
             let letters = try await withCommandClient { client in
-                try await DeadLetterStore(keys: StandardQueues.keys(for: self.queue), client: client).list(after: self.after, count: self.count)
+                try await DeadLetterStore(keys: ModuleCatalog.standard.keys(for: self.queue), client: client).list(after: self.after, count: self.count)
             }
             for letter in letters {
                 var object = letter.fields
@@ -36,7 +37,7 @@ struct Dead: AsyncParsableCommand {
         func run() async throws {
             guard self.all != !self.ids.isEmpty else { throw ValidationError("give dead-letter IDs or --all (not both)") }
             let n = try await withCommandClient { client in
-                let store = DeadLetterStore(keys: StandardQueues.keys(for: self.queue), client: client)
+                let store = DeadLetterStore(keys: ModuleCatalog.standard.keys(for: self.queue), client: client)
                 return self.all ? try await store.replayAll() : try await store.replay(ids: self.ids)
             }
             print("replayed \(n)")
@@ -52,7 +53,7 @@ struct Dead: AsyncParsableCommand {
         func run() async throws {
             guard self.all != !self.ids.isEmpty else { throw ValidationError("give dead-letter IDs or --all (not both)") }
             let n = try await withCommandClient { client in
-                let store = DeadLetterStore(keys: StandardQueues.keys(for: self.queue), client: client)
+                let store = DeadLetterStore(keys: ModuleCatalog.standard.keys(for: self.queue), client: client)
                 return self.all ? try await store.purgeAll() : try await store.purge(ids: self.ids)
             }
             print("purged \(n)")

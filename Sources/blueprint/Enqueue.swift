@@ -55,24 +55,3 @@ struct Enqueue: AsyncParsableCommand {
         if ids.count == 1 { print(ids[0]) } else { print("enqueued \(ids.count) jobs; last id \(ids.last ?? "-")") }
     }
 }
-
-/// Runs `body` with a connected client (for one-shot commands), mapping failures to exit code 1.
-func withCommandClient<T: Sendable>(_ body: @Sendable (RedisClient) async throws -> T) async throws -> T {
-    let settings = try await ConfiguredSettings.load().core
-    var logger = Logger(label: "blueprint")
-    logger.logLevel = .critical
-    var configuration = settings.redis
-    configuration.poolSize = 1
-    let client = RedisClient(configuration: configuration, logger: logger)
-    let runner = Task { try await client.run() }
-    defer { runner.cancel() }
-    do {
-        return try await body(client)
-    } catch let error as RedisClientError {
-        FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
-        throw ExitCode(1)
-    } catch let error as RedisServerError {
-        FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
-        throw ExitCode(1)
-    }
-}

@@ -5,6 +5,7 @@ import RedisClient
 import Testing
 
 @testable import JobEngine
+import Diagnostics
 
 /// Arguments of the seed's `send_email` line, as a test handler sees them.
 struct SeedEmail: Codable, Sendable {

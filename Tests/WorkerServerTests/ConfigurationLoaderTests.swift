@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import SettingsModel
 @testable import WorkerServer
 
 @Suite("Settings file + environment")

@@ -17,7 +17,6 @@ struct JobProcessor: Sendable {
     let recorder: OutcomeRecorder
     let inFlight: InFlightJobs
     let logger: Logger
-    let alerts: AlertNotifier?
     let isStopping: @Sendable () -> Bool
 
     func process(_ envelope: JobEnvelope) async {
@@ -197,7 +196,7 @@ struct JobProcessor: Sendable {
         await self.recorder.dead(envelope, type: type, error: error, attempts: envelope.attempt, durationMilliseconds: duration)
         self.configuration.metrics?.record(queue: self.keys.stream, type: type, outcome: .dead, durationMilliseconds: duration)
         logger.error("job dead-lettered", metadata: ["queue": "\(self.keys.stream)", "status": "dead", "error": "\(error)", "duration_ms": "\(duration)"])
-        self.alerts?.deadLetter(queue: self.keys.stream, type: type, error: error)
+        self.configuration.deadLetterListener?.deadLettered(queue: self.keys.stream, type: type, error: error)
     }
 
     /// Runs `body` outside the current task's cancellation when it was cancelled (a timed-out job

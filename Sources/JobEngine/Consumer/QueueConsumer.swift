@@ -22,7 +22,7 @@ final class QueueConsumer: Sendable {
     private let stopping = NIOLockedValueBox(false)
 
     init(queue: QueueConfiguration, registry: JobRegistry, client: RedisClient, configuration: EngineConfiguration,
-         alerts: AlertNotifier?, logger: Logger) {
+         logger: Logger) {
         self.queue = queue
         self.client = client
         self.configuration = configuration
@@ -34,7 +34,7 @@ final class QueueConsumer: Sendable {
         let stopping = self.stopping
         self.processor = JobProcessor(
             keys: queue.keys, registry: registry, client: client, configuration: configuration, recorder: recorder,
-            inFlight: self.inFlight, logger: logger, alerts: alerts, isStopping: { stopping.withLockedValue { $0 } })
+            inFlight: self.inFlight, logger: logger, isStopping: { stopping.withLockedValue { $0 } })
     }
 
     /// `true` once ``stop()`` was called, or when the calling task is cancelled (the engine's task was

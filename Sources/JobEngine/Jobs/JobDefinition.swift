@@ -135,4 +135,7 @@ public struct JobRegistry: Sendable {
 
     /// Names of the registered job types.
     public var names: [String] { self.handlers.keys.sorted() }
+
+    /// Every registered handler, by name.
+    public var all: [AnyJobHandler] { self.handlers.keys.sorted().map { self.handlers[$0]! } }
 }

@@ -53,7 +53,7 @@ public struct JobError: Error, Sendable, Hashable, CustomStringConvertible {
         JobError(kind: .rejected, message: message, retryAfter: retryAfter, reason: reason)
     }
 
-    /// The job type exists in the catalog but has no handler in this build.
+    /// The job type is declared by a service module but has no handler in this build.
     public static func notImplemented(_ type: String) -> JobError {
         .permanent("not implemented: job type '\(type)' has no handler in this worker version")
     }

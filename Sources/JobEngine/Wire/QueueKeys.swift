@@ -31,17 +31,3 @@ public struct QueueKeys: Sendable, Hashable {
         self.paused = "{\(queue)}:paused"
     }
 }
-
-/// The four queues of the contract and their default groups.
-public enum StandardQueues {
-    public static let email = QueueKeys(queue: "email_queue", group: "email_workers")
-    public static let sms = QueueKeys(queue: "sms_queue", group: "sms_workers")
-    public static let files = QueueKeys(queue: "file_processing_queue", group: "file_workers")
-    public static let verification = QueueKeys(queue: "verification_queue", group: "verification_workers")
-    public static let all = [email, sms, files, verification]
-
-    /// The default group of a queue: a standard queue's group, else `<queue>_workers`.
-    public static func keys(for queue: String) -> QueueKeys {
-        all.first { $0.stream == queue } ?? QueueKeys(queue: queue, group: queue.replacing("_queue", with: "") + "_workers")
-    }
-}

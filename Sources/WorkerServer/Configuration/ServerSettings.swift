@@ -1,4 +1,5 @@
 import Foundation
+import SettingsModel
 
 /// Settings of the worker's HTTP server (DESIGN.md section 6), read from the merged settings.
 public struct ServerSettings: Sendable {
@@ -12,6 +13,19 @@ public struct ServerSettings: Sendable {
 
     /// The shortest admin token accepted: a guessable token would open the admin API.
     public static let minimumTokenLength = 16
+
+    /// The HTTP server's settings section.
+    public static let groups: [SettingGroup] = [
+        SettingGroup(
+            "HTTP", summary: "Health, metrics, admin API and dashboard.",
+            settings: [
+                Setting("BLUEPRINT_HTTP_HOST", default: "127.0.0.1", help: "Address the HTTP server binds (`0.0.0.0` in containers)."),
+                Setting("BLUEPRINT_HTTP_PORT", .integer(0...65_535), default: "8080", help: "Its port; `0` picks a free one."),
+                Setting(
+                    "BLUEPRINT_ADMIN_TOKEN", secret: true,
+                    help: "Bearer token of the admin API (at least 16 characters); unset: the admin API refuses every request."),
+            ])
+    ]
 
     /// Creates the defaults.
     public init() {}

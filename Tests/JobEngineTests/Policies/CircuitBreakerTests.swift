@@ -4,6 +4,9 @@ import NIOConcurrencyHelpers
 import Testing
 
 @testable import JobEngine
+@testable import Observability
+@testable import Policies
+@testable import Secrets
 
 @Suite("Circuit breaker state machine on a mock clock")
 struct CircuitBreakerTests {

@@ -3,6 +3,9 @@ import Logging
 import Testing
 
 @testable import JobEngine
+@testable import Observability
+@testable import Policies
+@testable import Secrets
 
 @Suite("PII and secret redaction in logs")
 struct PIIRedactorTests {
@@ -47,10 +50,9 @@ struct PIIRedactorTests {
         let lines = LockedLines()
         let redactor = PIIRedactor()
         redactor.register(secret: "planted-secret-value")
-        let previous = JSONLogHandler.redact
-        JSONLogHandler.redact = { redactor.redact($0) }
-        defer { JSONLogHandler.redact = previous }
-        let logger = Logger(label: "t") { label in JSONLogHandler(label: label, output: JSONLogOutput { lines.append($0) }) }
+        let logger = Logger(label: "t") { label in
+            JSONLogHandler(label: label, output: JSONLogOutput { lines.append($0) }, redact: { redactor.redact($0) })
+        }
         logger.error("mail to kim@example.com with planted-secret-value", metadata: ["error": "phone 010-9876-5432"])
         let text = lines.joined()
         #expect(text.contains("k***@example.com") && text.contains("010-****-5432") && text.contains("[REDACTED]"))

@@ -2,6 +2,9 @@ import Foundation
 import Testing
 
 @testable import JobEngine
+@testable import Observability
+@testable import Policies
+@testable import Secrets
 
 @Suite("Payload encryption (enc:v1, AES-256-GCM)")
 struct PayloadCipherTests {

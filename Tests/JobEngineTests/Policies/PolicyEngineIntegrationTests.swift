@@ -10,6 +10,9 @@ import Glibc
 #endif
 
 @testable import JobEngine
+@testable import Observability
+@testable import Policies
+@testable import Secrets
 
 @Suite("Policies inside a running engine against a real redis-server", .serialized)
 struct PolicyEngineIntegrationTests {

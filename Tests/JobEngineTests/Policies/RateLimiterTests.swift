@@ -6,6 +6,9 @@ import RedisClient
 import Testing
 
 @testable import JobEngine
+@testable import Observability
+@testable import Policies
+@testable import Secrets
 
 @Suite("Per-user limits in Redis (sliding-window log script)")
 struct RateLimiterTests {
@@ -22,7 +25,7 @@ struct RateLimiterTests {
             var allowed = 0
             for index in 0..<25 {
                 clock.withLockedValue { $0 += 1000 }
-                let decision = try await limiter.check(.email, subject: "user:1", token: "job-\(index)")
+                let decision = try await limiter.check(TestLimits.email, subject: "user:1", token: "job-\(index)")
                 if decision.allowed { allowed += 1 } else {
                     // The first admitted job was at +1000 ms; one hour later it leaves the window.
                     let expected: Int64 = 1_700_000_000_000 + 1000 + 3_600_000
@@ -31,7 +34,7 @@ struct RateLimiterTests {
                 }
             }
             #expect(allowed == 10)
-            let other = try await limiter.check(.email, subject: "user:2", token: "x")
+            let other = try await limiter.check(TestLimits.email, subject: "user:2", token: "x")
             #expect(other.allowed, "limits are per subject")
         }
     }
@@ -81,7 +84,7 @@ struct RateLimiterTests {
             let start: Int64 = 1_700_000_000_000
             let clock = NIOLockedValueBox<Int64>(start)
             let limiter = Self.limiter(client, clock: clock)
-            let limit = RateLimit.upload  // 10 MB per day
+            let limit = TestLimits.upload  // 10 MB per day
             #expect(try await limiter.check(limit, subject: "u", cost: 6 << 20, token: "a").allowed)
             clock.withLockedValue { $0 = start + 1000 }
             #expect(try await limiter.check(limit, subject: "u", cost: 3 << 20, token: "b").allowed)
@@ -120,7 +123,7 @@ struct RateLimiterTests {
         try await withTestClient { (client: RedisClient) async throws -> Void in
             let clock = NIOLockedValueBox<Int64>(1_795_741_200_000)  // 2026-11-27T01:00:00Z
             let limiter = Self.limiter(client, clock: clock)
-            let rules = try RateLimitRules(parsing: "email=2/1h")
+            let rules = try RateLimitRules(parsing: "email=2/1h", base: TestLimits.rules)
             let policy = RateLimitPolicy(limiter: limiter, rules: rules, logger: Logger(label: "t"))
             func job(_ id: String, user: String?, type: String = "send_email", arguments: String = #"{"type":"send_email","to":"a@example.com"}"#) -> JobAdmission {
                 JobAdmission(queue: "email_queue", type: type, jobID: id, attempt: 1, userID: user, dependencies: [], arguments: Data(arguments.utf8))
@@ -145,17 +148,17 @@ struct RateLimiterTests {
 
     @Test("limit settings parse with clear errors")
     func settings() throws {
-        let rules = try RateLimitRules(parsing: "email=20/1h, sms=off, upload=5MB/1d, canary=7/30m")
+        let rules = try RateLimitRules(parsing: "email=20/1h, sms=off, upload=5MB/1d, canary=7/30m", base: TestLimits.rules)
         #expect(rules.limit(forJobType: "send_email") == RateLimit(action: "email", limit: 20, window: .seconds(3600)))
         #expect(rules.limit(forJobType: "send_sms") == nil)
         #expect(rules.limit(forJobType: "optimize_image") == RateLimit(action: "upload", limit: 5 << 20, window: .seconds(86_400), unit: .bytes))
         #expect(rules.limit(forJobType: "canary")?.description == "7 canary per 30m")
-        #expect(RateLimitRules.default.limit(forJobType: "send_sms_code")?.description == "5 sms per 1d")
-        #expect(RateLimitRules.default.limit(forJobType: "process_document")?.description == "10MB upload per 1d")
+        #expect(TestLimits.rules.limit(forJobType: "send_sms_code")?.description == "5 sms per 1d")
+        #expect(TestLimits.rules.limit(forJobType: "process_document")?.description == "10MB upload per 1d")
         for (text, expected) in [("email", "is not name=N/period"), ("email=10", "expected N/period"), ("email=0/1h", "positive integer"),
                                  ("email=10/1w", "period must be"), ("{x}=1/1h", "not a valid action name")] {
-            #expect(throws: RateLimitSettingError.self) { try RateLimitRules(parsing: text) }
-            do { _ = try RateLimitRules(parsing: text) } catch { #expect(error.message.contains(expected), "\(error.message)") }
+            #expect(throws: RateLimitSettingError.self) { try RateLimitRules(parsing: text, base: TestLimits.rules) }
+            do { _ = try RateLimitRules(parsing: text, base: TestLimits.rules) } catch { #expect(error.message.contains(expected), "\(error.message)") }
         }
     }
 }

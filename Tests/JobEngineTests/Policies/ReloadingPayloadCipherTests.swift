@@ -3,6 +3,9 @@ import NIOConcurrencyHelpers
 import Testing
 
 @testable import JobEngine
+@testable import Observability
+@testable import Policies
+@testable import Secrets
 
 @Suite("Key ring re-read from BLUEPRINT_ENCRYPTION_KEYS_FILE")
 struct ReloadingPayloadCipherTests {
@@ -27,15 +30,20 @@ struct ReloadingPayloadCipherTests {
         #expect(old.hasPrefix("enc:v1:k1:"))
 
         try second.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try cipher.encrypt(plaintext, queue: "q").hasPrefix("enc:v1:k1:"), "jobs never look at the file themselves")
+        cipher.reload()  // what run() does every checkInterval
         let new = try cipher.encrypt(plaintext, queue: "q")
         #expect(new.hasPrefix("enc:v1:k2:"))
         #expect(try cipher.decrypt(old, queue: "q") == plaintext, "the old kid still decrypts")
 
         try "k3:tooshort".write(toFile: path, atomically: true, encoding: .utf8)
+        cipher.reload()
+        cipher.reload()
         #expect(try cipher.encrypt(plaintext, queue: "q").hasPrefix("enc:v1:k2:"), "a broken file keeps the ring")
         _ = try cipher.encrypt(plaintext, queue: "q")
         #expect(reports.withLockedValue { $0 } == ["ok k2", "bad key 'k3' is 6 bytes; AES-256 needs exactly 32"])
         try FileManager.default.removeItem(atPath: path)
+        cipher.reload()
         #expect(try cipher.decrypt(new, queue: "q") == plaintext, "a missing file keeps the ring")
     }
 }

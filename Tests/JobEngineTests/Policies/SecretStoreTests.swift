@@ -2,9 +2,13 @@ import Foundation
 import Testing
 
 @testable import JobEngine
+@testable import Observability
+@testable import Policies
+@testable import Secrets
 
 @Suite("Secrets from env, *_FILE and Vault KV v2 (fake Vault)")
 struct SecretStoreTests {
+    static let secretNames = ["BLUEPRINT_ADMIN_TOKEN", "SMTP_URL", "BLUEPRINT_ENCRYPTION_KEYS", "REDIS_URL"]
     static func temporaryFile(_ contents: String) throws -> String {
         let path = NSTemporaryDirectory() + "secret-\(UUID().uuidString)"
         try contents.write(toFile: path, atomically: true, encoding: .utf8)
@@ -17,7 +21,7 @@ struct SecretStoreTests {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let redactor = PIIRedactor()
         let store = try SecretStore(
-            environment: ["BLUEPRINT_ADMIN_TOKEN_FILE": path, "SMTP_URL": "smtp://mailer:p%40ss-word-77@127.0.0.1:587", "SMS_API_KEY_FILE": "/nonexistent/x"],
+            environment: ["BLUEPRINT_ADMIN_TOKEN_FILE": path, "SMTP_URL": "smtp://mailer:p%40ss-word-77@127.0.0.1:587", "SMS_API_KEY_FILE": "/nonexistent/x"], secretNames: Self.secretNames,
             redactor: redactor)
         #expect(try await store.value("BLUEPRINT_ADMIN_TOKEN") == "first-admin-token")
         // Kubernetes swaps the file; an atomic rename gives it a new inode.
@@ -46,7 +50,7 @@ struct SecretStoreTests {
         let redactor = PIIRedactor()
         let store = try SecretStore(
             environment: ["VAULT_ADDR": vault.address, "VAULT_TOKEN": "hvs.root-token-123", "BLUEPRINT_VAULT_PATH": "blueprint/worker",
-                          "SMTP_URL": "smtp://env-wins@h"],
+                          "SMTP_URL": "smtp://env-wins@h"], secretNames: Self.secretNames,
             redactor: redactor)
         let resolved = try await store.resolvedEnvironment()
         #expect(resolved["BLUEPRINT_ADMIN_TOKEN"] == "vault-admin-token-9")
@@ -54,7 +58,7 @@ struct SecretStoreTests {
         #expect(vault.state.withLockedValue { $0.requests } == ["GET /v1/secret/data/blueprint/worker"])
         #expect(redactor.redact("hvs.root-token-123 vault-admin-token-9") == "[REDACTED] [REDACTED]")
 
-        let wrong = try SecretStore(environment: ["VAULT_ADDR": vault.address, "VAULT_TOKEN": "hvs.wrong-token-456", "BLUEPRINT_VAULT_PATH": "blueprint/worker"])
+        let wrong = try SecretStore(environment: ["VAULT_ADDR": vault.address, "VAULT_TOKEN": "hvs.wrong-token-456", "BLUEPRINT_VAULT_PATH": "blueprint/worker"], secretNames: Self.secretNames)
         do {
             _ = try await wrong.value("BLUEPRINT_ADMIN_TOKEN")
             Issue.record("a wrong token read the secret")
@@ -77,7 +81,7 @@ struct SecretStoreTests {
         let store = try SecretStore(environment: [
             "VAULT_ADDR": vault.address, "VAULT_AUTH": "kubernetes", "VAULT_K8S_ROLE": "blueprint-worker",
             "VAULT_K8S_JWT_FILE": jwtPath, "VAULT_KV_MOUNT": "kv", "BLUEPRINT_VAULT_PATH": "/prod/worker",
-        ])
+        ], secretNames: Self.secretNames)
         let keys = try #require(try await store.value("BLUEPRINT_ENCRYPTION_KEYS"))
         #expect(try KeyRing(parsing: keys).current.id == "k1")
         _ = try await store.value("BLUEPRINT_ENCRYPTION_KEYS")
@@ -90,7 +94,7 @@ struct SecretStoreTests {
         let badRole = try SecretStore(environment: [
             "VAULT_ADDR": vault.address, "VAULT_AUTH": "kubernetes", "VAULT_K8S_ROLE": "other", "VAULT_K8S_JWT_FILE": jwtPath,
             "BLUEPRINT_VAULT_PATH": "prod/worker",
-        ])
+        ], secretNames: Self.secretNames)
         await #expect(throws: SecretError.self) { try await badRole.value("BLUEPRINT_ENCRYPTION_KEYS") }
     }
 
@@ -106,7 +110,7 @@ struct SecretStoreTests {
         ]
         for (environment, expected) in cases {
             do {
-                _ = try SecretStore(environment: environment)
+                _ = try SecretStore(environment: environment, secretNames: Self.secretNames)
                 Issue.record("accepted \(environment)")
             } catch {
                 #expect(error.message.contains(expected), "\(error.message)")

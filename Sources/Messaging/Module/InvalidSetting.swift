@@ -1,0 +1,4 @@
+/// A setting with a bad value: one line naming it (never its value).
+struct InvalidSetting: Error {
+    let message: String
+}

@@ -1,0 +1,162 @@
+import Foundation
+import JobEngine
+import Logging
+import RedisClient
+import SettingsModel
+
+/// The worker's own settings (Redis, engine, logging, alerts), validated with one clear line per
+/// bad value.
+public struct CoreSettings: Sendable {
+    /// The Redis connection.
+    public var redis: RedisConfiguration
+    /// The engine (queues, intervals, limits); policies and metrics are added by the wiring.
+    public var engine: EngineConfiguration
+    /// The log level.
+    public var logLevel: Logger.Level
+    /// Dead-letter alert webhook, if any.
+    public var alertWebhookURL: String?
+    /// At most one alert per interval.
+    public var alertInterval: Duration = .seconds(60)
+    /// Per-user limits, encryption keys, circuit breakers.
+    public var policies: PolicySettings
+
+    // MARK: - Declarations
+
+    static let redisURL = Setting(
+        "REDIS_URL", .url, default: "redis://127.0.0.1:6379/0", secret: true,
+        help: "`redis://[user:pass@]host:port[/db]`, `rediss://` for TLS, or `unix:///path/redis.sock`.")
+    static let workerID = Setting(
+        "BLUEPRINT_WORKER_ID", defaultDescription: "`hostname-pid`", help: "Consumer name of this process in the groups.")
+    static let queues = Setting(
+        "BLUEPRINT_QUEUES", defaultDescription: "every queue the modules declare", help: "Comma list of the queues this process consumes.")
+    static let concurrency = Setting(
+        "BLUEPRINT_CONCURRENCY", defaultDescription: "per queue, as its module declares (email/SMS 64, verification 32, files 8)",
+        help: "Jobs in flight per process: one number for every queue, or `queue=n` pairs (`email_queue=64,sms_queue=16`).")
+    static let logLevelSetting = Setting(
+        "BLUEPRINT_LOG_LEVEL", .choice(["trace", "debug", "info", "notice", "warning", "warn", "error", "critical"]), default: "info",
+        help: "`debug`, `info`, `warning` or `error`.")
+    static let blockMilliseconds = Setting(
+        "BLUEPRINT_BLOCK_MS", .integer(10...60_000), default: "2000", help: "`XREADGROUP ... BLOCK` time in ms.")
+    static let minIdle = Setting(
+        "BLUEPRINT_MIN_IDLE_MS", .integer(100...86_400_000), default: "30000",
+        help: "Entries of a consumer that stopped renewing them for this long (ms) are reclaimed.")
+    static let heartbeat = Setting(
+        "BLUEPRINT_HEARTBEAT_MS", .integer(20...86_400_000), defaultDescription: "a third of `BLUEPRINT_MIN_IDLE_MS`",
+        help: "How often running jobs' claims are renewed (ms); below `BLUEPRINT_MIN_IDLE_MS`.")
+    static let reclaim = Setting(
+        "BLUEPRINT_RECLAIM_MS", .integer(50...3_600_000), default: "5000", help: "How often each queue looks for stale entries (ms).")
+    static let maximumDeliveries = Setting(
+        "BLUEPRINT_MAX_DELIVERIES", .integer(1...1000), default: "5",
+        help: "Deliveries without finishing after which a job is dead-lettered (it keeps crashing workers).")
+    static let shutdownGrace = Setting(
+        "BLUEPRINT_SHUTDOWN_GRACE_MS", .integer(0...3_600_000), default: "25000",
+        help: "Time running jobs get after SIGTERM (ms); the rest stay pending for another worker.")
+    static let consumerIdle = Setting(
+        "BLUEPRINT_CONSUMER_IDLE_MS", .integer(1000...604_800_000), default: "3600000",
+        help: "Consumers idle this long with nothing pending are removed from the group (ms).")
+    static let scheduler = Setting(
+        "BLUEPRINT_SCHEDULER_MS", .integer(10...60_000), default: "200", help: "How often due retries are moved back onto their streams (ms).")
+    static let maximumPayload = Setting(
+        "BLUEPRINT_MAX_PAYLOAD_BYTES", .integer(1024...(64 << 20)), default: "1048576", help: "Largest `job_data` accepted (bytes).")
+    static let alertWebhook = Setting(
+        "BLUEPRINT_ALERT_WEBHOOK_URL", .url, secret: true,
+        help: "Webhook (Slack-compatible JSON) told about dead letters, at most once a minute plus a summary.")
+
+    /// The worker's own settings sections.
+    public static let groups: [SettingGroup] = [
+        SettingGroup("Redis", summary: "The Redis server the queues live on.", settings: [redisURL]),
+        SettingGroup(
+            "Engine", summary: "Consumers, retries, recovery and shutdown.",
+            settings: [workerID, queues, concurrency, blockMilliseconds, minIdle, heartbeat, reclaim, maximumDeliveries, shutdownGrace,
+                       consumerIdle, scheduler, maximumPayload]),
+        SettingGroup("Logging and alerts", summary: "JSON log lines and dead-letter alerts.", settings: [logLevelSetting, alertWebhook]),
+    ]
+
+    // MARK: - Parsing
+
+    /// Reads the settings, reporting every bad value on `values`.
+    static func parse(_ values: inout SettingValues, catalog: ModuleCatalog) -> CoreSettings {
+        var redis = RedisConfiguration()
+        do {
+            redis = try RedisConfiguration(url: values.string(Self.redisURL) ?? "redis://127.0.0.1:6379/0")
+        } catch let error as RedisClientError {
+            values.report("REDIS_URL: \(error.message)")
+        } catch {
+            values.report("REDIS_URL: \(error)")
+        }
+
+        let workerID = values.raw(Self.workerID.name) ?? EngineConfiguration.defaultWorkerID()
+        if workerID.utf8.count > 200 || workerID.contains(where: { $0.isWhitespace || $0.isNewline }) {
+            values.report("BLUEPRINT_WORKER_ID must be at most 200 characters without spaces")
+        }
+        redis.clientName = "blueprint:" + workerID.filter { !$0.isWhitespace }
+
+        let queueNames = values.raw(Self.queues.name)?
+            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            ?? catalog.queues.map(\.name)
+        for name in queueNames where name.contains(where: { $0 == "{" || $0 == "}" || $0.isWhitespace }) {
+            values.report("BLUEPRINT_QUEUES: queue name '\(name)' may not contain braces or spaces")
+        }
+        var concurrency: [String: Int] = [:]
+        if let text = values.raw(Self.concurrency.name) {
+            if let n = Int(text) {
+                if (1...10_000).contains(n) { for q in queueNames { concurrency[q] = n } } else {
+                    values.report("BLUEPRINT_CONCURRENCY must be in 1...10000")
+                }
+            } else {
+                for pair in text.split(separator: ",") {
+                    let parts = pair.split(separator: "=")
+                    if parts.count == 2, let n = Int(parts[1]), (1...10_000).contains(n) {
+                        concurrency[String(parts[0]).trimmingCharacters(in: .whitespaces)] = n
+                    } else {
+                        values.report("BLUEPRINT_CONCURRENCY must be a number or queue=n pairs, e.g. email_queue=64,sms_queue=16")
+                        break
+                    }
+                }
+            }
+        }
+        let queues = queueNames.map {
+            QueueConfiguration(keys: catalog.keys(for: $0), concurrency: concurrency[$0] ?? catalog.defaultConcurrency(for: $0))
+        }
+
+        var engine = EngineConfiguration(workerID: workerID, queues: queues)
+        engine.blockTime = .milliseconds(values.int(Self.blockMilliseconds) ?? 2000)
+        engine.minIdle = .milliseconds(values.int(Self.minIdle) ?? 30_000)
+        engine.heartbeatInterval = .milliseconds(values.int(Self.heartbeat) ?? max(50, Int(engine.minIdle.milliseconds / 3)))
+        if engine.heartbeatInterval >= engine.minIdle {
+            values.report("BLUEPRINT_HEARTBEAT_MS must be below BLUEPRINT_MIN_IDLE_MS (a live job would be reclaimed)")
+        }
+        engine.reclaimInterval = .milliseconds(values.int(Self.reclaim) ?? 5000)
+        engine.maximumDeliveries = values.int(Self.maximumDeliveries) ?? 5
+        engine.shutdownGracePeriod = .milliseconds(values.int(Self.shutdownGrace) ?? 25_000)
+        engine.consumerIdleTimeout = .milliseconds(values.int(Self.consumerIdle) ?? 3_600_000)
+        engine.schedulerInterval = .milliseconds(values.int(Self.scheduler) ?? 200)
+        engine.maximumPayloadBytes = values.int(Self.maximumPayload) ?? (1 << 20)
+
+        var alertWebhookURL: String?
+        if let hook = values.raw(Self.alertWebhook.name) {
+            if let url = URL(string: hook), url.scheme == "http" || url.scheme == "https", url.host != nil {
+                alertWebhookURL = hook
+            } else {
+                values.report("BLUEPRINT_ALERT_WEBHOOK_URL must be an http(s) URL")
+            }
+        }
+
+        var logLevel = Logger.Level.info
+        switch values.raw(Self.logLevelSetting.name)?.lowercased() {
+        case nil: break
+        case "trace": logLevel = .trace
+        case "debug": logLevel = .debug
+        case "info": logLevel = .info
+        case "notice": logLevel = .notice
+        case "warning", "warn": logLevel = .warning
+        case "error": logLevel = .error
+        case "critical": logLevel = .critical
+        default: values.report("BLUEPRINT_LOG_LEVEL must be debug, info, warning or error")
+        }
+
+        let policies = PolicySettings.parse(&values, catalog: catalog)
+        return CoreSettings(
+            redis: redis, engine: engine, logLevel: logLevel, alertWebhookURL: alertWebhookURL, policies: policies)
+    }
+}

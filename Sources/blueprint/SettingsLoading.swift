@@ -1,0 +1,30 @@
+import Foundation
+import Observability
+import WorkerApp
+
+/// Resolves the declared secrets (`NAME_FILE`, Vault); on failure prints one line and exits with code 2.
+func loadSecrets(catalog: ModuleCatalog, redactor: PIIRedactor) async throws -> [String: String] {
+    do {
+        return try await SecretBootstrap.environment(secretNames: ConfiguredSettings.secretNames(catalog: catalog), redactor: redactor)
+    } catch {
+        FileHandle.standardError.write(Data("invalid setting: \(error.message)\n".utf8))
+        Foundation.exit(ExitCodes.invalidSettings)
+    }
+}
+
+/// Loads and validates every setting; on failure prints one line per problem and exits with code 2.
+func loadSettings(
+    environment: [String: String] = ProcessInfo.processInfo.environment, catalog: ModuleCatalog = .standard
+) async throws -> ConfiguredSettings {
+    do {
+        return try await ConfiguredSettings.load(environment: environment, catalog: catalog)
+    } catch {
+        failInvalidSettings(error)
+    }
+}
+
+/// Prints every problem and exits with code 2.
+func failInvalidSettings(_ invalid: InvalidSettings) -> Never {
+    FileHandle.standardError.write(Data((invalid.description + "\n").utf8))
+    Foundation.exit(ExitCodes.invalidSettings)
+}
