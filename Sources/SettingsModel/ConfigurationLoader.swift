@@ -15,12 +15,18 @@ import Foundation
 /// { "REDIS_URL": "redis://redis:6379/0", "BLUEPRINT_QUEUES": "email_queue,sms_queue", "BLUEPRINT_HTTP_PORT": 8080 }
 /// ```
 ///
+/// The file is parsed once, by swift-configuration's `JSONSnapshot` (see ``SettingsFileSnapshot``
+/// for how its keys are checked without a second parser). A `null` value counts as unset.
+///
 /// The result is one `[String: String]` of every setting, which the settings parsers validate.
+/// Problem lines name the setting or the path, never a value from the file.
 public enum ConfigurationLoader {
     /// Where settings come from: the settings file and the secrets directory.
     public static let groups: [SettingGroup] = [
         SettingGroup(
-            "Sources", summary: "Where settings come from; the environment wins over the secrets directory, which wins over the file.",
+            "Sources",
+            summary:
+                "Where settings come from; the environment wins over the secrets directory, which wins over the file.",
             settings: [
                 Setting("BLUEPRINT_CONFIG", .path, help: "A JSON settings file whose keys are these setting names."),
                 Setting(
@@ -36,136 +42,117 @@ public enum ConfigurationLoader {
         public var description: String { self.problems.map { "invalid setting: \($0)" }.joined(separator: "\n") }
     }
 
-    /// Names that hold secrets: marked secret for swift-configuration's access reporting.
-    static func isSecret(_ name: String) -> Bool {
-        let upper = name.uppercased()
-        return ["TOKEN", "PASSWORD", "SECRET", "KEYS", "_KEY"].contains { upper.contains($0) }
-            || upper == "REDIS_URL" || upper == "SMTP_URL"
-    }
+    /// The largest settings file read, in bytes; a larger one is refused before it is parsed.
+    public static let maximumFileBytes = 1 << 20
 
     /// The environment overlaid on the settings file's values; the environment alone when
     /// `BLUEPRINT_CONFIG` is unset or empty.
     ///
-    /// - Throws: ``Invalid`` when the file is missing, is not a JSON object, or holds a key that is
-    ///   not a setting name or a value that is not a string, number or boolean.
-    public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) async throws
-        -> [String: String]
-    {
-        let loaded = await self.loadCollectingProblems(environment: environment)
+    /// - Parameter declaredNames: every setting name something reads; when given, a file key that
+    ///   is not one of them is reported (with the closest declared name as a suggestion).
+    /// - Throws: ``Invalid`` when the file is missing, too large, not a JSON object, or holds a key
+    ///   that is not a (declared) setting name or a value that is not a string, number or boolean.
+    public static func load(
+        environment: [String: String] = ProcessInfo.processInfo.environment, declaredNames: Set<String>? = nil
+    ) async throws -> [String: String] {
+        let loaded = await self.loadCollectingProblems(environment: environment, declaredNames: declaredNames)
         if !loaded.problems.isEmpty { throw Invalid(problems: loaded.problems) }
         return loaded.values
     }
 
-    /// Like ``load(environment:)``, but returns the problems beside the usable values (the
-    /// environment plus the file's good entries), so that the caller can report them together
-    /// with the problems of the values themselves.
+    /// Like ``load(environment:declaredNames:)``, but returns the problems beside the usable values
+    /// (the environment plus the file's good entries), so that the caller can report them together
+    /// with the problems of the values themselves. A file refused as a whole adds no values.
     public static func loadCollectingProblems(
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        environment: [String: String] = ProcessInfo.processInfo.environment, declaredNames: Set<String>? = nil
     ) async -> (values: [String: String], problems: [String]) {
-        do {
-            return try await self.read(environment: environment)
-        } catch let invalid as Invalid {
-            return (environment, invalid.problems)
-        } catch {
-            return (environment, ["BLUEPRINT_CONFIG: \(error)"])
-        }
-    }
-
-    private static func read(environment: [String: String]) async throws -> (
-        values: [String: String], problems: [String]
-    ) {
         var problems: [String] = []
-        var fileFields: [String: Any] = [:]
-        let filePath = environment["BLUEPRINT_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
-        if let filePath {
-            fileFields = try self.fileFields(path: filePath, problems: &problems)
+        var file: SettingsFile?
+        if let path = Self.nonEmpty(environment["BLUEPRINT_CONFIG"]) {
+            switch await SettingsFile.open(path: path) {
+            case .success(let opened): file = opened
+            case .failure(let refused): problems.append(refused.line)
+            }
         }
-        let secretsDirectory =
-            environment["BLUEPRINT_SECRETS_DIR"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? (fileFields["BLUEPRINT_SECRETS_DIR"] as? String).flatMap { $0.isEmpty ? nil : $0 }
+        let fileKeys = file.map { self.usableKeys(of: $0, declaredNames: declaredNames, problems: &problems) } ?? []
+        // The file may name the secrets directory; the environment wins.
+        var secretsDirectory = Self.nonEmpty(environment["BLUEPRINT_SECRETS_DIR"])
+        if secretsDirectory == nil, let file, fileKeys.contains("BLUEPRINT_SECRETS_DIR") {
+            secretsDirectory = Self.nonEmpty(
+                ConfigReader(provider: file.provider).string(forKey: "BLUEPRINT_SECRETS_DIR"))
+        }
         var secretNames: [String] = []
         if let secretsDirectory {
             secretNames = self.secretNames(directory: secretsDirectory, problems: &problems)
         }
-        if filePath == nil && secretsDirectory == nil { return (environment, problems) }
 
-        // An empty variable counts as unset, as everywhere in our settings.
-        let setVariables = environment.filter { !$0.value.isEmpty }
-        var providers: [any ConfigProvider] = [
-            EnvironmentVariablesProvider(
-                environmentVariables: setVariables, secretsSpecifier: .dynamic { key, _ in isSecret(key) })
-        ]
-        do {
-            if let secretsDirectory, !secretNames.isEmpty {
+        // Secrets directory first, then the file.
+        var providers: [any ConfigProvider] = []
+        if let secretsDirectory, !secretNames.isEmpty {
+            do {
                 providers.append(try await DirectoryFilesProvider(directoryPath: .init(secretsDirectory)))
+            } catch {
+                problems.append("BLUEPRINT_SECRETS_DIR: cannot read the directory \(secretsDirectory)")
             }
-            if let filePath, !fileFields.isEmpty {
-                providers.append(
-                    try await FileProvider<JSONSnapshot>(
-                        parsingOptions: .init(secretsSpecifier: .dynamic { key, _ in isSecret(key) }),
-                        filePath: .init(filePath)))
-            }
-        } catch {
-            // swift-configuration refuses some files that hold bad entries (already reported);
-            // the good entries of the settings file still count.
-            var merged = environment
-            for (key, value) in fileFields where (environment[key] ?? "").isEmpty { merged[key] = "\(value)" }
-            return (
-                merged, problems.isEmpty ? ["BLUEPRINT_CONFIG / BLUEPRINT_SECRETS_DIR could not be read"] : problems
-            )
         }
+        if let file { providers.append(file.provider) }
         let reader = ConfigReader(providers: providers)
         var merged = environment
-        for key in Set(fileFields.keys).union(secretNames) where (environment[key] ?? "").isEmpty {
-            // Secrets directory first, then the file; numbers become their decimal text and booleans
-            // 1/0 (JSONSnapshot reads them as ints).
+        // An empty variable counts as unset, as everywhere in our settings.
+        for key in Set(fileKeys).union(secretNames) where Self.nonEmpty(environment[key]) == nil {
+            // Numbers become their decimal text and booleans 1/0 (JSONSnapshot reads them as ints).
             let name = ConfigKey([key])
-            if let text = reader.string(forKey: name, isSecret: isSecret(key) || secretNames.contains(key)) {
+            if let text = reader.string(forKey: name, isSecret: true) {
                 merged[key] = text
-            } else if let number = reader.int(forKey: name) {
+            } else if let number = reader.int(forKey: name, isSecret: true) {
                 merged[key] = String(number)
-            } else if let number = reader.double(forKey: name) {
+            } else if let number = reader.double(forKey: name, isSecret: true) {
                 merged[key] = String(number)
             }
         }
         return (merged, problems)
     }
 
-    /// The settings file's entries that are usable; a problem line for each that is not.
-    private static func fileFields(path: String, problems: inout [String]) throws -> [String: Any] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            let exists = FileManager.default.fileExists(atPath: path)
-            throw Invalid(problems: [
-                "BLUEPRINT_CONFIG: " + (exists ? "cannot read the file \(path)" : "the file \(path) does not exist")
-            ])
-        }
-        let object: Any
-        do {
-            object = try JSONSerialization.jsonObject(with: data)
-        } catch {
-            let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "syntax error"
-            throw Invalid(problems: ["BLUEPRINT_CONFIG: \(path) is not valid JSON (\(detail))"])
-        }
-        guard let fields = object as? [String: Any] else {
-            throw Invalid(problems: [
-                "BLUEPRINT_CONFIG: \(path) must hold one JSON object of settings, e.g. {\"REDIS_URL\": \"redis://127.0.0.1:6379/0\"}"
-            ])
-        }
-        var usable: [String: Any] = [:]
-        for (key, value) in fields.sorted(by: { $0.key < $1.key }) {
-            if !Self.isSettingName(key) {
+    /// The keys of the file that name settings and hold usable values; a problem line for each other.
+    private static func usableKeys(of file: SettingsFile, declaredNames: Set<String>?, problems: inout [String])
+        -> [String]
+    {
+        let path = file.path
+        var usable: [String] = []
+        var reported = Set<String>()
+        for (key, kind) in file.entries.sorted(by: { $0.key < $1.key }) {
+            // A nested object's values arrive as `NAME.inner` keys: report `NAME` once.
+            let name = String(key.prefix { $0 != "." })
+            guard reported.insert(name).inserted else { continue }
+            if !SettingName.isValid(name) {
+                let suggestion = self.suggestion(forMalformed: name, declaredNames: declaredNames)
                 problems.append(
-                    "\(path): '\(String(key.prefix(64)))' is not a setting name; use the environment variable names, e.g. REDIS_URL"
-                )
-            } else if key == "BLUEPRINT_CONFIG" {
+                    "\(path): '\(SettingName.shown(name))' is not a setting name; "
+                        + (suggestion.map { "did you mean \($0)?" }
+                            ?? "use the environment variable names, e.g. REDIS_URL"))
+            } else if name == "BLUEPRINT_CONFIG" {
                 problems.append("\(path): BLUEPRINT_CONFIG cannot be set inside the settings file")
-            } else if !(value is String || value is NSNumber || value is Bool || value is Int || value is Double) {
-                problems.append("\(key) in \(path) must be a string, number or boolean")
+            } else if let declaredNames, !declaredNames.contains(name) {
+                let suggestion = SettingName.closest(to: name, among: declaredNames)
+                problems.append(
+                    "\(path): '\(SettingName.shown(name))' is not a known setting"
+                        + (suggestion.map { "; did you mean \($0)?" } ?? ""))
+            } else if key != name || kind == .array {
+                problems.append("\(name) in \(path) must be a string, number or boolean")
             } else {
-                usable[key] = value
+                usable.append(name)
             }
         }
         return usable
+    }
+
+    /// `redis_url` or `redis-url` was probably meant as `REDIS_URL` (when that is declared, if known).
+    private static func suggestion(forMalformed name: String, declaredNames: Set<String>?) -> String? {
+        let normalized = String(name.uppercased().map { $0 == "-" || $0 == " " ? "_" : $0 })
+        guard SettingName.isValid(normalized) else { return nil }
+        guard let declaredNames else { return normalized }
+        return declaredNames.contains(normalized)
+            ? normalized : SettingName.closest(to: normalized, among: declaredNames)
     }
 
     /// The setting names of the files in a secrets directory (Kubernetes' `..data` entries skipped).
@@ -180,19 +167,18 @@ public enum ConfigurationLoader {
             guard FileManager.default.fileExists(atPath: directory + "/" + entry, isDirectory: &isDirectory),
                 !isDirectory.boolValue
             else { continue }
-            if Self.isSettingName(entry) {
+            if SettingName.isValid(entry) {
                 names.append(entry)
             } else {
                 problems.append(
-                    "BLUEPRINT_SECRETS_DIR: the file '\(String(entry.prefix(64)))' is not named like a setting, e.g. REDIS_URL"
+                    "BLUEPRINT_SECRETS_DIR: the file '\(SettingName.shown(entry))' is not named like a setting, e.g. REDIS_URL"
                 )
             }
         }
         return names
     }
 
-    static func isSettingName(_ key: String) -> Bool {
-        !key.isEmpty
-            && key.unicodeScalars.allSatisfy { ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
+    private static func nonEmpty(_ value: String?) -> String? {
+        value.flatMap { $0.isEmpty ? nil : $0 }
     }
 }
