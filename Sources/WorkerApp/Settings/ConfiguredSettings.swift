@@ -30,13 +30,20 @@ public struct ConfiguredSettings: Sendable {
         return Self.groups(catalog: catalog).flatMap(\.settings).filter(\.isSecret).map(\.name).filter { seen.insert($0).inserted }
     }
 
+    /// Every name a settings file may hold: each declared setting, and `NAME_FILE` for each secret.
+    public static func declaredNames(catalog: ModuleCatalog) -> Set<String> {
+        let settings = Self.groups(catalog: catalog).flatMap(\.settings)
+        return Set(settings.map(\.name)).union(settings.filter(\.isSecret).map { $0.name + "_FILE" })
+    }
+
     /// Loads and validates the settings file, the secrets directory and the environment.
     ///
     /// - Throws: ``InvalidSettings`` with one line per problem (file, then core, policy and HTTP settings).
     public static func load(
         environment: [String: String] = ProcessInfo.processInfo.environment, catalog: ModuleCatalog = .standard
     ) async throws(InvalidSettings) -> ConfiguredSettings {
-        let (merged, fileProblems) = await ConfigurationLoader.loadCollectingProblems(environment: environment)
+        let (merged, fileProblems) = await ConfigurationLoader.loadCollectingProblems(
+            environment: environment, declaredNames: Self.declaredNames(catalog: catalog))
         var values = SettingValues(merged, environment: ProcessInfo.processInfo.environment)
         let core = CoreSettings.parse(&values, catalog: catalog)
         var serverProblems: [String] = []
