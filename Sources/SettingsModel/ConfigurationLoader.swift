@@ -96,8 +96,11 @@ public enum ConfigurationLoader {
             }
         }
         if let file { providers.append(file.provider) }
-        let reader = ConfigReader(providers: providers)
         var merged = environment
+        // A reader needs a provider; every value is marked secret so that swift-configuration's
+        // access log (`CONFIG_ACCESS_LOG_FILE`) never shows one.
+        guard !providers.isEmpty else { return (merged, problems) }
+        let reader = ConfigReader(providers: providers)
         // An empty variable counts as unset, as everywhere in our settings.
         for key in Set(fileKeys).union(secretNames) where Self.nonEmpty(environment[key]) == nil {
             // Numbers become their decimal text and booleans 1/0 (JSONSnapshot reads them as ints).
@@ -149,7 +152,7 @@ public enum ConfigurationLoader {
     /// `redis_url` or `redis-url` was probably meant as `REDIS_URL` (when that is declared, if known).
     private static func suggestion(forMalformed name: String, declaredNames: Set<String>?) -> String? {
         let normalized = String(name.uppercased().map { $0 == "-" || $0 == " " ? "_" : $0 })
-        guard SettingName.isValid(normalized) else { return nil }
+        guard SettingName.isValid(normalized), normalized.utf8.count <= 64 else { return nil }
         guard let declaredNames else { return normalized }
         return declaredNames.contains(normalized)
             ? normalized : SettingName.closest(to: normalized, among: declaredNames)

@@ -54,13 +54,18 @@ struct SettingsFileSnapshot: FileConfigSnapshot {
                         inventory.record(key, value)
                         return true
                     }))
-        } catch let error as CocoaError {
-            throw SettingsFileError.invalidJSON(position: Self.position(error))
         } catch {
-            // JSONSnapshot's own errors are internal types: the top level was not an object, or an
-            // array held objects, arrays, nulls or mixed types. The first byte tells them apart.
+            // The first byte says whether the top level is an object. When it is, a failure is
+            // either a syntax error (JSONSerialization's) or one of JSONSnapshot's own errors,
+            // internal types saying an array held objects, arrays, nulls or mixed types.
             let first = data.withUnsafeBytes { bytes in bytes.first { !Self.isJSONWhitespace($0) } }
-            throw first == UInt8(ascii: "{") ? SettingsFileError.unsupportedArray : SettingsFileError.notAnObject
+            if let first, first != UInt8(ascii: "{"), Self.startsJSONValue(first) {
+                throw SettingsFileError.notAnObject
+            } else if let error = error as? CocoaError {
+                throw SettingsFileError.invalidJSON(position: Self.position(error))
+            } else {
+                throw SettingsFileError.unsupportedArray
+            }
         }
         self.entries = inventory.entries.withLock { $0 }
     }
@@ -75,6 +80,11 @@ struct SettingsFileSnapshot: FileConfigSnapshot {
             let range = message.range(of: #"(character|line) [0-9]+(, column [0-9]+)?"#, options: .regularExpression)
         else { return nil }
         return String(message[range])
+    }
+
+    /// `[`, `"`, a digit, `-`, or the first letter of `true`, `false` or `null`.
+    private static func startsJSONValue(_ byte: UInt8) -> Bool {
+        "[\"-0123456789tfn".utf8.contains(byte)
     }
 
     private static func isJSONWhitespace(_ byte: UInt8) -> Bool {
