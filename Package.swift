@@ -281,6 +281,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "SettingsModelTests",
+            dependencies: ["SettingsModel"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "JobEngineTests",
             dependencies: [
                 "JobEngine", "RedisClient", "RESP", "Policies", "Secrets", "Observability", "Diagnostics", "OutboundHTTP",
