@@ -98,7 +98,9 @@ struct RedisBoundsTests {
         let name = TestRedis.uniqueName("bounded")
         configuration.clientName = name
         configuration.maximumBlockingConnections = 1
-        configuration.connectTimeout = .milliseconds(500)
+        // Also how long a caller waits for a dedicated connection; long enough for connecting on a
+        // loaded machine, short enough to keep the test quick.
+        configuration.connectTimeout = .seconds(2)
         try await withClient(configuration) { client in
             let key = TestRedis.key()
             let holder = Task {
