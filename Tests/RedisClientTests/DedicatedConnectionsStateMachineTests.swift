@@ -38,7 +38,11 @@ struct DedicatedConnectionsStateMachineTests {
         let handOver = machine.release(a, reusable: true)
         #expect(handOver.close == nil)
         #expect(handOver.resume?.waiter == "c")
-        if case .use(let connection) = handOver.resume?.grant { #expect(connection === a) } else { Issue.record("expected a") }
+        if case .use(let connection) = handOver.resume?.grant {
+            #expect(connection === a)
+        } else {
+            Issue.record("expected a")
+        }
 
         // One that cannot be reused is closed and its slot passed on: the waiter opens a new one.
         let replaced = machine.release(b, reusable: false)

@@ -16,7 +16,9 @@ import RESP
 /// share and a transaction never sees their commands.
 final class RedisConnectionPool: Sendable {
     /// A waiter for a dedicated connection is resumed with one, or with `nil`: open a new one.
-    typealias Dedicated = DedicatedConnectionsStateMachine<RedisConnection, CheckedContinuation<RedisConnection?, any Error>>
+    typealias Dedicated = DedicatedConnectionsStateMachine<
+        RedisConnection, CheckedContinuation<RedisConnection?, any Error>
+    >
 
     private struct State {
         var live: [RedisConnection] = []
