@@ -111,6 +111,6 @@ def test_the_readme_xadd_line_sends_the_welcome_mail(tmp_path):
         assert [a.addr_spec for a in message["To"].addresses] == ["user@example.com"]
         # Korean is the default locale; without `vars.name` the greeting is neutral.
         assert str(message["Subject"]) == "블루프린트에 오신 것을 환영합니다"
-        text = message.get_body(preferencelist=("plain",)).get_content()
+        text = message.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")
         assert text.startswith("안녕하세요.\n"), text
         assert "{{" not in text and "님," not in text
