@@ -17,7 +17,8 @@ public struct SMTPError: Error, Sendable, CustomStringConvertible {
     /// breaking exhaustive `switch`es in other modules.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         fileprivate enum Base: String, Sendable {
-            case connect, timeout, closed, tls, protocolViolation, reply, unsupported, configuration, messageTooLarge, invalidMessage
+            case connect, timeout, closed, tls, protocolViolation, reply
+            case unsupported, configuration, messageTooLarge, invalidMessage
         }
 
         fileprivate let base: Base

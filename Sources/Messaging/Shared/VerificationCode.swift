@@ -18,6 +18,8 @@ public enum VerificationCode {
 
     /// Throws the permanent error both job types report for an invalid `code` (it never contains the code).
     static func validate(_ code: String) throws(JobError) {
-        guard Self.isValid(code) else { throw .permanent("invalid arguments: argument 'code' must be exactly \(Self.length) digits") }
+        guard Self.isValid(code) else {
+            throw .permanent("invalid arguments: argument 'code' must be exactly \(Self.length) digits")
+        }
     }
 }
