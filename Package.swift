@@ -253,7 +253,7 @@ let package = Package(
         .testTarget(
             name: "MessagingTests",
             dependencies: [
-                "Messaging", "ServiceModule", "SettingsModel", "OutboundHTTP",
+                "Messaging", "ServiceModule", "SettingsModel", "OutboundHTTP", "Policies",
                 .product(name: "Hummingbird", package: "hummingbird"), "SMTPClient", "SMTPProtocol", "JobEngine", "RedisClient", "RESP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 
 apt_install redis-server redis-tools python3
 
-# BLUEPRINT_VAR_DIR and BLUEPRINT_BUILD (release|debug) exist for the end-to-end test of this script.
+# BLUEPRINT_BUILD=release builds with optimisations (slower first build; what production runs);
+# the default is a debug build, which is quicker to build and plenty for a local worker.
+# BLUEPRINT_VAR_DIR exists for the end-to-end test of this script.
 VAR=${BLUEPRINT_VAR_DIR:-$PWD/var}
 mkdir -p "$VAR"
 PORT=${BLUEPRINT_REDIS_PORT:-6379}
@@ -20,8 +22,12 @@ fi
 trap 'stop_pidfile "$VAR/redis/redis.pid"' EXIT INT TERM
 echo "==> redis-server ready on 127.0.0.1:$PORT (files in var/redis)"
 
-echo "==> building blueprint (first build takes a few minutes)"
-BUILD=${BLUEPRINT_BUILD:-release}
+BUILD=${BLUEPRINT_BUILD:-debug}
+case "$BUILD" in
+  debug) echo "==> building blueprint (debug; first build: about 5-8 minutes on 2 cores, later starts take seconds)" ;;
+  release) echo "==> building blueprint (release; first build: about 12-15 minutes on 2 cores, later starts take seconds)" ;;
+  *) echo "BLUEPRINT_BUILD must be debug or release, not '$BUILD'" >&2; exit 2 ;;
+esac
 swift build -c "$BUILD" --product blueprint
 BIN=$(swift build -c "$BUILD" --show-bin-path)/blueprint
 
@@ -54,5 +60,6 @@ echo "    metrics:    http://127.0.0.1:$HTTP_PORT/metrics"
 echo "    outboxes:   var/outbox/mail, var/outbox/sms; storage: var/storage"
 echo "==> enqueue a first job from another shell:"
 echo "    REDIS_URL=$REDIS_URL $BIN enqueue email_queue canary sleep_ms=10"
-echo "    redis-cli -p $PORT XADD email_queue '*' job_data '{\"type\":\"canary\"}'"
+echo "    redis-cli -p $PORT XADD email_queue '*' job_data '{\"type\":\"send_email\",\"to\":\"user@example.com\",\"template\":\"welcome\"}'"
+echo "    (the mail lands in var/outbox/mail; outcomes: redis-cli -p $PORT XRANGE '{email_queue}:results' - +)"
 "$BIN" serve

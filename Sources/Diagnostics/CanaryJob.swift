@@ -1,3 +1,4 @@
+import JobEngine
 import RESP
 
 #if canImport(Glibc)

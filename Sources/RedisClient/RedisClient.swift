@@ -58,15 +58,40 @@ public final class RedisClient: Service, Sendable {
 
     /// Sends a blocking command (`XREADGROUP ... BLOCK`, `BLPOP`...) on a dedicated connection with a
     /// reply deadline of `blockFor` + the configured margin. Cancellation closes that connection.
+    ///
+    /// At most ``RedisConfiguration/maximumBlockingConnections`` dedicated connections exist at once
+    /// (shared with ``withConnection(_:)``): past it this waits for one up to the connect timeout,
+    /// then throws ``RedisClientError/tooManyBlockingConnections(limit:)``.
     public func sendBlocking(_ command: RESPCommand, blockFor: TimeAmount) async throws -> RESPValue {
         let timeout = blockFor + self.configuration.blockingMargin
-        return try await self.pool.withBlockingConnection { connection in
+        return try await self.pool.withDedicatedConnection { connection in
             try await connection.send(command, timeout: timeout, isBlocking: true)
+        } reusable: { connection, _ in
+            // An error reply leaves the connection in step; a timeout or cancellation closed it.
+            connection.isActive
         }
     }
 
-    /// A connection of the pool, for work that must stay on one connection (e.g. `MULTI`).
-    public func leaseConnection() async throws -> RedisConnection {
-        try await self.pool.connection()
+    /// Runs `body` with a connection no other caller uses until `body` returns: for work that must
+    /// see only its own commands on one connection, such as `WATCH` / `MULTI` / `EXEC`.
+    ///
+    /// The connection is a dedicated one, like those of ``sendBlocking(_:blockFor:)``, and counts
+    /// against ``RedisConfiguration/maximumBlockingConnections`` (past it this waits up to the connect
+    /// timeout, then throws ``RedisClientError/tooManyBlockingConnections(limit:)``). Do not keep it
+    /// past `body`.
+    ///
+    /// When `body` returns, a transaction or `WATCH` it left open is discarded (`DISCARD`, `UNWATCH`)
+    /// and the connection is kept for reuse. When `body` throws or the task is cancelled, nothing more
+    /// is sent: the connection is closed, since its server-side state (an open `MULTI`, replies still
+    /// due) is unknown. Leave other connection state (`SELECT`, `CLIENT REPLY`, subscriptions) as found.
+    public func withConnection<R>(_ body: (RedisConnection) async throws -> R) async throws -> R {
+        try await self.pool.withDedicatedConnection(body) { connection, succeeded in
+            guard succeeded, connection.isActive, !Task.isCancelled else { return false }
+            guard
+                let replies = try? await connection.pipeline([RESPCommand("DISCARD"), RESPCommand("UNWATCH")]),
+                replies.count == 2, replies[1].string == "OK"
+            else { return false }
+            return true
+        }
     }
 }

@@ -5,6 +5,7 @@ import RESP
 public struct RedisClientError: Error, Sendable, Hashable, CustomStringConvertible {
     private enum Code: Sendable, Hashable {
         case connectionClosed, timeout, protocolError, invalidURL, poolClosed, unexpectedReply, connectFailed
+        case tooManyPendingRequests, tooManyBlockingConnections
     }
 
     private let code: Code
@@ -36,6 +37,24 @@ public struct RedisClientError: Error, Sendable, Hashable, CustomStringConvertib
     }
     /// Connecting failed (refused, unreachable, TLS or handshake failure).
     public static func connectFailed(_ detail: String) -> Self { .init(.connectFailed, "cannot connect to Redis: \(detail)") }
+
+    /// The command was not sent: its connection already owed `limit` replies
+    /// (``RedisConfiguration/maximumPendingRequestsPerConnection``) and none drained before the
+    /// command's timeout. The connection stays open; the server is slow or stuck.
+    public static func tooManyPendingRequests(limit: Int) -> Self {
+        .init(
+            .tooManyPendingRequests,
+            "command not sent: its connection already waits for \(limit) replies "
+                + "(maximumPendingRequestsPerConnection) and none drained within the command timeout")
+    }
+    /// Every dedicated connection (``RedisConfiguration/maximumBlockingConnections``, `limit` of
+    /// them) stayed in use by blocking commands or exclusive leases for the whole connect timeout.
+    public static func tooManyBlockingConnections(limit: Int) -> Self {
+        .init(
+            .tooManyBlockingConnections,
+            "all \(limit) dedicated connections (maximumBlockingConnections) stayed busy with blocking "
+                + "commands or exclusive leases for the whole connect timeout")
+    }
 
     /// `true` for failures after which retrying on a fresh connection makes sense.
     public var isConnectionFailure: Bool {

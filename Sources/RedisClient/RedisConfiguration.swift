@@ -31,8 +31,19 @@ public struct RedisConfiguration: Sendable {
     public var blockingMargin: TimeAmount
     /// Multiplexed connections in the pool; commands are pipelined over them.
     public var poolSize: Int
-    /// Idle connections kept for blocking commands; more are opened on demand.
+    /// Idle dedicated connections kept for blocking commands and exclusive leases; more are opened on demand.
     public var maximumIdleBlockingConnections: Int
+    /// Dedicated connections open at once, for blocking commands
+    /// (``RedisClient/sendBlocking(_:blockFor:)``) and exclusive leases
+    /// (``RedisClient/withConnection(_:)``) together. Past it, callers wait for one to be released,
+    /// up to ``connectTimeout``, then fail with ``RedisClientError/tooManyBlockingConnections(limit:)``.
+    public var maximumBlockingConnections: Int
+    /// Replies one connection may owe before new commands wait (a pipeline counts each command).
+    ///
+    /// Waiting commands are not sent yet; each is written as replies drain, or fails with
+    /// ``RedisClientError/tooManyPendingRequests(limit:)`` when its timeout passes first. A larger
+    /// pipeline is still sent, alone, once the connection owes nothing.
+    public var maximumPendingRequestsPerConnection: Int
     /// How often each pooled connection is checked with `PING`.
     public var healthCheckInterval: TimeAmount
     /// Bounds of the decoder (bulk size, nesting depth).
@@ -50,6 +61,8 @@ public struct RedisConfiguration: Sendable {
         blockingMargin: TimeAmount = .seconds(5),
         poolSize: Int = 2,
         maximumIdleBlockingConnections: Int = 8,
+        maximumBlockingConnections: Int = 64,
+        maximumPendingRequestsPerConnection: Int = 10_000,
         healthCheckInterval: TimeAmount = .seconds(5)
     ) {
         self.endpoint = endpoint
@@ -63,6 +76,8 @@ public struct RedisConfiguration: Sendable {
         self.blockingMargin = blockingMargin
         self.poolSize = max(1, poolSize)
         self.maximumIdleBlockingConnections = maximumIdleBlockingConnections
+        self.maximumBlockingConnections = max(1, maximumBlockingConnections)
+        self.maximumPendingRequestsPerConnection = max(1, maximumPendingRequestsPerConnection)
         self.healthCheckInterval = healthCheckInterval
         self.decoderLimits = RESPDecoder.Limits()
     }

@@ -78,7 +78,7 @@ public final class SMTPClient: Sendable {
                 let reusable = !error.isConnectionFailure && lease.connection.isActive
                 await self.pool.release(lease, reusable: reusable)
                 // A pooled connection the server dropped while idle: one more try on a fresh one.
-                if lease.used, attempt == 1, error.shortDescription == "closed" {
+                if lease.used, attempt == 1, error.code == .closed {
                     self.logger.debug("smtp pooled connection was closed; retrying on a new one")
                     continue
                 }

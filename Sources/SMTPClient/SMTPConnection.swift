@@ -49,7 +49,7 @@ public final class SMTPConnection: Sendable {
             let greeting: SMTPReply
             do {
                 greeting = try await Self.expect(on: channel)
-            } catch let error as SMTPError where error.shortDescription == "closed" && implicitTLS != nil {
+            } catch let error as SMTPError where error.code == .closed && implicitTLS != nil {
                 throw SMTPError.tls("connection closed during the TLS handshake (certificate not trusted?)")
             }
             guard greeting.code == 220 else { throw SMTPError.reply(greeting, to: "the connection") }
@@ -68,7 +68,7 @@ public final class SMTPConnection: Sendable {
                 }
                 do {
                     capabilities = try await Self.hello(on: channel, name: configuration.heloName)
-                } catch let error as SMTPError where error.shortDescription == "closed" {
+                } catch let error as SMTPError where error.code == .closed {
                     // The handshake failed and closed the channel before EHLO reached the handler.
                     throw SMTPError.tls("connection closed during the TLS handshake (certificate not trusted?)")
                 }

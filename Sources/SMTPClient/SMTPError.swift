@@ -8,19 +8,55 @@ import SMTPProtocol
 /// - otherwise permanent: 5xx replies (with the server's text), unsupported requirements.
 ///
 /// Messages never contain addresses, credentials or message content.
+/// Compare failures by ``code`` (`error.code == .closed`), never by their text: ``message`` is
+/// for people and may change.
 public struct SMTPError: Error, Sendable, CustomStringConvertible {
-    private enum Code: String, Sendable {
-        case connect, timeout, closed, tls, protocolViolation, reply, unsupported, configuration, messageTooLarge, invalidMessage
+    /// The kind of failure, for code that must tell failures apart (and for metric labels).
+    ///
+    /// A struct with static members rather than a public enum, so new kinds can be added without
+    /// breaking exhaustive `switch`es in other modules.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        fileprivate enum Base: String, Sendable {
+            case connect, timeout, closed, tls, protocolViolation, reply
+            case unsupported, configuration, messageTooLarge, invalidMessage
+        }
+
+        fileprivate let base: Base
+
+        /// The TCP connection could not be made.
+        public static let connect = Self(base: .connect)
+        /// No reply within the per-command timeout.
+        public static let timeout = Self(base: .timeout)
+        /// The server closed the connection.
+        public static let closed = Self(base: .closed)
+        /// TLS could not be set up.
+        public static let tls = Self(base: .tls)
+        /// The server's bytes are not SMTP.
+        public static let protocolViolation = Self(base: .protocolViolation)
+        /// A negative reply (see ``SMTPError/reply``).
+        public static let reply = Self(base: .reply)
+        /// The server lacks something the message needs.
+        public static let unsupported = Self(base: .unsupported)
+        /// Invalid client settings.
+        public static let configuration = Self(base: .configuration)
+        /// The message is larger than the server's SIZE.
+        public static let messageTooLarge = Self(base: .messageTooLarge)
+        /// The message could not be built.
+        public static let invalidMessage = Self(base: .invalidMessage)
+
+        /// A stable name (`closed`, `tls`), safe for metric labels.
+        public var description: String { self.base.rawValue }
     }
 
-    private let code: Code
+    /// The kind of failure.
+    public let code: Code
     /// What went wrong, safe for logs and dead letters.
     public let message: String
     /// The server's reply, when the failure is a negative reply.
     public let reply: SMTPReply?
 
-    private init(_ code: Code, _ message: String, reply: SMTPReply? = nil) {
-        self.code = code
+    private init(_ code: Code.Base, _ message: String, reply: SMTPReply? = nil) {
+        self.code = Code(base: code)
         self.message = message
         self.reply = reply
     }
@@ -52,7 +88,7 @@ public struct SMTPError: Error, Sendable, CustomStringConvertible {
 
     /// Whether retrying later may succeed.
     public var isTransient: Bool {
-        switch self.code {
+        switch self.code.base {
         case .connect, .timeout, .closed, .tls, .protocolViolation: true
         case .reply: self.reply?.isTransientNegative ?? true
         case .unsupported, .configuration, .messageTooLarge, .invalidMessage: false
@@ -61,7 +97,7 @@ public struct SMTPError: Error, Sendable, CustomStringConvertible {
 
     /// Whether the relay is unreachable or misbehaving (feeds the SMTP circuit breaker).
     public var isConnectionFailure: Bool {
-        switch self.code {
+        switch self.code.base {
         case .connect, .timeout, .closed, .tls, .protocolViolation: true
         case .reply: self.reply?.code == 421
         default: false
@@ -71,7 +107,7 @@ public struct SMTPError: Error, Sendable, CustomStringConvertible {
     /// A stable label for metrics (`reply_4xx`, `timeout`).
     public var shortDescription: String {
         if self.code == .reply, let reply { return "reply_\(reply.code / 100)xx" }
-        return self.code.rawValue
+        return self.code.description
     }
 
     public var description: String { self.message }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JobEngine
 import Logging
 import Observability
 import RedisClient

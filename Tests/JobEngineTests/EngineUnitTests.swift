@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import JobEngine
+@testable import Observability
 
 /// A deterministic generator for jitter tests.
 struct SeededGenerator: RandomNumberGenerator {

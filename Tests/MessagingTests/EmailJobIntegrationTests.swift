@@ -1,5 +1,6 @@
 import Foundation
 import JobEngine
+import Policies
 import Messaging
 import RESP
 import RedisClient

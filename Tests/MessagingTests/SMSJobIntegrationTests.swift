@@ -35,6 +35,10 @@ struct SMSJobIntegrationTests {
                     ("badphone", #"{"type":"send_sms","to":"02-123-4567","text":"hi"}"#),
                     ("template", #"{"type":"send_sms","to":"+821012345678","template":"trade_completed","vars":{"item":"책상","amount":"150,000","trade_id":"T-1"}}"#),
                     ("novar", #"{"type":"send_sms","to":"+821012345678","template":"trade_completed","vars":{"item":"책상"}}"#),
+                    ("code7", #"{"type":"send_sms_code","to":"010-1234-5678","code":"1234567","purpose":"login"}"#),
+                    ("codeletters", #"{"type":"send_sms_code","to":"010-1234-5678","code":"12ab56","purpose":"login"}"#),
+                    ("codeempty", #"{"type":"send_sms_code","to":"010-1234-5678","code":"","purpose":"login"}"#),
+                    ("codewide", #"{"type":"send_sms_code","to":"010-1234-5678","code":"１２３４５６","purpose":"login"}"#),
                 ]
                 for (key, job) in jobs { _ = try await producer.enqueue(queue: queue, jobData: job, options: .init(idempotencyKey: "\(key)-\(queue)")) }
                 try await eventually("all outcomes") { try await outcomes(client, queue: queue).count == jobs.count }
@@ -50,6 +54,10 @@ struct SMSJobIntegrationTests {
                 #expect(result("template")["status"] == "succeeded")
                 #expect(result("template")["result"]?.contains(#""kind":"LMS""#) == true)
                 #expect(result("novar")["error"]?.contains("needs variable") == true)
+                for key in ["code7", "codeletters", "codeempty", "codewide"] {
+                    #expect(result(key)["status"] == "dead", "\(key)")
+                    #expect(result(key)["error"]?.contains("argument 'code' must be exactly 6 digits") == true, "\(key)")
+                }
                 let marker = try await client.send("GET", SentMarker.key(queue: queue, jobID: "ok-\(queue)")).string
                 #expect(marker?.hasPrefix("sent:r-") == true)
             }
@@ -58,6 +66,7 @@ struct SMSJobIntegrationTests {
         let bodies = server.requests.compactMap { $0.json?["body"] as? String }
         #expect(bodies.contains("[블루프린트] 인증번호 123456를 입력해 주세요."))
         #expect(bodies.filter { $0.contains("123456") }.count == 1, "sent once")
+        #expect(!bodies.contains { $0.contains("1234567") || $0.contains("12ab56") }, "invalid codes are never sent")
         #expect(bodies.contains { $0.contains("책상 거래가 완료되었습니다") })
     }
 

@@ -70,7 +70,7 @@ struct SMTPClientIntegrationTests {
             _ = try await client.send(try koreanMessage(to: to))
         } throws: { error in
             guard let error = error as? SMTPError else { return false }
-            return error.isConnectionFailure && error.isTransient && error.shortDescription == "tls"
+            return error.isConnectionFailure && error.isTransient && error.code == .tls
         }
         await client.shutdown()
         #expect(Maildir.messages(to: to).isEmpty)
@@ -154,7 +154,7 @@ struct SMTPClientIntegrationTests {
             _ = try await client.send(try koreanMessage(to: Env.recipient()))
         } throws: { error in
             guard let error = error as? SMTPError else { return false }
-            return error.shortDescription == "timeout" && error.isTransient && error.isConnectionFailure
+            return error.code == .timeout && error.isTransient && error.isConnectionFailure
         }
         await client.shutdown()
         try await silent.close()

@@ -10,23 +10,24 @@ import Testing
 struct RedisPipelineCancellationTests {
     @Test func cancelledPipelineRepliesAreDroppedAndTheConnectionStaysInStep() async throws {
         try await withClient { client in
-            let connection = try await client.leaseConnection()
             let key = TestRedis.key()
-            // BLPOP holds this connection on the server for 1 s, so the pipeline behind it is still
-            // waiting for every reply when it is cancelled.
-            async let hold = connection.send(RESPCommand("BLPOP", [key + ":empty", "1"]))
-            let pipeline = Task {
-                try await connection.pipeline((0..<100).map { _ in RESPCommand("INCR", [key]) })
-            }
-            try await waitUntil("the pipeline to be in flight") { await connection.inFlight() >= 101 }
-            pipeline.cancel()
-            await #expect(throws: CancellationError.self) { try await pipeline.value }
+            try await client.withConnection { connection in
+                // BLPOP holds this connection on the server for 1 s, so the pipeline behind it is still
+                // waiting for every reply when it is cancelled.
+                async let hold = connection.send(RESPCommand("BLPOP", [key + ":empty", "1"]))
+                let pipeline = Task {
+                    try await connection.pipeline((0..<100).map { _ in RESPCommand("INCR", [key]) })
+                }
+                try await waitUntil("the pipeline to be in flight") { await connection.inFlight() >= 101 }
+                pipeline.cancel()
+                await #expect(throws: CancellationError.self) { try await pipeline.value }
 
-            #expect(try await hold == .null)
-            // The 100 INCR replies were consumed, not handed to the next command.
-            #expect(try await connection.send(RESPCommand("GET", [key])).string == "100")
-            #expect(try await connection.send(RESPCommand("PING")).string == "PONG")
-            #expect(await connection.inFlight() == 0)
+                #expect(try await hold == .null)
+                // The 100 INCR replies were consumed, not handed to the next command.
+                #expect(try await connection.send(RESPCommand("GET", [key])).string == "100")
+                #expect(try await connection.send(RESPCommand("PING")).string == "PONG")
+                #expect(await connection.inFlight() == 0)
+            }
             try await client.send("DEL", key)
         }
     }

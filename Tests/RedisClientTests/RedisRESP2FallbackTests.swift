@@ -11,8 +11,7 @@ struct RedisRESP2FallbackTests {
     @Test func connectsWithRESP2AndParsesStreamReplies() async throws {
         try await withPrivateRedis(Self.withoutHello) { server in
             try await withClient(server.configuration) { client in
-                let connection = try await client.leaseConnection()
-                #expect(connection.protocolVersion == .resp2)
+                #expect(try await client.withConnection { $0.protocolVersion } == .resp2)
                 #expect(try await client.send("GET", TestRedis.key()).isNull)
 
                 let key = TestRedis.key()
@@ -75,7 +74,7 @@ struct RedisRESP2FallbackTests {
             configuration.clientName = "resp2-client"
             configuration.database = 3
             try await withClient(configuration) { client in
-                #expect(try await client.leaseConnection().protocolVersion == .resp2)
+                #expect(try await client.withConnection { $0.protocolVersion } == .resp2)
                 let info = try await client.send("CLIENT", "INFO").string ?? ""
                 #expect(info.contains("name=resp2-client "))
                 #expect(info.contains(" db=3 "))

@@ -42,27 +42,32 @@ struct RedisServerFailureTests {
                 let key = TestRedis.key()
                 try await client.send("SET", key, "before")
 
-                // Freeze the server so every command below is written and left waiting.
-                server.suspend()
-                let connection = try await client.leaseConnection()
-                let pipelineSize = 10_000
-                let pipeline = Task {
-                    await Self.outcome {
-                        _ = try await connection.pipeline(
-                            (0..<pipelineSize).map { _ in RESPCommand("INCR", [key + ":n"]) })
+                // Leased before the freeze: a dedicated connection cannot be opened to a frozen server.
+                let (pipelineOutcome, concurrentOutcomes) = try await client.withConnection { connection in
+                    // Freeze the server so every command below is written and left waiting.
+                    server.suspend()
+                    let pipelineSize = 10_000
+                    let pipeline = Task {
+                        await Self.outcome {
+                            _ = try await connection.pipeline(
+                                (0..<pipelineSize).map { _ in RESPCommand("INCR", [key + ":n"]) })
+                        }
                     }
-                }
-                let concurrent = Task {
-                    await withTaskGroup(of: Outcome.self) { group in
-                        for _ in 0..<200 { group.addTask { await Self.outcome { try await client.send("GET", key) } } }
-                        return await group.reduce(into: []) { $0.append($1) }
+                    let concurrent = Task {
+                        await withTaskGroup(of: Outcome.self) { group in
+                            for _ in 0..<200 {
+                                group.addTask { await Self.outcome { try await client.send("GET", key) } }
+                            }
+                            return await group.reduce(into: []) { $0.append($1) }
+                        }
                     }
-                }
-                try await waitUntil("the pipeline to be in flight") { await connection.inFlight() >= pipelineSize }
+                    try await waitUntil("the pipeline to be in flight") {
+                        await connection.inFlight() >= pipelineSize
+                    }
 
-                try await server.kill9()
-                let pipelineOutcome = await pipeline.value
-                let concurrentOutcomes = await concurrent.value
+                    try await server.kill9()
+                    return (await pipeline.value, await concurrent.value)
+                }
 
                 guard case .clientError(let message) = pipelineOutcome else {
                     Issue.record("pipeline ended with \(pipelineOutcome)")

@@ -81,9 +81,7 @@ public struct EmailService: Sendable {
 
     func message(for arguments: SendVerificationCodeArguments) throws(JobError) -> MailMessage {
         let to = try Self.address(arguments.to, field: "to")
-        guard arguments.code.count == 6, arguments.code.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            throw .permanent("invalid arguments: argument 'code' must be 6 digits")
-        }
+        try VerificationCode.validate(arguments.code)
         guard ["signup", "login"].contains(arguments.purpose) else {
             throw .permanent("invalid arguments: argument 'purpose' must be signup or login")
         }

@@ -1,4 +1,4 @@
-/// Arguments of `send_verification_code`: `to`, `code` (6 digits), `purpose` (signup, login), optional `locale`.
+/// Arguments of `send_verification_code`: `to`, `code` (exactly 6 digits, ``VerificationCode``), `purpose` (signup, login), optional `locale`.
 public struct SendVerificationCodeArguments: Decodable, Sendable {
     public var to: String
     public var code: String

@@ -62,9 +62,7 @@ public struct SMSService: Sendable {
 
     func message(for arguments: SendSMSCodeArguments) throws(JobError) -> SMSMessage {
         let to = try Self.phone(arguments.to)
-        guard (4...8).contains(arguments.code.count), arguments.code.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            throw .permanent("invalid arguments: argument 'code' must be 4 to 8 digits")
-        }
+        try VerificationCode.validate(arguments.code)
         guard Self.purposes.contains(arguments.purpose) else {
             throw .permanent("invalid arguments: argument 'purpose' must be one of \(Self.purposes.sorted().joined(separator: ", "))")
         }

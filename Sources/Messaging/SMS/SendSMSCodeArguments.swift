@@ -1,4 +1,4 @@
-/// Arguments of `send_sms_code`: `to`, `code` (4 to 8 digits), `purpose` (signup, login, phone,
+/// Arguments of `send_sms_code`: `to`, `code` (exactly 6 digits, ``VerificationCode``), `purpose` (signup, login, phone,
 /// password_reset), optional `locale`.
 public struct SendSMSCodeArguments: Decodable, Sendable {
     public var to: String

@@ -9,6 +9,14 @@ import Mustache
 /// as plain text; `html` escapes every `{{variable}}` for HTML (`{{{raw}}}` is never used by ours).
 /// Rendering refuses, as a permanent error, a template that does not exist and a top-level
 /// variable the job did not supply (Mustache itself would render it as an empty string).
+///
+/// A variable used only inside sections is optional. A template makes one optional with a
+/// section on the variable itself and an inverted section that says what to write without it:
+///
+///     {{#name}}Hello {{name}},{{/name}}{{^name}}Hello,{{/name}}
+///
+/// A variable that is absent, `null` or blank (empty or only whitespace) counts as not given:
+/// `{{#name}}` skips, `{{^name}}` renders, and a required variable is reported missing.
 public struct MessageTemplates: Sendable {
     /// Parts that are plain text (no HTML escaping).
     static let textParts: Set<String> = ["subject", "text", "sms"]
@@ -55,11 +63,12 @@ public struct MessageTemplates: Sendable {
         guard Self.isValidName(name) else { throw .permanent("invalid template name (letters, digits and _ only)") }
         let key = "\(locale)/\(name).\(part)"
         guard let needed = self.required[key] else { return nil }
-        let missing = needed.filter { vars[$0] == nil || vars[$0] == .null }.sorted()
+        let given = vars.filter { !$0.value.isBlank }
+        let missing = needed.filter { given[$0] == nil }.sorted()
         if !missing.isEmpty {
             throw .permanent("template '\(name)' (\(locale)) needs variable(s) \(missing.map { "'\($0)'" }.joined(separator: ", "))")
         }
-        guard let output = self.library.render(vars.mapValues(\.renderable), withTemplate: key) else {
+        guard let output = self.library.render(given.mapValues(\.renderable), withTemplate: key) else {
             throw .permanent("template '\(name)' could not be rendered")
         }
         return output

@@ -32,6 +32,16 @@ public enum TemplateValue: Decodable, Sendable, Equatable {
         }
     }
 
+    /// Whether the value counts as not given: `null`, or a string that is empty or only whitespace
+    /// (so a section `{{#name}}` does not greet "Hello ," and a required variable is not blank).
+    var isBlank: Bool {
+        switch self {
+        case .null: true
+        case .string(let value): value.allSatisfy(\.isWhitespace)
+        default: false
+        }
+    }
+
     /// Nesting depth, to refuse hostile deeply nested `vars`.
     var depth: Int {
         switch self {

@@ -1,3 +1,5 @@
+import JobEngine
+
 /// Defers jobs whose declared dependencies have an open circuit breaker (DESIGN.md section 3):
 /// the job goes to `{q}:delayed` until the probe time without spending an attempt, and the
 /// outcome of every run that did go ahead feeds the breakers.

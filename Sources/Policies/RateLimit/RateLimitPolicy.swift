@@ -1,3 +1,4 @@
+import JobEngine
 import Foundation
 import Logging
 

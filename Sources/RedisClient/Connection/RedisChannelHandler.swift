@@ -9,6 +9,11 @@ import RESP
 /// A request past its deadline means the server or network is stuck: every waiting request
 /// fails and the connection closes (its later replies could no longer be matched).
 ///
+/// Back-pressure: once the connection owes ``RedisConfiguration/maximumPendingRequestsPerConnection``
+/// replies, new requests are parked unsent (``RedisRequestAdmission``) and written as replies drain;
+/// a parked request still unsent at its deadline fails with
+/// ``RedisClientError/tooManyPendingRequests(limit:)`` and the connection stays open.
+///
 /// Replies are decoded in place by the pure ``RESPDecoder`` (through NIO's single-step processor, as
 /// postgres-nio does) rather than by a separate `ByteToMessageHandler`: that saves boxing every
 /// value in `NIOAny` and a dynamic cast per reply.
@@ -43,8 +48,8 @@ final class RedisChannelHandler: ChannelDuplexHandler {
     private var waiting = CircularBuffer<Waiting>(initialCapacity: 64)
     /// Replies received so far for the pipeline at the head of `waiting`.
     private var headReplies: [RESPValue] = []
-    /// Replies due over all of `waiting`.
-    private var repliesDue = 0
+    /// Replies due over all of `waiting`, and the requests parked until some arrive.
+    private var admission: RedisRequestAdmission<RedisRequest>
     private var context: ChannelHandlerContext?
     private var closedError: RedisClientError?
     private var flushScheduled = false
@@ -56,8 +61,10 @@ final class RedisChannelHandler: ChannelDuplexHandler {
     private let decoder: NIOSingleStepByteToMessageProcessor<RESPFrameDecoder>
 
     init(
-        decoderLimits: RESPDecoder.Limits = .init(), pushHandler: (@Sendable (RESPValue) -> Void)?, logger: Logger
+        decoderLimits: RESPDecoder.Limits = .init(), maximumPendingReplies: Int = 10_000,
+        pushHandler: (@Sendable (RESPValue) -> Void)?, logger: Logger
     ) {
+        self.admission = RedisRequestAdmission(maximum: maximumPendingReplies)
         let frameDecoder = RESPFrameDecoder(decoder: RESPDecoder(limits: decoderLimits))
         self.decoder = NIOSingleStepByteToMessageProcessor(frameDecoder)
         self.pushHandler = pushHandler
@@ -65,7 +72,10 @@ final class RedisChannelHandler: ChannelDuplexHandler {
     }
 
     /// Number of commands waiting for a reply (each command of a pipeline counts).
-    var inFlight: Int { self.repliesDue }
+    var inFlight: Int { self.admission.outstanding }
+
+    /// Number of requests parked unsent because the connection owes too many replies.
+    var parked: Int { self.admission.parkedCount }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
@@ -123,7 +133,8 @@ final class RedisChannelHandler: ChannelDuplexHandler {
             self.errorCaught(context: context, error: RedisClientError.protocolError("reply without a request"))
             return
         }
-        self.repliesDue -= 1
+        self.admission.replyReceived()
+        defer { if self.admission.parkedCount > 0 { self.writeAdmitted() } }
         head.remaining -= 1
         if head.remaining > 0 {
             if head.reply != nil {
@@ -151,32 +162,45 @@ final class RedisChannelHandler: ChannelDuplexHandler {
         "SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "UNSUBSCRIBE", "PUNSUBSCRIBE", "SUNSUBSCRIBE",
     ]
 
-    /// Writes requests and schedules one flush for this event-loop tick.
+    /// Writes requests (or parks those past the bound) and schedules one flush for this event-loop tick.
     func send(_ requests: some Sequence<RedisRequest>) {
         guard let context = self.context, self.closedError == nil else {
             let error = self.closedError ?? .connectionClosed()
             for request in requests { request.fail(error) }
             return
         }
+        for request in requests {
+            if let admitted = self.admission.submit(request, replies: request.replyCount) {
+                self.write(admitted, context: context)
+            }
+        }
+    }
+
+    /// Writes the parked requests that fit now that replies arrived.
+    private func writeAdmitted() {
+        guard let context = self.context else { return }
+        while let request = self.admission.nextAdmitted() {
+            self.write(request, context: context)
+        }
+    }
+
+    /// Encodes an admitted request into this tick's buffer and schedules the flush.
+    private func write(_ request: RedisRequest, context: ChannelHandlerContext) {
         // Every command of this tick goes into one buffer: one write, one iovec, one flush.
         var buffer = self.pendingWrite.take() ?? context.channel.allocator.buffer(capacity: 1024)
-        for request in requests {
-            let reply: Waiting.Reply
-            switch request.payload {
-            case .single(let command, let continuation):
-                command.encode(into: &buffer)
-                reply = .single(continuation)
-            case .pipeline(let commands, let continuation):
-                for command in commands { command.encode(into: &buffer) }
-                reply = .pipeline(continuation)
-            }
-            let count = request.replyCount
-            self.repliesDue += count
-            self.waiting.append(
-                Waiting(
-                    reply: reply, remaining: count, deadline: request.deadline, isBlocking: request.isBlocking,
-                    id: request.id, name: request.name))
+        let reply: Waiting.Reply
+        switch request.payload {
+        case .single(let command, let continuation):
+            command.encode(into: &buffer)
+            reply = .single(continuation)
+        case .pipeline(let commands, let continuation):
+            for command in commands { command.encode(into: &buffer) }
+            reply = .pipeline(continuation)
         }
+        self.waiting.append(
+            Waiting(
+                reply: reply, remaining: request.replyCount, deadline: request.deadline,
+                isBlocking: request.isBlocking, id: request.id, name: request.name))
         self.pendingWrite = buffer
         if !self.flushScheduled {
             self.flushScheduled = true
@@ -195,7 +219,11 @@ final class RedisChannelHandler: ChannelDuplexHandler {
 
     /// Fails a request whose caller was cancelled; its reply will be discarded when it comes.
     func cancel(id: UInt64) {
-        guard let index = self.waiting.firstIndex(where: { $0.id == id }) else { return }
+        guard let index = self.waiting.firstIndex(where: { $0.id == id }) else {
+            // Never written: nothing to discard later.
+            for request in self.admission.removeParked(where: { $0.id == id }) { request.fail(CancellationError()) }
+            return
+        }
         let request = self.waiting[index]
         request.reply?.fail(CancellationError())
         self.waiting[index].reply = nil
@@ -211,7 +239,7 @@ final class RedisChannelHandler: ChannelDuplexHandler {
             request.reply?.fail(error)
         }
         self.headReplies.removeAll()
-        self.repliesDue = 0
+        for request in self.admission.reset() { request.fail(error) }
     }
 
     private func armDeadlineTimer() {
@@ -228,6 +256,13 @@ final class RedisChannelHandler: ChannelDuplexHandler {
             self.failAll(.timeout(head.name))
             context.close(promise: nil)
             return
+        }
+        if self.admission.parkedCount > 0 {
+            // Unsent, so the connection is still in step: only these requests fail.
+            let now = NIODeadline.now()
+            for request in self.admission.removeParked(where: { $0.deadline < now }) {
+                request.fail(RedisClientError.tooManyPendingRequests(limit: self.admission.maximum))
+            }
         }
         self.armDeadlineTimer()
     }

@@ -8,7 +8,10 @@ import RESP
 /// One connection to a Redis server: pipelined commands, replies matched in order.
 ///
 /// Thread-safe: any task may send; commands from concurrent callers share the socket and are
-/// flushed together. Server error replies are thrown as ``RedisServerError`` by ``send(_:)``
+/// flushed together. Once the connection owes
+/// ``RedisConfiguration/maximumPendingRequestsPerConnection`` replies, further commands wait unsent
+/// until replies drain, and fail with ``RedisClientError/tooManyPendingRequests(limit:)`` if their
+/// timeout passes first. Server error replies are thrown as ``RedisServerError`` by ``send(_:)``
 /// and returned as values by ``pipeline(_:)``.
 public final class RedisConnection: Sendable {
     /// The protocol spoken after the handshake.
@@ -47,6 +50,7 @@ public final class RedisConnection: Sendable {
         pushHandler: (@Sendable (RESPValue) -> Void)? = nil
     ) async throws -> RedisConnection {
         let decoderLimits = configuration.decoderLimits
+        let maximumPendingReplies = configuration.maximumPendingRequestsPerConnection
         let tlsContext: NIOSSLContext? = try configuration.tls.map { try NIOSSLContext(configuration: $0) }
         let serverHostname = configuration.tlsServerName
         let handlerBox = NIOLoopBoundBox.makeEmptyBox(valueType: RedisChannelHandler.self, eventLoop: eventLoop)
@@ -61,7 +65,8 @@ public final class RedisConnection: Sendable {
                         try sync.addHandler(sslHandler)
                     }
                     let handler = RedisChannelHandler(
-                        decoderLimits: decoderLimits, pushHandler: pushHandler, logger: logger)
+                        decoderLimits: decoderLimits, maximumPendingReplies: maximumPendingReplies,
+                        pushHandler: pushHandler, logger: logger)
                     try sync.addHandler(handler)
                     handlerBox.value = handler
                 }
@@ -221,6 +226,12 @@ public final class RedisConnection: Sendable {
     func inFlight() async -> Int {
         let handler = self.handler
         return (try? await self.channel.eventLoop.submit { handler.value?.inFlight ?? 0 }.get()) ?? 0
+    }
+
+    /// Number of requests waiting unsent behind the pending-request bound (read on the event loop).
+    func parked() async -> Int {
+        let handler = self.handler
+        return (try? await self.channel.eventLoop.submit { handler.value?.parked ?? 0 }.get()) ?? 0
     }
 }
 

@@ -10,21 +10,27 @@ import RESP
 /// until its connection closes, then reconnects with ``Backoff``. A health check `PING`s every
 /// connection each ``RedisConfiguration/healthCheckInterval`` and closes one that does not answer.
 /// Requests pick a live connection round-robin; while none is live they wait up to the connect
-/// timeout. Blocking commands borrow a dedicated connection (opened on demand, kept idle up to a
-/// limit), so a `BLOCK` never holds up a connection other requests share.
+/// timeout. Blocking commands and exclusive leases borrow a dedicated connection (opened on demand,
+/// kept idle up to a limit, at most ``RedisConfiguration/maximumBlockingConnections`` at once; see
+/// ``DedicatedConnectionsStateMachine``), so a `BLOCK` never holds up a connection other requests
+/// share and a transaction never sees their commands.
 final class RedisConnectionPool: Sendable {
+    /// A waiter for a dedicated connection is resumed with one, or with `nil`: open a new one.
+    typealias Dedicated = DedicatedConnectionsStateMachine<
+        RedisConnection, CheckedContinuation<RedisConnection?, any Error>
+    >
+
     private struct State {
         var live: [RedisConnection] = []
         var next = 0
         var waiters: [UInt64: CheckedContinuation<RedisConnection, any Error>] = [:]
         var nextWaiterID: UInt64 = 0
-        var idleBlocking: [RedisConnection] = []
-        var borrowedBlocking: [ObjectIdentifier: RedisConnection] = [:]
+        var dedicated: Dedicated
         var closed = false
         var lastError: (any Error)?
     }
 
-    private let state = NIOLockedValueBox(State())
+    private let state: NIOLockedValueBox<State>
     let configuration: RedisConfiguration
     private let logger: Logger
     private let eventLoopGroup: any EventLoopGroup
@@ -34,6 +40,11 @@ final class RedisConnectionPool: Sendable {
         self.configuration = configuration
         self.eventLoopGroup = eventLoopGroup
         self.logger = logger
+        self.state = NIOLockedValueBox(
+            State(
+                dedicated: Dedicated(
+                    maximum: configuration.maximumBlockingConnections,
+                    maximumIdle: configuration.maximumIdleBlockingConnections)))
     }
 
     /// Maintains the connections until cancelled; then closes every connection.
@@ -168,51 +179,106 @@ final class RedisConnectionPool: Sendable {
         }
     }
 
-    /// Runs `body` with a dedicated connection for blocking commands, returned to the reserve after.
-    func withBlockingConnection<T: Sendable>(_ body: (RedisConnection) async throws -> T) async throws -> T {
-        let idle: RedisConnection? = try self.state.withLockedValue { state in
-            if state.closed { throw RedisClientError.poolClosed }
-            while let connection = state.idleBlocking.popLast() {
-                if connection.isActive { return connection }
-            }
-            return nil
+    /// Runs `body` with a dedicated connection no one else uses meanwhile, then releases it.
+    ///
+    /// `reusable` decides whether the connection may serve another caller afterwards (it gets
+    /// whether `body` succeeded); if not, it is closed. Past the bound on dedicated connections this
+    /// waits up to the connect timeout, then throws ``RedisClientError/tooManyBlockingConnections(limit:)``.
+    func withDedicatedConnection<T>(
+        _ body: (RedisConnection) async throws -> T,
+        reusable: (RedisConnection, _ succeeded: Bool) async -> Bool
+    ) async throws -> T {
+        let connection = try await self.acquireDedicated()
+        let result: Result<T, any Error>
+        do {
+            result = .success(try await body(connection))
+        } catch {
+            result = .failure(error)
         }
+        let succeeded = if case .success = result { true } else { false }
+        let keep = await reusable(connection, succeeded)
+        self.perform(self.state.withLockedValue { $0.dedicated.release(connection, reusable: keep) })
+        return try result.get()
+    }
+
+    /// Dedicated connections in use, idle or being opened, and callers waiting for one (for tests).
+    var dedicatedCounts: (open: Int, waiting: Int) {
+        self.state.withLockedValue { ($0.dedicated.count, $0.dedicated.waiterCount) }
+    }
+
+    private func acquireDedicated() async throws -> RedisConnection {
+        try Task.checkCancellation()
+        let id = self.state.withLockedValue { state -> UInt64 in
+            state.nextWaiterID += 1
+            return state.nextWaiterID
+        }
+        let limit = self.configuration.maximumBlockingConnections
+        var timer: Scheduled<Void>?
+        let granted: RedisConnection? = try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let action = self.state.withLockedValue {
+                    $0.dedicated.acquire(waiterID: id, waiter: continuation, isUsable: \.isActive)
+                }
+                switch action {
+                case .grant(.use(let connection)): continuation.resume(returning: connection)
+                case .grant(.open): continuation.resume(returning: nil)
+                case .shutdown: continuation.resume(throwing: RedisClientError.poolClosed)
+                case .wait:
+                    // Cancelled before the waiter was queued: the cancellation handler found nothing.
+                    if Task.isCancelled, let waiter = self.state.withLockedValue({ $0.dedicated.cancelWaiter(id) }) {
+                        waiter.resume(throwing: CancellationError())
+                        return
+                    }
+                    timer = self.eventLoopGroup.any().scheduleTask(in: self.configuration.connectTimeout) {
+                        let waiter = self.state.withLockedValue { $0.dedicated.cancelWaiter(id) }
+                        waiter?.resume(throwing: RedisClientError.tooManyBlockingConnections(limit: limit))
+                    }
+                }
+            }
+        } onCancel: {
+            let waiter = self.state.withLockedValue { $0.dedicated.cancelWaiter(id) }
+            waiter?.resume(throwing: CancellationError())
+        }
+        timer?.cancel()
+        if let granted { return granted }
+        // Granted a slot: open a connection for it.
         let connection: RedisConnection
-        if let idle {
-            connection = idle
-        } else {
+        do {
             connection = try await RedisConnection.connect(
                 configuration: self.configuration, eventLoop: self.eventLoopGroup.any(), logger: self.logger)
+        } catch {
+            self.perform(self.state.withLockedValue { $0.dedicated.openFailed() })
+            throw error
         }
-        let key = ObjectIdentifier(connection)
-        self.state.withLockedValue { $0.borrowedBlocking[key] = connection }
-        defer {
-            let excess: Bool = self.state.withLockedValue { state in
-                state.borrowedBlocking.removeValue(forKey: key)
-                guard !state.closed, connection.isActive,
-                    state.idleBlocking.count < self.configuration.maximumIdleBlockingConnections
-                else { return true }
-                state.idleBlocking.append(connection)
-                return false
-            }
-            if excess { connection.channel.close(promise: nil) }
+        guard self.state.withLockedValue({ $0.dedicated.opened(connection) }) else {
+            connection.channel.close(promise: nil)
+            throw RedisClientError.poolClosed
         }
-        return try await body(connection)
+        return connection
+    }
+
+    private func perform(_ action: Dedicated.ReleaseAction) {
+        action.close?.channel.close(promise: nil)
+        guard let resume = action.resume else { return }
+        switch resume.grant {
+        case .use(let connection): resume.waiter.resume(returning: connection)
+        case .open: resume.waiter.resume(returning: nil)
+        }
     }
 
     /// Closes every connection and fails waiters; later requests fail with ``RedisClientError/poolClosed``.
     func shutdown() async {
-        let (connections, waiters) = self.state.withLockedValue { state in
+        let (connections, waiters, dedicatedWaiters) = self.state.withLockedValue { state in
             state.closed = true
-            let all = state.live + state.idleBlocking + Array(state.borrowedBlocking.values)
+            let dedicated = state.dedicated.shutdown()
+            let all = state.live + dedicated.connections
             state.live.removeAll()
-            state.idleBlocking.removeAll()
-            state.borrowedBlocking.removeAll()
             let waiters = Array(state.waiters.values)
             state.waiters.removeAll()
-            return (all, waiters)
+            return (all, waiters, dedicated.waiters)
         }
         for waiter in waiters { waiter.resume(throwing: RedisClientError.poolClosed) }
+        for waiter in dedicatedWaiters { waiter.resume(throwing: RedisClientError.poolClosed) }
         for connection in connections { await connection.close() }
     }
 }

@@ -9,7 +9,7 @@ import ServiceLifecycle
 import SettingsModel
 
 /// Settings of the engine policies: per-user limits, the payload key ring, circuit breakers.
-public struct PolicySettings {
+public struct PolicySettings: Sendable {
     /// `nil` when limits are off.
     var limits: RateLimitRules?
     var keyRing: KeyRing?

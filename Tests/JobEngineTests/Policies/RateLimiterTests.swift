@@ -110,7 +110,7 @@ struct RateLimiterTests {
             let limiter = Self.limiter(client, clock: clock)
             let allowed = try await withThrowingTaskGroup(of: Bool.self) { group in
                 for index in 0..<200 {
-                    group.addTask { try await limiter.check(.sms, subject: "user:9", token: "j\(index)").allowed }
+                    group.addTask { try await limiter.check(TestLimits.sms, subject: "user:9", token: "j\(index)").allowed }
                 }
                 return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
             }

@@ -1,16 +1,17 @@
 extension BuiltInTemplates {
-    /// English mail and SMS templates (`en/...`).
+    /// English mail and SMS templates (`en/...`). A greeting's `name` is optional: without it the
+    /// `{{^name}}` branch greets neutrally.
     static let english: [String: String] = [
-        "en/welcome.subject": "Welcome to Blueprint, {{name}}",
+        "en/welcome.subject": "Welcome to Blueprint{{#name}}, {{name}}{{/name}}",
         "en/welcome.text": """
-            Hello {{name}},
+            {{#name}}Hello {{name}},{{/name}}{{^name}}Hello,{{/name}}
 
             Welcome to Blueprint. Have a look at the projects waiting for you.
 
             The Blueprint team
             """,
         "en/welcome.html": """
-            <p>Hello {{name}},</p>
+            <p>{{#name}}Hello {{name}},{{/name}}{{^name}}Hello,{{/name}}</p>
             <p>Welcome to Blueprint. Have a look at the projects waiting for you.</p>
             <p>The Blueprint team</p>
             """,
@@ -61,7 +62,7 @@ extension BuiltInTemplates {
             """,
         "en/project_update.subject": "[Blueprint] News from {{project_name}}",
         "en/project_update.text": """
-            Hello {{name}},
+            {{#name}}Hello {{name}},{{/name}}{{^name}}Hello,{{/name}}
 
             There is news from the project {{project_name}}:
 
@@ -70,14 +71,14 @@ extension BuiltInTemplates {
             The Blueprint team
             """,
         "en/project_update.html": """
-            <p>Hello {{name}},</p>
+            <p>{{#name}}Hello {{name}},{{/name}}{{^name}}Hello,{{/name}}</p>
             <p>There is news from the project <strong>{{project_name}}</strong>:</p>
             <blockquote>{{update}}</blockquote>
             <p>The Blueprint team</p>
             """,
         "en/trade_completed.subject": "[Blueprint] Trade completed ({{item}})",
         "en/trade_completed.text": """
-            Hello {{name}},
+            {{#name}}Hello {{name}},{{/name}}{{^name}}Hello,{{/name}}
 
             Your trade of {{item}} is complete.
             Amount: KRW {{amount}}
@@ -86,7 +87,7 @@ extension BuiltInTemplates {
             The Blueprint team
             """,
         "en/trade_completed.html": """
-            <p>Hello {{name}},</p>
+            <p>{{#name}}Hello {{name}},{{/name}}{{^name}}Hello,{{/name}}</p>
             <p>Your trade of <strong>{{item}}</strong> is complete.</p>
             <ul><li>Amount: KRW {{amount}}</li><li>Trade number: {{trade_id}}</li></ul>
             <p>The Blueprint team</p>

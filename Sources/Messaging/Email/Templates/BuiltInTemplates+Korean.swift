@@ -1,16 +1,17 @@
 extension BuiltInTemplates {
-    /// Korean mail and SMS templates (`ko/...`).
+    /// Korean mail and SMS templates (`ko/...`). A greeting's `name` is optional: without it the
+    /// `{{^name}}` branch greets neutrally.
     static let korean: [String: String] = [
-        "ko/welcome.subject": "{{name}}님, 블루프린트에 오신 것을 환영합니다",
+        "ko/welcome.subject": "{{#name}}{{name}}님, {{/name}}블루프린트에 오신 것을 환영합니다",
         "ko/welcome.text": """
-            {{name}}님, 안녕하세요.
+            {{#name}}{{name}}님, 안녕하세요.{{/name}}{{^name}}안녕하세요.{{/name}}
 
             블루프린트 가입을 환영합니다. 지금 바로 프로젝트를 둘러보세요.
 
             블루프린트 드림
             """,
         "ko/welcome.html": """
-            <p>{{name}}님, 안녕하세요.</p>
+            <p>{{#name}}{{name}}님, 안녕하세요.{{/name}}{{^name}}안녕하세요.{{/name}}</p>
             <p>블루프린트 가입을 환영합니다. 지금 바로 프로젝트를 둘러보세요.</p>
             <p>블루프린트 드림</p>
             """,
@@ -61,7 +62,7 @@ extension BuiltInTemplates {
             """,
         "ko/project_update.subject": "[블루프린트] {{project_name}} 프로젝트 소식",
         "ko/project_update.text": """
-            {{name}}님, 안녕하세요.
+            {{#name}}{{name}}님, 안녕하세요.{{/name}}{{^name}}안녕하세요.{{/name}}
 
             {{project_name}} 프로젝트에 새 소식이 있습니다.
 
@@ -70,14 +71,14 @@ extension BuiltInTemplates {
             블루프린트 드림
             """,
         "ko/project_update.html": """
-            <p>{{name}}님, 안녕하세요.</p>
+            <p>{{#name}}{{name}}님, 안녕하세요.{{/name}}{{^name}}안녕하세요.{{/name}}</p>
             <p><strong>{{project_name}}</strong> 프로젝트에 새 소식이 있습니다.</p>
             <blockquote>{{update}}</blockquote>
             <p>블루프린트 드림</p>
             """,
         "ko/trade_completed.subject": "[블루프린트] 거래가 완료되었습니다 ({{item}})",
         "ko/trade_completed.text": """
-            {{name}}님, 안녕하세요.
+            {{#name}}{{name}}님, 안녕하세요.{{/name}}{{^name}}안녕하세요.{{/name}}
 
             {{item}} 거래가 완료되었습니다.
             거래 금액: {{amount}}원
@@ -86,7 +87,7 @@ extension BuiltInTemplates {
             블루프린트 드림
             """,
         "ko/trade_completed.html": """
-            <p>{{name}}님, 안녕하세요.</p>
+            <p>{{#name}}{{name}}님, 안녕하세요.{{/name}}{{^name}}안녕하세요.{{/name}}</p>
             <p><strong>{{item}}</strong> 거래가 완료되었습니다.</p>
             <ul><li>거래 금액: {{amount}}원</li><li>거래 번호: {{trade_id}}</li></ul>
             <p>블루프린트 드림</p>
