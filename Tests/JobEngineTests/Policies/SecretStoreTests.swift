@@ -37,7 +37,7 @@ struct SecretStoreTests {
             do {
                 _ = try await store.value("SMS_API_KEY")
                 Issue.record("missing file accepted")
-            } catch {
+            } catch let error as SecretError {
                 #expect(error.message.hasPrefix("SMS_API_KEY_FILE: cannot read /nonexistent/x"))
             }
         }
@@ -77,7 +77,7 @@ struct SecretStoreTests {
                 do {
                     _ = try await wrong.value("BLUEPRINT_ADMIN_TOKEN")
                     Issue.record("a wrong token read the secret")
-                } catch {
+                } catch let error as SecretError {
                     #expect(
                         error.message == "Vault GET secret/data/blueprint/worker returned HTTP 403: permission denied")
                     #expect(!error.message.contains("hvs.wrong-token-456"))
@@ -140,7 +140,7 @@ struct SecretStoreTests {
             do {
                 _ = try await store.value("BLUEPRINT_ADMIN_TOKEN")
                 Issue.record("read from a closed port")
-            } catch {
+            } catch let error as SecretError {
                 #expect(
                     error.message.hasPrefix(
                         "Vault GET secret/data/blueprint/worker failed: cannot connect to 127.0.0.1:1"),
@@ -171,7 +171,7 @@ struct SecretStoreTests {
                 do {
                     _ = try SecretStore(environment: environment, secretNames: Self.secretNames, http: http)
                     Issue.record("accepted \(environment)")
-                } catch {
+                } catch let error as SecretError {
                     #expect(error.message.contains(expected), "\(error.message)")
                 }
             }
