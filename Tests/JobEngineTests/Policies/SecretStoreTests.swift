@@ -9,7 +9,7 @@ import Testing
 
 @Suite("Secrets from env, *_FILE and Vault KV v2 (fake Vault)")
 struct SecretStoreTests {
-    static let secretNames = ["BLUEPRINT_ADMIN_TOKEN", "SMTP_URL", "BLUEPRINT_ENCRYPTION_KEYS", "REDIS_URL"]
+    static let secretNames = ["BLUEPRINT_ADMIN_TOKEN", "SMTP_URL", "BLUEPRINT_ENCRYPTION_KEYS", "REDIS_URL", "SOLAPI_API_KEY", "STORAGE_URL"]
     static func temporaryFile(_ contents: String) throws -> String {
         let path = NSTemporaryDirectory() + "secret-\(UUID().uuidString)"
         try contents.write(toFile: path, atomically: true, encoding: .utf8)
@@ -25,7 +25,7 @@ struct SecretStoreTests {
             let store = try SecretStore(
                 environment: [
                     "BLUEPRINT_ADMIN_TOKEN_FILE": path, "SMTP_URL": "smtp://mailer:p%40ss-word-77@127.0.0.1:587",
-                    "SMS_API_KEY_FILE": "/nonexistent/x",
+                    "SOLAPI_API_KEY_FILE": "/nonexistent/x",
                 ], secretNames: Self.secretNames,
                 redactor: redactor, http: http)
             #expect(try await store.value("BLUEPRINT_ADMIN_TOKEN") == "first-admin-token")
@@ -35,10 +35,10 @@ struct SecretStoreTests {
             #expect(try await store.value("SMTP_URL") == "smtp://mailer:p%40ss-word-77@127.0.0.1:587")
             #expect(try await store.value("STORAGE_URL") == nil)
             do {
-                _ = try await store.value("SMS_API_KEY")
+                _ = try await store.value("SOLAPI_API_KEY")
                 Issue.record("missing file accepted")
             } catch let error as SecretError {
-                #expect(error.message.hasPrefix("SMS_API_KEY_FILE: cannot read /nonexistent/x"))
+                #expect(error.message.hasPrefix("SOLAPI_API_KEY_FILE: cannot read /nonexistent/x"))
             }
         }
         let line = redactor.redact("token first-admin-token, then second-admin-token, smtp password p@ss-word-77")
