@@ -23,7 +23,8 @@ start_test_smtp() {
   SMTP_TEST_PORT=$(free_port)
   SMTP_TEST_IMPLICIT_PORT=$(free_port)
   SMTP_TEST_USER=mailer
-  SMTP_TEST_PASSWORD=$(python3 -c 'import secrets; print(secrets.token_urlsafe(12))')
+  # Hex: a token that starts with '-' would read as an option.
+  SMTP_TEST_PASSWORD=$(python3 -c 'import secrets; print(secrets.token_hex(12))')
   SMTP_TEST_MAILDIR="$dir/mail"
   SMTP_TEST_CA_FILE="$dir/ca.pem"
   SMTP_TEST_CERT="$dir/server.pem"
@@ -34,7 +35,7 @@ start_test_smtp() {
     SMTP_TEST_CA_FILE SMTP_TEST_CERT SMTP_TEST_KEY SMTP_TEST_PYTHON SMTP_TEST_SCRIPTS
   "$SMTP_TEST_PYTHON" tests/smtp/smtp_server.py --port "$SMTP_TEST_PORT" --implicit-port "$SMTP_TEST_IMPLICIT_PORT" \
     --cert "$SMTP_TEST_CERT" --key "$SMTP_TEST_KEY" --maildir "$SMTP_TEST_MAILDIR" \
-    --user "$SMTP_TEST_USER" --password "$SMTP_TEST_PASSWORD" >"$dir/smtp.log" 2>&1 &
+    --user "$SMTP_TEST_USER" --password="$SMTP_TEST_PASSWORD" >"$dir/smtp.log" 2>&1 &
   echo $! >"$dir/smtp.pid"
   wait_for python3 -c "import socket; socket.create_connection(('127.0.0.1', $SMTP_TEST_PORT), 1).close()" ||
     { echo "SMTP test server did not start" >&2; cat "$dir/smtp.log" >&2; return 1; }
