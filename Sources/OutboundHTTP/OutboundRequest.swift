@@ -17,8 +17,10 @@ public struct OutboundRequest: Sendable {
     public var maximumResponseBytes: Int?
 
     /// Creates a request.
-    public init(method: HTTPMethod = .GET, url: String, headers: HTTPHeaders = [:], body: ByteBuffer? = nil,
-                timeout: Duration? = nil, maximumResponseBytes: Int? = nil) {
+    public init(
+        method: HTTPMethod = .GET, url: String, headers: HTTPHeaders = [:], body: ByteBuffer? = nil,
+        timeout: Duration? = nil, maximumResponseBytes: Int? = nil
+    ) {
         self.method = method
         self.url = url
         self.headers = headers

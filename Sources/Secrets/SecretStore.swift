@@ -1,5 +1,6 @@
 import Foundation
 import Observability
+import OutboundHTTP
 import SettingsModel
 
 /// Resolves secret settings from, in order: the environment (`NAME`), a file (`NAME_FILE`,
@@ -39,9 +40,11 @@ public final class SecretStore: Sendable {
     private let redactor: PIIRedactor?
 
     /// Reads the configuration of the sources from `environment`.
-    /// - Parameter secretNames: the declared secret settings; each may come from `NAME`,
-    ///   `NAME_FILE` or Vault, and every resolved value is registered with `redactor`.
-    public init(environment: [String: String], secretNames: [String], redactor: PIIRedactor? = nil) throws(SecretError) {
+    /// - Parameters:
+    ///   - secretNames: the declared secret settings; each may come from `NAME`, `NAME_FILE` or
+    ///     Vault, and every resolved value is registered with `redactor`.
+    ///   - http: the client Vault is called through (unused without `VAULT_ADDR`); the caller owns it.
+    public init(environment: [String: String], secretNames: [String], redactor: PIIRedactor? = nil, http: OutboundHTTPClient) throws(SecretError) {
         self.environment = environment
         self.secretNames = secretNames
         self.redactor = redactor
@@ -88,7 +91,7 @@ public final class SecretStore: Sendable {
         }
         self.vault = VaultClient(
             address: url, authentication: authentication,
-            kvMount: environment["VAULT_KV_MOUNT"].flatMap { $0.isEmpty ? nil : $0 } ?? "secret")
+            kvMount: environment["VAULT_KV_MOUNT"].flatMap { $0.isEmpty ? nil : $0 } ?? "secret", http: http)
         self.vaultPath = path
     }
 

@@ -1,9 +1,7 @@
 import Foundation
 import NIOConcurrencyHelpers
-
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import NIOHTTP1
+import OutboundHTTP
 
 /// Reads secrets from HashiCorp Vault's KV version 2 engine over its HTTP API.
 ///
@@ -13,6 +11,7 @@ import FoundationNetworking
 ///   token>}`; the token is `auth.client_token`. It is cached and renewed by logging in again when
 ///   Vault answers 403 (expired) or its lease is over.
 ///
+/// Calls go through the shared ``OutboundHTTPClient`` (pooled connections, a deadline per call).
 /// Errors name the path and HTTP status, never a token or a value.
 public final class VaultClient: Sendable {
     /// How the client gets its Vault token.
@@ -23,24 +22,34 @@ public final class VaultClient: Sendable {
         case kubernetes(role: String, jwtPath: String, mount: String)
     }
 
+    /// Vault's address (`VAULT_ADDR`).
     public let address: URL
+    /// The KV v2 mount (`VAULT_KV_MOUNT`).
     public let kvMount: String
     private let authentication: Authentication
-    private let session: URLSession
+    private let http: OutboundHTTPClient
+    private let timeout: Duration
     private struct Token: Sendable {
         var value: String
         var expiresAt: Date?
     }
     private let token = NIOLockedValueBox<Token?>(nil)
 
-    public init(address: URL, authentication: Authentication, kvMount: String = "secret", timeout: TimeInterval = 10) {
+    /// - Parameters:
+    ///   - http: the client the calls go through; the caller owns (and shuts down) it.
+    ///   - timeout: deadline of each call to Vault.
+    public init(
+        address: URL, authentication: Authentication, kvMount: String = "secret", http: OutboundHTTPClient,
+        timeout: Duration = .seconds(10)
+    ) {
         self.address = address
         self.authentication = authentication
         self.kvMount = kvMount
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout
-        self.session = URLSession(configuration: configuration)
-        if case .token(let value) = authentication { self.token.withLockedValue { $0 = Token(value: value, expiresAt: nil) } }
+        self.http = http
+        self.timeout = timeout
+        if case .token(let value) = authentication {
+            self.token.withLockedValue { $0 = Token(value: value, expiresAt: nil) }
+        }
     }
 
     /// The string fields of the KV v2 secret at `path` (latest version).
@@ -51,22 +60,31 @@ public final class VaultClient: Sendable {
         while true {
             attempt += 1
             let token = try await self.currentToken()
-            var request = URLRequest(url: url)
-            request.setValue(token, forHTTPHeaderField: "X-Vault-Token")
+            let request = OutboundRequest(
+                method: .GET, url: url.absoluteString, headers: ["X-Vault-Token": token], timeout: self.timeout)
             let (status, body) = try await self.send(request, what: "GET \(self.kvMount)/data/\(trimmed)")
             if status == 403, attempt == 1, case .kubernetes = self.authentication {
                 self.token.withLockedValue { $0 = nil }  // expired: log in again once
                 continue
             }
             guard status == 200 else {
-                throw .vault("Vault GET \(self.kvMount)/data/\(trimmed) returned HTTP \(status)\(Self.vaultErrors(body))")
+                throw .vault(
+                    "Vault GET \(self.kvMount)/data/\(trimmed) returned HTTP \(status)\(Self.vaultErrors(body))")
             }
             guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any],
-                  let outer = object["data"] as? [String: Any], let fields = outer["data"] as? [String: Any]
-            else { throw .vault("Vault GET \(self.kvMount)/data/\(trimmed): reply has no data.data object (is the mount KV version 2?)") }
+                let outer = object["data"] as? [String: Any], let fields = outer["data"] as? [String: Any]
+            else {
+                throw .vault(
+                    "Vault GET \(self.kvMount)/data/\(trimmed): reply has no data.data object (is the mount KV version 2?)"
+                )
+            }
             var result: [String: String] = [:]
             for (key, value) in fields {
-                if let text = value as? String { result[key] = text } else if let number = value as? NSNumber { result[key] = number.stringValue }
+                if let text = value as? String {
+                    result[key] = text
+                } else if let number = value as? NSNumber {
+                    result[key] = number.stringValue
+                }
             }
             return result
         }
@@ -80,16 +98,16 @@ public final class VaultClient: Sendable {
             throw .vault("Vault token missing")
         }
         let jwt = try FileSecret(path: jwtPath).value()
-        var request = URLRequest(url: self.address.appendingPathComponent("v1/auth/\(mount)/login"))
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = try? JSONSerialization.data(withJSONObject: ["role": role, "jwt": jwt])
+        let login = (try? JSONSerialization.data(withJSONObject: ["role": role, "jwt": jwt])) ?? Data()
+        let request = OutboundRequest(
+            method: .POST, url: self.address.appendingPathComponent("v1/auth/\(mount)/login").absoluteString,
+            headers: ["Content-Type": "application/json"], body: .init(bytes: login), timeout: self.timeout)
         let (status, body) = try await self.send(request, what: "POST auth/\(mount)/login")
         guard status == 200 else {
             throw .vault("Vault Kubernetes login (role '\(role)') returned HTTP \(status)\(Self.vaultErrors(body))")
         }
         guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any],
-              let auth = object["auth"] as? [String: Any], let value = auth["client_token"] as? String, !value.isEmpty
+            let auth = object["auth"] as? [String: Any], let value = auth["client_token"] as? String, !value.isEmpty
         else { throw .vault("Vault Kubernetes login reply has no auth.client_token") }
         let lease = (auth["lease_duration"] as? NSNumber)?.doubleValue ?? 0
         // Renew a little before the lease ends.
@@ -98,19 +116,19 @@ public final class VaultClient: Sendable {
         return value
     }
 
-    private func send(_ request: URLRequest, what: String) async throws(SecretError) -> (Int, Data) {
+    private func send(_ request: OutboundRequest, what: String) async throws(SecretError) -> (Int, Data) {
         do {
-            let (data, response) = try await self.session.data(for: request)
-            return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+            let response = try await self.http.execute(request)
+            return (response.status, Data(response.bytes))
         } catch {
-            throw .vault("Vault \(what) failed: \((error as NSError).localizedDescription)")
+            throw .vault("Vault \(what) failed: \(error.message)")
         }
     }
 
     /// `: <errors>` from a Vault error body (Vault's messages do not contain secrets), at most 200 characters.
     private static func vaultErrors(_ body: Data) -> String {
         guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any],
-              let errors = object["errors"] as? [String], !errors.isEmpty
+            let errors = object["errors"] as? [String], !errors.isEmpty
         else { return "" }
         return ": " + String(errors.joined(separator: "; ").prefix(200))
     }

@@ -1,15 +1,17 @@
 import Foundation
+import Hummingbird
+import Logging
 import NIOConcurrencyHelpers
-import NIOCore
-import NIOHTTP1
-import NIOPosix
+import ServiceLifecycle
 
-/// An in-process HTTP server that plays a provider API: it records every request and answers with
-/// what `respond` returns (status, body, headers). The checks on the request shape live in the tests.
-final class FakeProviderServer: Sendable {
+/// A small Hummingbird app that plays a provider API: it records every request and answers with
+/// what `respond` returns (status, body, headers). The checks on the request shape live in the
+/// tests. Use ``run(respond:_:)``: the app runs while the closure runs.
+struct FakeProviderServer: Sendable {
     struct Request: Sendable {
         let method: String
         let uri: String
+        /// Lower-cased names.
         let headers: [String: String]
         let body: [UInt8]
         var text: String { String(decoding: body, as: UTF8.self) }
@@ -18,66 +20,72 @@ final class FakeProviderServer: Sendable {
 
     typealias Responder = @Sendable (Request) -> (Int, String, [(String, String)])
 
-    private let channel: any Channel
-    private let recorded: NIOLockedValueBox<[Request]>
-    let port: Int
+    /// Failure to start the app.
+    struct DidNotStart: Error {}
 
-    init(respond: @escaping Responder) async throws {
-        let recorded = NIOLockedValueBox<[Request]>([])
-        self.recorded = recorded
-        self.channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    try channel.pipeline.syncOperations.addHandler(Handler(recorded: recorded, respond: respond))
-                }
-            }
-            .bind(host: "127.0.0.1", port: 0).get()
-        self.port = self.channel.localAddress?.port ?? 0
-    }
+    let port: Int
+    private let recorded: NIOLockedValueBox<[Request]>
 
     var baseURL: URL { URL(string: "http://127.0.0.1:\(self.port)")! }
+    /// The requests received so far, in order.
     var requests: [Request] { self.recorded.withLockedValue { $0 } }
 
-    func close() async {
-        try? await self.channel.close()
-    }
-
-    private final class Handler: ChannelInboundHandler {
-        typealias InboundIn = HTTPServerRequestPart
-        typealias OutboundOut = HTTPServerResponsePart
-        let recorded: NIOLockedValueBox<[Request]>
-        let respond: Responder
-        var head: HTTPRequestHead?
-        var body: [UInt8] = []
-
-        init(recorded: NIOLockedValueBox<[Request]>, respond: @escaping Responder) {
-            self.recorded = recorded
-            self.respond = respond
-        }
-
-        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            switch self.unwrapInboundIn(data) {
-            case .head(let head):
-                self.head = head
-                self.body = []
-            case .body(var buffer):
-                self.body += buffer.readBytes(length: buffer.readableBytes) ?? []
-            case .end:
-                guard let head else { return }
-                var headers: [String: String] = [:]
-                for (name, value) in head.headers { headers[name.lowercased()] = value }
-                let request = Request(method: head.method.rawValue, uri: head.uri, headers: headers, body: self.body)
-                self.recorded.withLockedValue { $0.append(request) }
-                let (status, body, extra) = self.respond(request)
-                var responseHeaders = HTTPHeaders([("Content-Type", "application/json"), ("Content-Length", String(body.utf8.count)), ("Connection", "close")])
-                for (name, value) in extra { responseHeaders.add(name: name, value: value) }
-                context.write(self.wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .init(statusCode: status), headers: responseHeaders))), promise: nil)
-                context.write(self.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: body)))), promise: nil)
-                let channel = context.channel
-                context.writeAndFlush(self.wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+    /// Runs the fake on 127.0.0.1 (a free port, learnt from `onServerRunning`) while `body` runs,
+    /// then shuts it down gracefully.
+    static func run<Value>(respond: @escaping Responder, _ body: (FakeProviderServer) async throws -> Value)
+        async throws -> Value
+    {
+        let recorded = NIOLockedValueBox<[Request]>([])
+        let router = Router()
+        let handler: @Sendable (Hummingbird.Request, BasicRequestContext) async throws -> Response = { request, _ in
+            var headers: [String: String] = [:]
+            for field in request.headers { headers[field.name.canonicalName] = field.value }
+            let bytes = try await request.body.collect(upTo: 1 << 20)
+            let seen = Request(
+                method: request.method.rawValue, uri: request.uri.string, headers: headers,
+                body: Array(bytes.readableBytesView))
+            recorded.withLockedValue { $0.append(seen) }
+            let (status, text, extra) = respond(seen)
+            var fields: HTTPFields = [.contentType: "application/json"]
+            for (name, value) in extra {
+                if let name = HTTPFields.Element.Name(name) { fields.append(.init(name: name, value: value)) }
             }
+            return Response(
+                status: .init(code: status), headers: fields, body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+        router.get("**", use: handler)
+        router.post("**", use: handler)
+
+        let logger = Logger(label: "fake-provider", factory: { _ in SwiftLogNoOpLogHandler() })
+        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in
+                portContinuation.yield(channel.localAddress?.port ?? 0)
+                portContinuation.finish()
+            },
+            logger: logger)
+        let services = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                defer { portContinuation.finish() }
+                try await services.run()
+            }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next(), port > 0 else {
+                await services.triggerGracefulShutdown()
+                try await group.waitForAll()
+                throw DidNotStart()
+            }
+            let result: Result<Value, any Error>
+            do {
+                result = .success(try await body(FakeProviderServer(port: port, recorded: recorded)))
+            } catch {
+                result = .failure(error)
+            }
+            await services.triggerGracefulShutdown()
+            try await group.waitForAll()
+            return try result.get()
         }
     }
 }

@@ -13,61 +13,64 @@ struct SMSJobIntegrationTests {
 
     @Test func smsJobsOutageRetriedRefusalDeadAndMarkerKept() async throws {
         let failuresLeft = NIOLockedValueBox(2)
-        let server = try await FakeProviderServer { request in
+        let respond: FakeProviderServer.Responder = { request in
             let body = request.json?["body"] as? String ?? ""
             if body.contains("999999") { return (200, #"{"header":{"isSuccessful":false,"resultCode":-2019,"resultMessage":"blocked recipient"}}"#, []) }
             if body.contains("777777"), failuresLeft.withLockedValue({ $0 -= 1; return $0 >= 0 }) { return (503, "{}", []) }
             return (200, #"{"header":{"isSuccessful":true,"resultCode":0,"resultMessage":"SUCCESS"},"body":{"data":{"requestId":"r-\#(UUID().uuidString.prefix(6))","sendResultList":[{"resultCode":0,"resultMessage":"SUCCESS"}]}}}"#, [])
         }
-        let provider = NHNCloudSMSProvider(baseURL: server.baseURL, appKey: "K", secretKey: "S", sender: "0212345678", http: try NIOHTTPTransport())
-        var service = SMSService(provider: provider, templates: try MessageTemplates(templates: BuiltInTemplates.all))
-        service.retryPolicy = RetryPolicy(maximumRetries: 4, baseDelay: .milliseconds(50), maximumDelay: .milliseconds(200))
-        let queue = Self.queue()
-        var registry = JobRegistry()
-        service.register(in: &registry, queues: [queue])
-        try await withRedis { client in
-            try await withEngine(queue: queue, registry: registry, client: client) {
-                let producer = JobProducer(client: client)
-                let jobs: [(String, String)] = [
-                    ("ok", #"{"type":"send_sms_code","to":"010-1234-5678","code":"123456","purpose":"signup"}"#),
-                    ("flaky", #"{"type":"send_sms_code","to":"010-1234-5678","code":"777777","purpose":"login"}"#),
-                    ("refused", #"{"type":"send_sms_code","to":"010-1234-5678","code":"999999","purpose":"login"}"#),
-                    ("badphone", #"{"type":"send_sms","to":"02-123-4567","text":"hi"}"#),
-                    ("template", #"{"type":"send_sms","to":"+821012345678","template":"trade_completed","vars":{"item":"책상","amount":"150,000","trade_id":"T-1"}}"#),
-                    ("novar", #"{"type":"send_sms","to":"+821012345678","template":"trade_completed","vars":{"item":"책상"}}"#),
-                    ("code7", #"{"type":"send_sms_code","to":"010-1234-5678","code":"1234567","purpose":"login"}"#),
-                    ("codeletters", #"{"type":"send_sms_code","to":"010-1234-5678","code":"12ab56","purpose":"login"}"#),
-                    ("codeempty", #"{"type":"send_sms_code","to":"010-1234-5678","code":"","purpose":"login"}"#),
-                    ("codewide", #"{"type":"send_sms_code","to":"010-1234-5678","code":"１２３４５６","purpose":"login"}"#),
-                ]
-                for (key, job) in jobs { _ = try await producer.enqueue(queue: queue, jobData: job, options: .init(idempotencyKey: "\(key)-\(queue)")) }
-                try await eventually("all outcomes") { try await outcomes(client, queue: queue).count == jobs.count }
-                let results = try await outcomes(client, queue: queue)
-                func result(_ key: String) -> [String: String] { results["\(key)-\(queue)"] ?? [:] }
-                #expect(result("ok")["status"] == "succeeded")
-                #expect(result("flaky")["status"] == "succeeded")
-                #expect(result("flaky")["attempts"] == "3", "two 503s then success")
-                #expect(result("refused")["status"] == "dead")
-                #expect(result("refused")["error"]?.contains("-2019") == true)
-                #expect(result("badphone")["status"] == "dead")
-                #expect(result("badphone")["error"]?.contains("not a valid Korean mobile number") == true)
-                #expect(result("template")["status"] == "succeeded")
-                #expect(result("template")["result"]?.contains(#""kind":"LMS""#) == true)
-                #expect(result("novar")["error"]?.contains("needs variable") == true)
-                for key in ["code7", "codeletters", "codeempty", "codewide"] {
-                    #expect(result(key)["status"] == "dead", "\(key)")
-                    #expect(result(key)["error"]?.contains("argument 'code' must be exactly 6 digits") == true, "\(key)")
+        try await FakeProviderServer.run(respond: respond) { server in
+            try await withOutboundHTTP { http in
+                let provider = NHNCloudSMSProvider(baseURL: server.baseURL, appKey: "K", secretKey: "S", sender: "0212345678", http: http)
+                var service = SMSService(provider: provider, templates: try MessageTemplates(templates: BuiltInTemplates.all))
+                service.retryPolicy = RetryPolicy(maximumRetries: 4, baseDelay: .milliseconds(50), maximumDelay: .milliseconds(200))
+                let queue = Self.queue()
+                var registry = JobRegistry()
+                service.register(in: &registry, queues: [queue])
+                try await withRedis { client in
+                    try await withEngine(queue: queue, registry: registry, client: client) {
+                        let producer = JobProducer(client: client)
+                        let jobs: [(String, String)] = [
+                            ("ok", #"{"type":"send_sms_code","to":"010-1234-5678","code":"123456","purpose":"signup"}"#),
+                            ("flaky", #"{"type":"send_sms_code","to":"010-1234-5678","code":"777777","purpose":"login"}"#),
+                            ("refused", #"{"type":"send_sms_code","to":"010-1234-5678","code":"999999","purpose":"login"}"#),
+                            ("badphone", #"{"type":"send_sms","to":"02-123-4567","text":"hi"}"#),
+                            ("template", #"{"type":"send_sms","to":"+821012345678","template":"trade_completed","vars":{"item":"책상","amount":"150,000","trade_id":"T-1"}}"#),
+                            ("novar", #"{"type":"send_sms","to":"+821012345678","template":"trade_completed","vars":{"item":"책상"}}"#),
+                            ("code7", #"{"type":"send_sms_code","to":"010-1234-5678","code":"1234567","purpose":"login"}"#),
+                            ("codeletters", #"{"type":"send_sms_code","to":"010-1234-5678","code":"12ab56","purpose":"login"}"#),
+                            ("codeempty", #"{"type":"send_sms_code","to":"010-1234-5678","code":"","purpose":"login"}"#),
+                            ("codewide", #"{"type":"send_sms_code","to":"010-1234-5678","code":"１２３４５６","purpose":"login"}"#),
+                        ]
+                        for (key, job) in jobs { _ = try await producer.enqueue(queue: queue, jobData: job, options: .init(idempotencyKey: "\(key)-\(queue)")) }
+                        try await eventually("all outcomes") { try await outcomes(client, queue: queue).count == jobs.count }
+                        let results = try await outcomes(client, queue: queue)
+                        func result(_ key: String) -> [String: String] { results["\(key)-\(queue)"] ?? [:] }
+                        #expect(result("ok")["status"] == "succeeded")
+                        #expect(result("flaky")["status"] == "succeeded")
+                        #expect(result("flaky")["attempts"] == "3", "two 503s then success")
+                        #expect(result("refused")["status"] == "dead")
+                        #expect(result("refused")["error"]?.contains("-2019") == true)
+                        #expect(result("badphone")["status"] == "dead")
+                        #expect(result("badphone")["error"]?.contains("not a valid Korean mobile number") == true)
+                        #expect(result("template")["status"] == "succeeded")
+                        #expect(result("template")["result"]?.contains(#""kind":"LMS""#) == true)
+                        #expect(result("novar")["error"]?.contains("needs variable") == true)
+                        for key in ["code7", "codeletters", "codeempty", "codewide"] {
+                            #expect(result(key)["status"] == "dead", "\(key)")
+                            #expect(result(key)["error"]?.contains("argument 'code' must be exactly 6 digits") == true, "\(key)")
+                        }
+                        let marker = try await client.send("GET", SentMarker.key(queue: queue, jobID: "ok-\(queue)")).string
+                        #expect(marker?.hasPrefix("sent:r-") == true)
+                    }
                 }
-                let marker = try await client.send("GET", SentMarker.key(queue: queue, jobID: "ok-\(queue)")).string
-                #expect(marker?.hasPrefix("sent:r-") == true)
             }
+            let bodies = server.requests.compactMap { $0.json?["body"] as? String }
+            #expect(bodies.contains("[블루프린트] 인증번호 123456를 입력해 주세요."))
+            #expect(bodies.filter { $0.contains("123456") }.count == 1, "sent once")
+            #expect(!bodies.contains { $0.contains("1234567") || $0.contains("12ab56") }, "invalid codes are never sent")
+            #expect(bodies.contains { $0.contains("책상 거래가 완료되었습니다") })
         }
-        await server.close()
-        let bodies = server.requests.compactMap { $0.json?["body"] as? String }
-        #expect(bodies.contains("[블루프린트] 인증번호 123456를 입력해 주세요."))
-        #expect(bodies.filter { $0.contains("123456") }.count == 1, "sent once")
-        #expect(!bodies.contains { $0.contains("1234567") || $0.contains("12ab56") }, "invalid codes are never sent")
-        #expect(bodies.contains { $0.contains("책상 거래가 완료되었습니다") })
     }
 
     static let encryptionKeyBytes = Data((0..<32).map { _ in UInt8.random(in: 0...255) })

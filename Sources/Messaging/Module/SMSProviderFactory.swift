@@ -22,20 +22,19 @@ enum SMSProviderFactory {
             return found
         }
         let sender = try required(MessagingSettings.smsSender)
-        let transport = try NIOHTTPTransport()
         switch name {
         case "nhn":
             return NHNCloudSMSProvider(
                 baseURL: base ?? NHNCloudSMSProvider.defaultBaseURL, appKey: try required(MessagingSettings.nhnAppKey),
-                secretKey: try required(MessagingSettings.nhnSecretKey), sender: sender, http: transport)
+                secretKey: try required(MessagingSettings.nhnSecretKey), sender: sender, http: http)
         case "solapi":
             return SolapiSMSProvider(
                 baseURL: base ?? SolapiSMSProvider.defaultBaseURL, apiKey: try required(MessagingSettings.solapiKey),
-                apiSecret: try required(MessagingSettings.solapiSecret), sender: sender, http: transport)
+                apiSecret: try required(MessagingSettings.solapiSecret), sender: sender, http: http)
         case "twilio":
             return TwilioSMSProvider(
                 baseURL: base ?? TwilioSMSProvider.defaultBaseURL, accountSID: try required(MessagingSettings.twilioSID),
-                authToken: try required(MessagingSettings.twilioToken), sender: sender, http: transport)
+                authToken: try required(MessagingSettings.twilioToken), sender: sender, http: http)
         default:
             throw InvalidSetting(message: "SMS_PROVIDER must be nhn, solapi, twilio or outbox")
         }

@@ -1,4 +1,6 @@
 import Foundation
+import NIOHTTP1
+import OutboundHTTP
 
 /// NHN Cloud Notification SMS API v3.0.
 ///
@@ -18,12 +20,13 @@ public struct NHNCloudSMSProvider: SMSProvider {
     let secretKey: String
     /// The registered caller number (`sendNo`).
     public let sender: String
-    let http: any HTTPTransport
+    let http: OutboundHTTPClient
+    /// Deadline of one request.
     public var timeout: Duration = .seconds(10)
 
     public static let defaultBaseURL = URL(string: "https://api-sms.cloud.toast.com")!
 
-    public init(baseURL: URL = Self.defaultBaseURL, appKey: String, secretKey: String, sender: String, http: any HTTPTransport) {
+    public init(baseURL: URL = Self.defaultBaseURL, appKey: String, secretKey: String, sender: String, http: OutboundHTTPClient) {
         self.baseURL = baseURL
         self.appKey = appKey
         self.secretKey = secretKey
@@ -65,15 +68,15 @@ public struct NHNCloudSMSProvider: SMSProvider {
         let body = Body(
             title: message.kind == .lms ? (message.subject ?? "") : nil, body: message.text, sendNo: self.sender,
             recipientList: [.init(recipientNo: national)])
-        let request = HTTPRequestSpec(
-            method: "POST", url: url,
-            headers: [("Content-Type", "application/json;charset=UTF-8"), ("X-Secret-Key", self.secretKey)],
-            body: Array((try? JSONEncoder().encode(body)) ?? Data()))
-        let response = try await ProviderHTTP.execute(self.http, request, timeout: self.timeout)
-        guard (200..<300).contains(response.status) else {
-            throw .http(status: response.status, detail: String(decoding: response.body, as: UTF8.self), retryAfter: ProviderHTTP.retryAfter(response))
+        let request = OutboundRequest(
+            method: .POST, url: url.absoluteString,
+            headers: ["Content-Type": "application/json;charset=UTF-8", "X-Secret-Key": self.secretKey],
+            body: .init(bytes: (try? JSONEncoder().encode(body)) ?? Data()), timeout: self.timeout)
+        let response = try await self.http.sendSMSRequest(request)
+        guard response.isSuccess else {
+            throw .http(status: response.status, detail: response.text, retryAfter: response.retryAfter)
         }
-        guard let answer = try? JSONDecoder().decode(Answer.self, from: Data(response.body)) else {
+        guard let answer = try? JSONDecoder().decode(Answer.self, from: Data(response.bytes)) else {
             throw .unavailable("NHN Cloud answered with an unreadable body", retryAfter: nil)
         }
         guard answer.header.isSuccessful else {

@@ -1,5 +1,7 @@
 import Crypto
 import Foundation
+import NIOHTTP1
+import OutboundHTTP
 
 /// Solapi messages API v4 with HMAC-SHA256 authentication.
 ///
@@ -18,14 +20,15 @@ public struct SolapiSMSProvider: SMSProvider {
     /// Never logged.
     let apiSecret: String
     public let sender: String
-    let http: any HTTPTransport
+    let http: OutboundHTTPClient
+    /// Deadline of one request.
     public var timeout: Duration = .seconds(10)
     /// Wall clock, injected in tests.
     public var now: @Sendable () -> Date = { Date() }
 
     public static let defaultBaseURL = URL(string: "https://api.solapi.com")!
 
-    public init(baseURL: URL = Self.defaultBaseURL, apiKey: String, apiSecret: String, sender: String, http: any HTTPTransport) {
+    public init(baseURL: URL = Self.defaultBaseURL, apiKey: String, apiSecret: String, sender: String, http: OutboundHTTPClient) {
         self.baseURL = baseURL
         self.apiKey = apiKey
         self.apiSecret = apiSecret
@@ -72,20 +75,20 @@ public struct SolapiSMSProvider: SMSProvider {
         let salt = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
         let body = Body(message: .init(to: national, from: self.sender, text: message.text, type: message.kind.rawValue,
                                        subject: message.kind == .lms ? message.subject : nil))
-        let request = HTTPRequestSpec(
-            method: "POST", url: self.baseURL.appendingPathComponent("messages/v4/send"),
+        let request = OutboundRequest(
+            method: .POST, url: self.baseURL.appendingPathComponent("messages/v4/send").absoluteString,
             headers: [
-                ("Authorization", Self.authorization(apiKey: self.apiKey, apiSecret: self.apiSecret, date: date, salt: salt)),
-                ("Content-Type", "application/json"),
+                "Authorization": Self.authorization(apiKey: self.apiKey, apiSecret: self.apiSecret, date: date, salt: salt),
+                "Content-Type": "application/json",
             ],
-            body: Array((try? JSONEncoder().encode(body)) ?? Data()))
-        let response = try await ProviderHTTP.execute(self.http, request, timeout: self.timeout)
-        guard (200..<300).contains(response.status) else {
-            let error = try? JSONDecoder().decode(ErrorAnswer.self, from: Data(response.body))
-            let detail = error.map { "\($0.errorCode ?? "") \($0.errorMessage ?? "")" } ?? String(decoding: response.body.prefix(200), as: UTF8.self)
-            throw .http(status: response.status, detail: detail, retryAfter: ProviderHTTP.retryAfter(response))
+            body: .init(bytes: (try? JSONEncoder().encode(body)) ?? Data()), timeout: self.timeout)
+        let response = try await self.http.sendSMSRequest(request)
+        guard response.isSuccess else {
+            let error = try? JSONDecoder().decode(ErrorAnswer.self, from: Data(response.bytes))
+            let detail = error.map { "\($0.errorCode ?? "") \($0.errorMessage ?? "")" } ?? String(decoding: response.bytes.prefix(200), as: UTF8.self)
+            throw .http(status: response.status, detail: detail, retryAfter: response.retryAfter)
         }
-        let answer = try? JSONDecoder().decode(Answer.self, from: Data(response.body))
+        let answer = try? JSONDecoder().decode(Answer.self, from: Data(response.bytes))
         if let code = answer?.statusCode, !code.hasPrefix("2") {
             throw .refused("Solapi refused: \(code) \(PhoneDigits.mask(answer?.statusMessage ?? ""))")
         }

@@ -1,4 +1,6 @@
 import Foundation
+import NIOHTTP1
+import OutboundHTTP
 
 /// Twilio Programmable Messaging.
 ///
@@ -17,12 +19,13 @@ public struct TwilioSMSProvider: SMSProvider {
     let authToken: String
     /// E.164 sender (`+15005550006`) or a messaging service SID (`MG...`).
     public let sender: String
-    let http: any HTTPTransport
+    let http: OutboundHTTPClient
+    /// Deadline of one request.
     public var timeout: Duration = .seconds(10)
 
     public static let defaultBaseURL = URL(string: "https://api.twilio.com")!
 
-    public init(baseURL: URL = Self.defaultBaseURL, accountSID: String, authToken: String, sender: String, http: any HTTPTransport) {
+    public init(baseURL: URL = Self.defaultBaseURL, accountSID: String, authToken: String, sender: String, http: OutboundHTTPClient) {
         self.baseURL = baseURL
         self.accountSID = accountSID
         self.authToken = authToken
@@ -52,17 +55,17 @@ public struct TwilioSMSProvider: SMSProvider {
         let credentials = Data("\(self.accountSID):\(self.authToken)".utf8).base64EncodedString()
         let senderField = self.sender.hasPrefix("MG") ? "MessagingServiceSid" : "From"
         let form = Self.formEncode([("To", message.to.e164), (senderField, self.sender), ("Body", message.text)])
-        let request = HTTPRequestSpec(
-            method: "POST", url: url,
-            headers: [("Authorization", "Basic \(credentials)"), ("Content-Type", "application/x-www-form-urlencoded")],
-            body: Array(form.utf8))
-        let response = try await ProviderHTTP.execute(self.http, request, timeout: self.timeout)
-        guard (200..<300).contains(response.status) else {
-            let error = try? JSONDecoder().decode(ErrorAnswer.self, from: Data(response.body))
+        let request = OutboundRequest(
+            method: .POST, url: url.absoluteString,
+            headers: ["Authorization": "Basic \(credentials)", "Content-Type": "application/x-www-form-urlencoded"],
+            text: form, timeout: self.timeout)
+        let response = try await self.http.sendSMSRequest(request)
+        guard response.isSuccess else {
+            let error = try? JSONDecoder().decode(ErrorAnswer.self, from: Data(response.bytes))
             throw .http(status: response.status, detail: "\(error?.code.map(String.init) ?? "") \(error?.message ?? "")",
-                        retryAfter: ProviderHTTP.retryAfter(response))
+                        retryAfter: response.retryAfter)
         }
-        let answer = try? JSONDecoder().decode(Answer.self, from: Data(response.body))
+        let answer = try? JSONDecoder().decode(Answer.self, from: Data(response.bytes))
         return SMSReceipt(message_id: answer?.sid ?? "", provider: self.name, kind: message.kind)
     }
 }
