@@ -1,4 +1,5 @@
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOSSL
 
@@ -14,6 +15,12 @@ actor SMTPConnectionPool {
         let used: Bool
     }
 
+    private struct Waiters {
+        var queue: [(id: Int, continuation: CheckedContinuation<Void, Never>)] = []
+        var nextID = 0
+        var cancelled: Set<Int> = []
+    }
+
     private struct Idle {
         let connection: SMTPConnection
         let since: ContinuousClock.Instant
@@ -25,8 +32,9 @@ actor SMTPConnectionPool {
     private let logger: Logger
     private var idle: [Idle] = []
     private var open = 0
-    private var waiters: [(id: Int, continuation: CheckedContinuation<Void, Never>)] = []
-    private var nextWaiterID = 0
+    /// Tasks waiting for a connection, in arrival order. Behind a lock rather than the actor so
+    /// that a cancelled waiter is removed synchronously by its cancellation handler.
+    private nonisolated let waiters = NIOLockedValueBox(Waiters())
     private var closed = false
 
     init(configuration: SMTPClientConfiguration, tlsContext: NIOSSLContext?, eventLoopGroup: any EventLoopGroup, logger: Logger) {
@@ -46,8 +54,7 @@ actor SMTPConnectionPool {
                     return Lease(connection: candidate.connection, used: true)
                 }
                 self.open -= 1
-                let stale = candidate.connection
-                Task { await stale.close() }
+                await candidate.connection.close()
             }
             if self.open < self.configuration.maximumConnections {
                 self.open += 1
@@ -61,14 +68,21 @@ actor SMTPConnectionPool {
                     throw error
                 }
             }
-            let id = self.nextWaiterID
-            self.nextWaiterID += 1
+            let id = self.waiters.withLockedValue { waiters in
+                defer { waiters.nextID += 1 }
+                return waiters.nextID
+            }
             await withTaskCancellationHandler {
                 await withCheckedContinuation { continuation in
-                    self.waiters.append((id, continuation))
+                    let cancelledAlready = self.waiters.withLockedValue { waiters -> Bool in
+                        if waiters.cancelled.remove(id) != nil { return true }
+                        waiters.queue.append((id, continuation))
+                        return false
+                    }
+                    if cancelledAlready { continuation.resume() }
                 }
             } onCancel: {
-                Task { await self.cancelWaiter(id) }
+                self.cancelWaiter(id)
             }
         }
     }
@@ -91,17 +105,30 @@ actor SMTPConnectionPool {
         self.idle.removeAll()
         self.open -= connections.count
         for connection in connections { await connection.close() }
-        for waiter in self.waiters { waiter.continuation.resume() }
-        self.waiters.removeAll()
+        let waiting = self.waiters.withLockedValue { waiters in
+            defer { waiters.queue.removeAll() }
+            return waiters.queue
+        }
+        for waiter in waiting { waiter.continuation.resume() }
     }
 
     private func wakeOne() {
-        if !self.waiters.isEmpty { self.waiters.removeFirst().continuation.resume() }
+        let next = self.waiters.withLockedValue { waiters in
+            waiters.queue.isEmpty ? nil : waiters.queue.removeFirst()
+        }
+        next?.continuation.resume()
     }
 
-    private func cancelWaiter(_ id: Int) {
-        if let index = self.waiters.firstIndex(where: { $0.id == id }) {
-            self.waiters.remove(at: index).continuation.resume()
+    /// Resumes a cancelled waiter at once (it then throws); remembers the cancellation when it
+    /// has not queued yet.
+    private nonisolated func cancelWaiter(_ id: Int) {
+        let waiter = self.waiters.withLockedValue { waiters -> CheckedContinuation<Void, Never>? in
+            guard let index = waiters.queue.firstIndex(where: { $0.id == id }) else {
+                waiters.cancelled.insert(id)
+                return nil
+            }
+            return waiters.queue.remove(at: index).continuation
         }
+        waiter?.resume()
     }
 }
