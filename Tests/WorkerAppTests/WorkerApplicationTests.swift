@@ -47,11 +47,12 @@ struct WorkerApplicationTests {
         let group = ServiceGroup(configuration: .init(services: built.services, logger: Self.logger))
         let client = RedisClient(configuration: configured.core.redis, logger: Self.logger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
             tasks.addTask { try await client.run() }
             defer { tasks.cancelAll() }
+            // Before the worker starts: its consumer groups must not be flushed away under it.
+            try await client.send("FLUSHDB")
+            tasks.addTask { try await group.run() }
             do {
-                try await client.send("FLUSHDB")
                 try await body(client)
             } catch {
                 await group.triggerGracefulShutdown()
