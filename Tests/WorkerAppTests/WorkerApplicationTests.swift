@@ -12,8 +12,8 @@ import Testing
 
 /// The wiring of `blueprint serve`, run in-process against the real redis-server of `make test`.
 ///
-/// Each test uses its own Redis database (SELECT n), flushed first, so the standard queue names
-/// (`email_queue`...) can be used without touching other suites' keys.
+/// The tests use their own Redis database (SELECT 9), whose queue keys are deleted first, so the
+/// standard queue names (`email_queue`...) can be used without touching other suites' keys.
 @Suite("WorkerApplication wiring against a real redis-server", .serialized)
 struct WorkerApplicationTests {
     static var host: String { ProcessInfo.processInfo.environment["REDIS_HOST"] ?? "127.0.0.1" }
@@ -49,8 +49,13 @@ struct WorkerApplicationTests {
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await client.run() }
             defer { tasks.cancelAll() }
-            // Before the worker starts: its consumer groups must not be flushed away under it.
-            try await client.send("FLUSHDB")
+            // Before the worker starts (its consumer groups must not be deleted under it). Only these
+            // keys: FLUSHDB would also drop every client's tracking table (RESP3 push tests).
+            var keys: [String] = []
+            for queue in configured.catalog.queues.map(\.keys) {
+                keys += [queue.stream, queue.delayed, queue.dead, queue.results, queue.idempotency, queue.idempotencyIndex, queue.paused]
+            }
+            try await client.send(RESPCommand("DEL", keys))
             tasks.addTask { try await group.run() }
             do {
                 try await body(client)
