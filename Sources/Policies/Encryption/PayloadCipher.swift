@@ -39,6 +39,14 @@ public struct PayloadCipher: PayloadDecryptor {
         return Self.prefix + key.id + ":" + combined.base64EncodedString()
     }
 
+    /// The key id of an `enc:v1:<kid>:...` value, if it has that shape.
+    public static func keyID(of wireValue: String) -> Substring? {
+        guard wireValue.hasPrefix(Self.prefix) else { return nil }
+        let rest = wireValue.dropFirst(Self.prefix.count)
+        guard let colon = rest.firstIndex(of: ":") else { return nil }
+        return rest[..<colon]
+    }
+
     /// Opens an `enc:v1:` value encrypted for `queue`.
     public func decrypt(_ wireValue: String, queue: String) throws(JobError) -> Data {
         guard wireValue.hasPrefix(Self.prefix) else {

@@ -21,7 +21,11 @@ public final class ReloadingPayloadCipher: PayloadDecryptor, Service {
     private let file: FileSecret
     private let loaded: NIOLockedValueBox<Loaded>
     private let onChange: @Sendable (_ text: String, _ result: Result<KeyRing, KeyRingError>) -> Void
-    private let clock: any Clock<Duration>
+    /// Sleeps on the injected clock.
+    private let sleep: @Sendable (Duration) async throws -> Void
+    /// Time since creation on the injected clock.
+    private let elapsed: @Sendable () -> Duration
+    private let lastMissCheck = NIOLockedValueBox<Duration?>(nil)
     /// How often ``run()`` looks at the file.
     public let checkInterval: Duration
 
@@ -29,14 +33,24 @@ public final class ReloadingPayloadCipher: PayloadDecryptor, Service {
     ///
     /// - Parameter onChange: told about every new file content (after the first), parsed or not;
     ///   the text is secret: register it with the log redactor, never log it.
-    public init(
-        file: FileSecret, checkInterval: Duration = .seconds(2), clock: any Clock<Duration> = ContinuousClock(),
+    public convenience init(
+        file: FileSecret, checkInterval: Duration = .seconds(2),
+        onChange: @escaping @Sendable (_ text: String, _ result: Result<KeyRing, KeyRingError>) -> Void = { _, _ in }
+    ) throws {
+        try self.init(file: file, checkInterval: checkInterval, clock: ContinuousClock(), onChange: onChange)
+    }
+
+    /// Like the other initialiser, on an injected clock (tests).
+    public init<C: Clock<Duration>>(
+        file: FileSecret, checkInterval: Duration, clock: C,
         onChange: @escaping @Sendable (_ text: String, _ result: Result<KeyRing, KeyRingError>) -> Void = { _, _ in }
     ) throws {
         let text = try file.value()
         self.file = file
         self.checkInterval = checkInterval
-        self.clock = clock
+        let start = clock.now
+        self.sleep = { try await clock.sleep(for: $0) }
+        self.elapsed = { start.duration(to: clock.now) }
         self.loaded = NIOLockedValueBox(Loaded(text: text, cipher: PayloadCipher(keyRing: try KeyRing(parsing: text))))
         self.onChange = onChange
     }
@@ -48,14 +62,35 @@ public final class ReloadingPayloadCipher: PayloadDecryptor, Service {
     public func run() async throws {
         try? await cancelWhenGracefulShutdown {
             while true {
-                try await self.clock.sleep(for: self.checkInterval)
+                try await self.sleep(self.checkInterval)
                 self.reload()
             }
         }
     }
 
+    /// Opens `wireValue`; a key id the ring in memory does not have makes it look at the file at
+    /// once (at most every ``missRecheckInterval``), so a job encrypted with a just-rotated key is
+    /// not dead-lettered while the periodic check has not run yet.
     public func decrypt(_ wireValue: String, queue: String) throws(JobError) -> Data {
-        try self.current().decrypt(wireValue, queue: queue)
+        var cipher = self.current()
+        if let kid = PayloadCipher.keyID(of: wireValue), cipher.keyRing.key(id: String(kid)) == nil, self.mayRecheckAfterMiss() {
+            self.reload()
+            cipher = self.current()
+        }
+        return try cipher.decrypt(wireValue, queue: queue)
+    }
+
+    /// Shortest time between two file checks caused by unknown key ids (a flood of bad jobs
+    /// must not turn into a `stat` per job).
+    public static let missRecheckInterval: Duration = .milliseconds(200)
+
+    private func mayRecheckAfterMiss() -> Bool {
+        let now = self.elapsed()
+        return self.lastMissCheck.withLockedValue { last in
+            if let previous = last, now - previous < Self.missRecheckInterval { return false }
+            last = now
+            return true
+        }
     }
 
     public func encrypt(_ plaintext: Data, queue: String) throws -> String {

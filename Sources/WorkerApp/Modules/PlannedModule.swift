@@ -1,9 +1,12 @@
 import JobEngine
 import ServiceModule
+import SettingsModel
 
 /// The queues and job types of the contract whose services are not built yet (file processing
 /// and identity verification): declared so that their queues are consumed and a job of these
-/// types gets a clear permanent "not implemented" error, never a silent success.
+/// types gets a clear permanent "not implemented" error, never a silent success. Their settings
+/// of the contract are declared too, so deployments may set them already (they are read once
+/// the services exist).
 struct PlannedModule: ServiceModule {
     var name: String { "planned" }
 
@@ -26,6 +29,32 @@ struct PlannedModule: ServiceModule {
 
     var limitActions: [LimitActionDeclaration] {
         [LimitActionDeclaration("upload", defaultLimit: "10MB/1d", jobTypes: ["process_document", "optimize_image"])]
+    }
+
+    var settings: [SettingGroup] {
+        [
+            SettingGroup(
+                "File processing (planned)", summary: "Read by the file-processing service once it exists; accepted now.",
+                settings: [
+                    Setting(
+                        "STORAGE_URL", .url, defaultDescription: "`file://` under `var/storage`", secret: true,
+                        help: "`file:///dir` or `s3://bucket?endpoint=...&region=...` (Cloudflare R2: region `auto`)."),
+                    Setting("CLAMD_ADDRESS", help: "`tcp://host:port` or a unix socket path of clamd."),
+                ]),
+            SettingGroup(
+                "Verification (planned)", summary: "Read by the identity-verification service once it exists; accepted now.",
+                settings: [
+                    Setting("DNS_RESOLVER", defaultDescription: "the system's", help: "`host:port` of the DNS server for domain checks."),
+                    Setting("GITHUB_API_URL", .url, default: "https://api.github.com", help: "GitHub REST/GraphQL base URL."),
+                    Setting("GITHUB_TOKEN", secret: true, help: "GitHub app token."),
+                    Setting("LINKEDIN_API_URL", .url, default: "https://api.linkedin.com", help: "LinkedIn API base URL (OIDC userinfo)."),
+                    Setting("TWITTER_API_URL", .url, default: "https://api.twitter.com", help: "X/Twitter API v2 base URL."),
+                    Setting("TWITTER_BEARER_TOKEN", secret: true, help: "X/Twitter app bearer token."),
+                ]),
+            SettingGroup(
+                "Tracing (planned)", summary: "OpenTelemetry export, once tracing exists; accepted now.",
+                settings: [Setting("OTEL_EXPORTER_OTLP_ENDPOINT", .url, help: "OTLP/HTTP endpoint; tracing is off when unset.")]),
+        ]
     }
 
     func build(_ context: inout ModuleContext) throws -> ModuleBuild {

@@ -46,4 +46,24 @@ struct ReloadingPayloadCipherTests {
         cipher.reload()
         #expect(try cipher.decrypt(new, queue: "q") == plaintext, "a missing file keeps the ring")
     }
+
+    @Test("a job encrypted with a just-rotated key makes the cipher look at the file at once, not a stat per job")
+    func unknownKeyIDRechecksTheFile() throws {
+        let path = NSTemporaryDirectory() + "keys-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let first = "k1:" + Data(repeating: 1, count: 32).base64EncodedString()
+        let second = "k2:" + Data(repeating: 2, count: 32).base64EncodedString() + "," + first
+        try (first + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let cipher = try ReloadingPayloadCipher(file: FileSecret(path: path))
+        let plaintext = Data(#"{"type":"canary"}"#.utf8)
+        let fromProducer = try PayloadCipher(keyRing: KeyRing(parsing: second)).encrypt(plaintext, queue: "q")
+        #expect(fromProducer.hasPrefix("enc:v1:k2:"))
+        // The producer rotated first; the file changes just after; no periodic check has run.
+        try (second + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try cipher.decrypt(fromProducer, queue: "q") == plaintext)
+        #expect(cipher.keyRing.current.id == "k2")
+        // A key id that is nowhere is still refused, clearly.
+        let stranger = try PayloadCipher(keyRing: KeyRing(parsing: "k9:" + Data(repeating: 9, count: 32).base64EncodedString()))
+        #expect(throws: JobError.self) { try cipher.decrypt(try stranger.encrypt(plaintext, queue: "q"), queue: "q") }
+    }
 }
