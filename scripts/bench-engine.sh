@@ -40,6 +40,8 @@ echo "==> swift build -c release --product blueprint / bench-engine" >&2
 swift build -c release --product blueprint >&2
 swift build -c release --product bench-engine >&2
 BIN_DIR=$(swift build -c release --show-bin-path)
+# What "after" is, as built now (Sources may change while the bench runs).
+AFTER_LABEL="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- Sources || echo '+changes')"
 
 BASELINE_REF=${BENCH_BASELINE_REF:-abe0906}
 BASELINE_BIN=""
@@ -163,7 +165,7 @@ done
 CONC=${BLUEPRINT_CONCURRENCY:-default}
 side() { printf '| %-34s | %14s | %14s | %14s | %8s |\n' "$@"; }
 echo
-echo "== Drain of ${BENCH_JOBS:-200000} no-op canary jobs, one process each, c=$CONC: before ($BASELINE_REF) / after ($(git rev-parse --short HEAD)$(git diff --quiet HEAD -- Sources || echo '+changes')) / peers"
+echo "== Drain of ${BENCH_JOBS:-200000} no-op canary jobs, one process each, c=$CONC: before ($BASELINE_REF) / after ($AFTER_LABEL) / peers"
 side "drain" "jobs/s" "worker µs/job" "redis CPU %" "RSS MB"
 side "----------------------------------" "--------------" "--------------" "--------------" "--------"
 side "before: blueprint $BASELINE_REF" "$(num "$(fig drain_before_jobs_per_s)")" "$(num "$(fig drain_before_cpu_us_per_job)" 1)" "$(num "$(fig drain_before_redis_cpu_pct)")" "$(num "$(fig drain_before_peak_rss_mb)" 1)"
