@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
-# The engine benchmark of issue 3 (`make bench-engine`), in one invocation:
+# The engine benchmark of issues 3 and 9 (`make bench-engine`), in one invocation:
+#   0. the baseline: BENCH_BASELINE_REF (abe0906, the engine before issue 9 item 5) checked out in
+#      its own worktree under .build-baseline/ and built in release there (its own scratch path);
 #   1. one fresh redis-server (free port, no persistence; stopped whatever happens);
 #   2. `redis-benchmark -c 50 -n 200000 -P 1 XADD` on it: the physical reference;
-#   3. Benchmarks/bench-engine on the same server: Swift bulk enqueue rate, drain rate of ONE
-#      release `blueprint serve` process on 100k pre-filled canary jobs, enqueue->start latency
-#      p50/p99 at a steady 1k jobs/s, peak RSS (see that program's header);
+#   3. Benchmarks/bench-engine on the same server: Swift bulk enqueue rate; drain of BENCH_JOBS
+#      pre-filled canary jobs by ONE release `blueprint serve`, first the baseline's ("before"),
+#      then this tree's ("after"), each with jobs/s, worker CPU µs per job and redis-server CPU %
+#      over the drain; enqueue->start latency p50/p99 at a steady 1k jobs/s, peak RSS (see that
+#      program's header);
 #   4. that redis stopped, then the peers (../shared/bench/peers/run.sh --only dramatiq,saq --reps 1,
 #      with its own Redis on port 6390) for the drain rates of the same machine in the same run;
-#   5. a table: ours vs the peers and redis-benchmark, against the targets of issue 3.
+#   5. tables: before / after / peers side by side, and ours against the targets of issues 3 and 9.
 #
-# Environment: BLUEPRINT_CONCURRENCY (256), BENCH_JOBS (100000), WAIT_MAX (60: seconds to wait for
-# a quiet machine before measuring, here and in the peers' script), PEERS (dramatiq,saq),
+# Environment: BLUEPRINT_CONCURRENCY (unset: serve's default for the queue), BENCH_JOBS (200000),
+# BENCH_BASELINE_REF (abe0906), BENCH_SKIP_BASELINE=1 (no "before"), WAIT_MAX (60: seconds to wait
+# for a quiet machine before measuring, here and in the peers' script), PEERS (dramatiq,saq),
 # BENCH_SKIP_PEERS=1 (skip step 4), BENCH_STRICT=1 (exit 1 when a target is missed).
 # Exit status: 1 when the engine misbehaved (lost/duplicate/failed jobs, a stall, an unclean exit)
 # or a step failed; 0 otherwise (missed targets are marked FAIL in the table).
@@ -35,6 +40,24 @@ echo "==> swift build -c release --product blueprint / bench-engine" >&2
 swift build -c release --product blueprint >&2
 swift build -c release --product bench-engine >&2
 BIN_DIR=$(swift build -c release --show-bin-path)
+# What "after" is, as built now (Sources may change while the bench runs).
+AFTER_LABEL="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- Sources || echo '+changes')"
+
+BASELINE_REF=${BENCH_BASELINE_REF:-abe0906}
+BASELINE_BIN=""
+if [ "${BENCH_SKIP_BASELINE:-0}" != 1 ]; then
+  BASELINE_SRC="$ROOT/.build-baseline/src"
+  BASELINE_SCRATCH="$ROOT/.build-baseline/build"
+  BASELINE_COMMIT=$(git rev-parse --verify "$BASELINE_REF^{commit}")
+  if [ ! -e "$BASELINE_SRC/.git" ]; then
+    git worktree add --detach "$BASELINE_SRC" "$BASELINE_COMMIT" >&2
+  elif [ "$(git -C "$BASELINE_SRC" rev-parse HEAD)" != "$BASELINE_COMMIT" ]; then
+    git -C "$BASELINE_SRC" checkout -q --detach "$BASELINE_COMMIT"
+  fi
+  echo "==> baseline $BASELINE_REF ($(git log -1 --format='%h %s' "$BASELINE_COMMIT" | cut -c1-70)): swift build -c release --product blueprint (scratch .build-baseline/build)" >&2
+  swift build -c release --product blueprint --package-path "$BASELINE_SRC" --scratch-path "$BASELINE_SCRATCH" >&2
+  BASELINE_BIN="$(swift build -c release --package-path "$BASELINE_SRC" --scratch-path "$BASELINE_SCRATCH" --show-bin-path)/blueprint"
+fi
 
 # Busy CPU % of the whole machine over 1 s (other sessions build here too).
 busy_pct() {
@@ -65,8 +88,8 @@ redis-cli -h 127.0.0.1 -p "$PORT" DEL bench:rb >/dev/null
 
 echo "==> bench-engine (blueprint serve: $BIN_DIR/blueprint)"
 set +e
-REDIS_HOST=127.0.0.1 REDIS_PORT=$PORT BLUEPRINT_BIN="$BIN_DIR/blueprint" \
-  BLUEPRINT_CONCURRENCY=${BLUEPRINT_CONCURRENCY:-256} "$BIN_DIR/bench-engine" | tee "$WORK/engine.txt"
+REDIS_HOST=127.0.0.1 REDIS_PORT=$PORT REDIS_PID=$(cat "$WORK/redis/redis.pid") BLUEPRINT_BIN="$BIN_DIR/blueprint" \
+  BLUEPRINT_BASELINE_BIN="$BASELINE_BIN" BENCH_JOBS=${BENCH_JOBS:-200000} "$BIN_DIR/bench-engine" | tee "$WORK/engine.txt"
 ENGINE_RC=${PIPESTATUS[0]}
 set -e
 stop_pidfile "$WORK/redis/redis.pid"
@@ -132,23 +155,42 @@ M_RB=$(mark "$R_RB" 0.4 "a >= b")
 M_P99=$(mark "$P99" 5 "a < b")
 M_RSS=$(mark "$RSS" 64 "a < b")
 M_OK=$([ "$ENGINE_RC" -eq 0 ] && [ "$PROBLEMS" = 0 ] && echo PASS || echo FAIL)
-for m in "$M_PEER" "$M_RB" "$M_P99" "$M_RSS" "$M_OK"; do
+M_RATE=$(mark "$OURS" 40000 "a >= b")
+M_CPU=$(mark "$(fig drain_cpu_us_per_job)" 10 "a <= b")
+M_REDIS=$(mark "$(fig drain_redis_cpu_pct)" 85 "a >= b")
+for m in "$M_PEER" "$M_RB" "$M_P99" "$M_RSS" "$M_OK" "$M_RATE" "$M_CPU" "$M_REDIS"; do
   case $m in PASS) met=$((met + 1)) ;; *) missed=$((missed + 1)) ;; esac
 done
+
+CONC=${BLUEPRINT_CONCURRENCY:-default}
+side() { printf '| %-34s | %14s | %14s | %14s | %8s |\n' "$@"; }
+echo
+echo "== Drain of ${BENCH_JOBS:-200000} no-op canary jobs, one process each, c=$CONC: before ($BASELINE_REF) / after ($AFTER_LABEL) / peers"
+side "drain" "jobs/s" "worker µs/job" "redis CPU %" "RSS MB"
+side "----------------------------------" "--------------" "--------------" "--------------" "--------"
+side "before: blueprint $BASELINE_REF" "$(num "$(fig drain_before_jobs_per_s)")" "$(num "$(fig drain_before_cpu_us_per_job)" 1)" "$(num "$(fig drain_before_redis_cpu_pct)")" "$(num "$(fig drain_before_peak_rss_mb)" 1)"
+side "after:  blueprint (this tree)" "$(num "$OURS")" "$(num "$(fig drain_cpu_us_per_job)" 1)" "$(num "$(fig drain_redis_cpu_pct)")" "$(num "$RSS" 1)"
+for peer in ${PEERS//,/ }; do
+  side "peer: $peer" "$( [ -n "${PEER_RATE[$peer]:-}" ] && num "${PEER_RATE[$peer]}" || echo "—")" "" "" ""
+done
+R_BEFORE=$(ratio "$OURS" "$(fig drain_before_jobs_per_s)")
+[ -n "$R_BEFORE" ] && echo "after / before: ${R_BEFORE}x jobs/s"
 
 row() { printf '| %-44s | %22s | %-10s | %-6s |\n' "$@"; }
 echo
 echo "== Blueprint engine benchmark: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, redis $REDIS_VERSION, one worker process each"
 row "figure" "value" "target" "result"
 row "--------------------------------------------" "----------------------" "----------" "------"
-row "drain, ours (blueprint serve, c=${BLUEPRINT_CONCURRENCY:-256})" "$(num "$OURS") jobs/s" "" ""
+row "drain, ours (blueprint serve, c=$CONC)" "$(num "$OURS") jobs/s" ">= 40000" "$M_RATE"
+row "worker CPU per job (drain)" "$(num "$(fig drain_cpu_us_per_job)" 1) µs" "<= 10 µs" "$M_CPU"
+row "redis-server CPU during the drain" "$(num "$(fig drain_redis_cpu_pct)") %" ">= 85 %" "$M_REDIS"
 for peer in ${PEERS//,/ }; do
   row "drain, $peer" "$( [ -n "${PEER_RATE[$peer]:-}" ] && echo "$(num "${PEER_RATE[$peer]}") jobs/s" || echo "—")" "" ""
 done
 row "ours / faster peer${FASTEST:+ ($FASTEST)}" "${R_PEER:-—}${R_PEER:+x}" ">= 20x" "$M_PEER"
 row "redis-benchmark XADD -P 1 -c 50" "$(num "$RB_RATE") req/s" "" ""
 row "ours / redis-benchmark XADD" "${R_RB:-—}${R_RB:+x}" ">= 0.4x" "$M_RB"
-row "enqueue, Swift producer bulk (100k)" "$(num "$ENQ") jobs/s" "" ""
+row "enqueue, Swift producer bulk (${BENCH_JOBS:-200000})" "$(num "$ENQ") jobs/s" "" ""
 row "enqueue->start latency p50 at 1k jobs/s" "$(num "$P50" 2) ms" "" ""
 row "enqueue->start latency p99 at 1k jobs/s" "$(num "$P99" 2) ms" "< 5 ms" "$M_P99"
 row "peak RSS of serve (drain, VmHWM)" "$(num "$RSS" 1) MB" "< 64 MB" "$M_RSS"

@@ -1,27 +1,32 @@
 // Throughput and latency of the job engine against one Redis (scripts/bench-engine.sh runs it on a
 // fresh redis-server and compares with the peers; issue 3, "Benchmark").
 //
-//   1. enqueue: BENCH_JOBS (100000) canary jobs without sleep on `email_queue`, with the Swift
+//   1. enqueue: BENCH_JOBS (200000) canary jobs without sleep on `email_queue`, with the Swift
 //      producer's bulk enqueue (timed). They are the pre-fill of step 2.
-//   2. drain: ONE `blueprint serve` process (BLUEPRINT_BIN) drains them; the rate is timed from the
-//      first finished job to the last by the ms timestamps of the `{email_queue}:results` entry IDs
-//      (jobs finished after the first result's millisecond / time between first and last), as the
-//      peers are measured (from the first poll that sees a finished job to the one that sees all).
-//      Every result is then checked: one `succeeded` outcome per job, queue and pending list empty.
-//      Peak RSS = VmHWM of the serve process, read just before SIGTERM (which must exit 0).
+//   2. drain: ONE `blueprint serve` process drains them, first the baseline binary
+//      (BLUEPRINT_BASELINE_BIN, if given: "before"), then BLUEPRINT_BIN ("after"), each on a fresh
+//      pre-fill. Timed as the peers are: from the first poll (every 5 ms) that sees a finished job
+//      (`entries-added` of `{email_queue}:results`, which trimming does not lower) to the one that
+//      sees all. Over the same span: CPU of the serve process (utime+stime of /proc/<pid>/stat) per
+//      job in µs, and the busy % of redis-server (REDIS_PID). Then checked: exactly BENCH_JOBS
+//      outcomes added, every one kept `succeeded` with a distinct job id, queue, pending list,
+//      delayed set and dead letters empty. Peak RSS = VmHWM of the serve process, read just before
+//      SIGTERM (which must exit 0).
 //   3. latency: a fresh serve process on an empty queue; canary jobs are enqueued one XADD at a time
 //      at a steady BENCH_LATENCY_RATE (1000) jobs/s for BENCH_LATENCY_SECONDS (5) s. The bench notes
 //      each job's enqueue time (µs, CLOCK_REALTIME) right before its XADD; the canary's `started`
 //      argument makes the handler note its start time (same clock) in a hash. Latency = start - enqueue.
 //
 // Configuration (environment): REDIS_HOST (127.0.0.1), REDIS_PORT (6379), BLUEPRINT_BIN (path of the
-// release `blueprint`, required), BLUEPRINT_CONCURRENCY (256), BENCH_JOBS (100000),
+// release `blueprint`, required), BLUEPRINT_BASELINE_BIN (a `blueprint` to compare with, optional),
+// REDIS_PID (pid of redis-server, for its CPU %), BLUEPRINT_CONCURRENCY (unset: serve's default), BENCH_JOBS (200000),
 // BENCH_LATENCY_RATE (1000), BENCH_LATENCY_SECONDS (5), BENCH_TIMEOUT_SECONDS (300, drain limit).
 // The bench deletes the keys of `email_queue` (stream, group, companions) before each step: point it
 // at a Redis that holds nothing you need.
 //
 // Output (stdout): one `key=value` line per figure (enqueue_jobs_per_s, drain_jobs_per_s,
-// latency_p50_ms, latency_p99_ms, peak_rss_mb, plus details); lines starting with `#` are notes.
+// drain_cpu_us_per_job, drain_redis_cpu_pct, latency_p50_ms, latency_p99_ms, peak_rss_mb, the same
+// drain figures as drain_before_* for the baseline, plus details); lines starting with `#` are notes.
 // Anything the engine got wrong (lost or duplicate outcomes, failures, a stall, a non-zero exit) is
 // printed as `problem=...` and makes the exit status 1; the figures are printed regardless.
 import Foundation
@@ -46,8 +51,11 @@ struct BenchSettings {
     var host = "127.0.0.1"
     var port = 6379
     var blueprintBinary = ""
-    var concurrency = 256
-    var jobs = 100_000
+    var baselineBinary: String?
+    var redisPID: Int32?
+    /// `nil`: the serve process's default concurrency.
+    var concurrency: Int?
+    var jobs = 200_000
     var latencyRate = 1000
     var latencySeconds = 5
     var timeoutSeconds = 300
@@ -67,7 +75,12 @@ struct BenchSettings {
         guard let binary = env("BLUEPRINT_BIN") else { throw BenchError("BLUEPRINT_BIN (path of the release blueprint) is required") }
         guard FileManager.default.isExecutableFile(atPath: binary) else { throw BenchError("BLUEPRINT_BIN is not an executable: \(binary)") }
         settings.blueprintBinary = binary
-        settings.concurrency = try positive("BLUEPRINT_CONCURRENCY", settings.concurrency)
+        if let baseline = env("BLUEPRINT_BASELINE_BIN") {
+            guard FileManager.default.isExecutableFile(atPath: baseline) else { throw BenchError("BLUEPRINT_BASELINE_BIN is not an executable: \(baseline)") }
+            settings.baselineBinary = baseline
+        }
+        if env("REDIS_PID") != nil { settings.redisPID = Int32(try positive("REDIS_PID", 1)) }
+        if env("BLUEPRINT_CONCURRENCY") != nil { settings.concurrency = try positive("BLUEPRINT_CONCURRENCY", 1) }
         settings.jobs = try positive("BENCH_JOBS", settings.jobs)
         settings.latencyRate = try positive("BENCH_LATENCY_RATE", settings.latencyRate)
         settings.latencySeconds = try positive("BENCH_LATENCY_SECONDS", settings.latencySeconds)
@@ -123,15 +136,19 @@ final class ServeProcess {
     let process = Process()
     let name: String
 
-    init(settings: BenchSettings, workerID: String) throws {
+    init(settings: BenchSettings, workerID: String, binary: String? = nil) throws {
         self.name = workerID
-        self.process.executableURL = URL(fileURLWithPath: settings.blueprintBinary)
+        self.process.executableURL = URL(fileURLWithPath: binary ?? settings.blueprintBinary)
         self.process.arguments = ["serve"]
         var environment = ProcessInfo.processInfo.environment
         environment["REDIS_URL"] = "redis://\(settings.host):\(settings.port)/0"
         environment["BLUEPRINT_WORKER_ID"] = workerID
         environment["BLUEPRINT_QUEUES"] = keys.stream
-        environment["BLUEPRINT_CONCURRENCY"] = String(settings.concurrency)
+        if let concurrency = settings.concurrency {
+            environment["BLUEPRINT_CONCURRENCY"] = String(concurrency)
+        } else {
+            environment.removeValue(forKey: "BLUEPRINT_CONCURRENCY")
+        }
         environment["BLUEPRINT_DIAGNOSTICS"] = "1"
         environment["BLUEPRINT_LOG_LEVEL"] = "warning"
         self.process.environment = environment
@@ -176,6 +193,17 @@ final class ServeProcess {
         self.process.terminationReason == .exit
             ? "exit status \(self.process.terminationStatus)" : "killed by signal \(self.process.terminationStatus)"
     }
+}
+
+/// CPU time (user + system) a process used so far, in seconds, from /proc/<pid>/stat.
+func cpuSeconds(_ pid: Int32) -> Double? {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+        let close = stat.lastIndex(of: ")")
+    else { return nil }
+    // Fields after "(comm)": state is field 3; utime and stime are fields 14 and 15.
+    let fields = stat[stat.index(after: close)...].split(separator: " ")
+    guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+    return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
 }
 
 // MARK: - Redis helpers
@@ -240,41 +268,100 @@ func readResults(_ client: RedisClient) async throws -> [RedisStreamEntry] {
 
 // MARK: - Steps
 
-func measureEnqueue(_ client: RedisClient, settings: BenchSettings, report: Report) async throws {
+func measureEnqueue(_ client: RedisClient, settings: BenchSettings, report: Report, label: String?) async throws {
     let producer = JobProducer(client: client)
     let arguments = Array(repeating: CanaryArguments(), count: settings.jobs)
     let start = ContinuousClock.now
     let ids = try await producer.enqueueBulk(queue: keys.stream, type: CanaryJob.name, arguments: arguments)
     let elapsed = seconds(ContinuousClock.now - start)
     let queued = try await client.xlen(keys.stream)
-    report.figure("enqueue_jobs", String(ids.count))
-    report.figure("enqueue_seconds", fixed(elapsed, 3))
-    report.figure("enqueue_jobs_per_s", fixed(Double(ids.count) / elapsed, 0))
+    let prefix = label.map { "enqueue_\($0)_" } ?? "enqueue_"
+    report.figure(prefix + "jobs", String(ids.count))
+    report.figure(prefix + "seconds", fixed(elapsed, 3))
+    report.figure(prefix + "jobs_per_s", fixed(Double(ids.count) / elapsed, 0))
     if queued != settings.jobs { report.problem("after enqueue XLEN \(keys.stream) = \(queued), expected \(settings.jobs)") }
 }
 
-func measureDrain(_ client: RedisClient, settings: BenchSettings, report: Report) async throws {
-    let launch = ContinuousClock.now
-    let serve = try ServeProcess(settings: settings, workerID: "bench-drain")
-    report.note("drain: blueprint serve pid \(serve.pid), concurrency \(settings.concurrency), \(settings.jobs) jobs pre-filled")
-    var peakKiB: Int?
-    do {
-        _ = try await waitForResults(client, target: settings.jobs, serve: serve, timeout: .seconds(settings.timeoutSeconds))
-        report.figure("drain_launch_to_done_s", fixed(seconds(ContinuousClock.now - launch), 2))
-    } catch {
-        report.problem("drain: \(error)")
+/// `entries-added` of `{q}:results`: outcomes ever written (trimming does not lower it).
+func outcomesAdded(_ client: RedisClient) async throws -> Int {
+    guard let added = try await client.xinfoStream(keys.results)["entries-added"]?.int else {
+        throw BenchError("XINFO STREAM \(keys.results) has no entries-added (Redis 7 or later needed)")
     }
-    peakKiB = serve.peakResidentKiB()
+    return added
+}
+
+/// One drain observed from the first finished job to the last.
+struct DrainSpan {
+    var jobs: Int
+    var seconds: Double
+    var serveCPUSeconds: Double?
+    var redisCPUSeconds: Double?
+}
+
+/// Polls every 5 ms until `target` outcomes were added; the span runs from the first poll that
+/// sees one to the poll that sees all, with the CPU time of both processes over it.
+func observeDrain(_ client: RedisClient, target: Int, serve: ServeProcess, redisPID: Int32?, timeout: Duration) async throws -> DrainSpan {
+    let clock = ContinuousClock()
+    let start = clock.now
+    var first: (at: ContinuousClock.Instant, added: Int, serve: Double?, redis: Double?)?
+    var last = -1
+    var lastChange = start
+    var lastNote = start
+    while true {
+        let added = (try? await outcomesAdded(client)) ?? 0
+        let now = clock.now
+        if added > 0 && first == nil {
+            first = (now, added, cpuSeconds(serve.pid), redisPID.flatMap(cpuSeconds))
+        }
+        if added >= target, let first {
+            let serveCPU = cpuSeconds(serve.pid).flatMap { end in first.serve.map { end - $0 } }
+            let redisCPU = redisPID.flatMap(cpuSeconds).flatMap { end in first.redis.map { end - $0 } }
+            return DrainSpan(jobs: added - first.added, seconds: seconds(now - first.at), serveCPUSeconds: serveCPU, redisCPUSeconds: redisCPU)
+        }
+        if added != last {
+            last = added
+            lastChange = now
+        }
+        if !serve.isRunning { throw BenchError("serve process \(serve.name) exited with \(added) of \(target) outcomes") }
+        if now - lastChange > .seconds(30) { throw BenchError("stalled: \(added) of \(target) outcomes, no progress for 30 s") }
+        if now - start > timeout { throw BenchError("timeout: \(added) of \(target) outcomes after \(timeout)") }
+        if now - lastNote > .seconds(10) {
+            FileHandle.standardError.write(Data("    ... \(added) of \(target) outcomes\n".utf8))
+            lastNote = now
+        }
+        try await Task.sleep(for: .milliseconds(5))
+    }
+}
+
+/// Drains the pre-filled queue with one serve process of `binary`; figures are named
+/// `drain_<label>_...` (and `drain_...` too for the binary under test, `label` "after").
+func measureDrain(_ client: RedisClient, settings: BenchSettings, label: String, binary: String, report: Report) async throws {
+    func figure(_ name: String, _ value: String) {
+        report.figure("drain_\(label)_\(name)", value)
+        if label == "after" { report.figure(name == "peak_rss_mb" ? name : "drain_\(name)", value) }
+    }
+    let launch = ContinuousClock.now
+    let serve = try ServeProcess(settings: settings, workerID: "bench-drain-\(label)", binary: binary)
+    report.note("drain \(label): \(binary) pid \(serve.pid), concurrency \(settings.concurrency.map(String.init) ?? "default"), \(settings.jobs) jobs pre-filled")
+    var span: DrainSpan?
+    do {
+        span = try await observeDrain(client, target: settings.jobs, serve: serve, redisPID: settings.redisPID, timeout: .seconds(settings.timeoutSeconds))
+        figure("launch_to_done_s", fixed(seconds(ContinuousClock.now - launch), 2))
+    } catch {
+        report.problem("drain \(label): \(error)")
+    }
+    let peakKiB = serve.peakResidentKiB()
     let stopped = await serve.stop()
-    report.note("drain serve process: \(stopped.description)")
-    if !stopped.clean { report.problem("drain serve process: \(stopped.description)") }
+    report.note("drain \(label) serve process: \(stopped.description)")
+    if !stopped.clean { report.problem("drain \(label) serve process: \(stopped.description)") }
     if let peakKiB {
-        report.figure("peak_rss_mb", fixed(Double(peakKiB) / 1024, 1))
+        figure("peak_rss_mb", fixed(Double(peakKiB) / 1024, 1))
     } else {
-        report.problem("could not read VmHWM of the drain serve process")
+        report.problem("could not read VmHWM of the drain \(label) serve process")
     }
 
-    // Check every outcome and time the drain from the first result to the last.
+    // Check every outcome: exactly one per job (entries-added), all that are kept succeeded with distinct ids.
+    let added = try await outcomesAdded(client)
     let results = try await readResults(client)
     var statuses: [String: Int] = [:]
     var jobIDs = Set<String>()
@@ -285,30 +372,25 @@ func measureDrain(_ client: RedisClient, settings: BenchSettings, report: Report
     }
     let state = try await queueState(client)
     report.note(
-        "drain outcomes: \(results.count) results (\(jobIDs.count) distinct job ids), statuses \(statuses.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")); "
+        "drain \(label) outcomes: \(added) added, \(results.count) kept (\(jobIDs.count) distinct job ids), statuses \(statuses.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")); "
             + "after stop: waiting \(state.waiting), pending \(state.pending), delayed \(state.delayed), dead \(state.dead)")
-    if results.count != settings.jobs || jobIDs.count != settings.jobs {
-        report.problem("drain: \(results.count) results for \(jobIDs.count) distinct jobs, expected \(settings.jobs) of each")
-    }
-    if statuses["succeeded", default: 0] != settings.jobs {
-        report.problem("drain: \(statuses["succeeded", default: 0]) succeeded of \(settings.jobs)")
+    if added != settings.jobs { report.problem("drain \(label): \(added) outcomes for \(settings.jobs) jobs") }
+    if jobIDs.count != results.count { report.problem("drain \(label): \(results.count - jobIDs.count) duplicate outcomes among those kept") }
+    if statuses["succeeded", default: 0] != results.count {
+        report.problem("drain \(label): \(statuses["succeeded", default: 0]) succeeded of \(results.count) kept")
     }
     if state.waiting != 0 || state.pending != 0 || state.delayed != 0 || state.dead != 0 {
-        report.problem("drain: queue not empty after stop (waiting \(state.waiting), pending \(state.pending), delayed \(state.delayed), dead \(state.dead))")
+        report.problem("drain \(label): queue not empty after stop (waiting \(state.waiting), pending \(state.pending), delayed \(state.delayed), dead \(state.dead))")
     }
-    guard let first = results.first.flatMap({ entryMilliseconds($0.id) }), let last = results.last.flatMap({ entryMilliseconds($0.id) }),
-        last > first
-    else {
-        report.problem("drain: too few results to time the drain")
+    guard let span, span.seconds > 0, span.jobs > 0 else {
+        report.problem("drain \(label): too few outcomes to time the drain")
         return
     }
-    // As the peers: jobs finished after the first observation of a finished job, over the time to the last.
-    let inFirstMillisecond = results.prefix { entryMilliseconds($0.id) == first }.count
-    let timed = results.count - inFirstMillisecond
-    let span = Double(last - first) / 1000
-    report.figure("drain_jobs_timed", String(timed))
-    report.figure("drain_seconds", fixed(span, 3))
-    report.figure("drain_jobs_per_s", fixed(Double(timed) / span, 0))
+    figure("jobs_timed", String(span.jobs))
+    figure("seconds", fixed(span.seconds, 3))
+    figure("jobs_per_s", fixed(Double(span.jobs) / span.seconds, 0))
+    if let cpu = span.serveCPUSeconds { figure("cpu_us_per_job", fixed(cpu * 1e6 / Double(span.jobs), 1)) }
+    if let cpu = span.redisCPUSeconds { figure("redis_cpu_pct", fixed(cpu * 100 / span.seconds, 0)) }
 }
 
 func measureLatency(_ client: RedisClient, settings: BenchSettings, report: Report) async throws {
@@ -403,9 +485,14 @@ func runBenchmark() async throws -> Int32 {
     let report = Report()
     report.note("bench-engine: redis \(settings.host):\(settings.port), blueprint \(settings.blueprintBinary)")
 
+    if let baseline = settings.baselineBinary {
+        try await resetQueue(client)
+        try await measureEnqueue(client, settings: settings, report: report, label: "before")
+        try await measureDrain(client, settings: settings, label: "before", binary: baseline, report: report)
+    }
     try await resetQueue(client)
-    try await measureEnqueue(client, settings: settings, report: report)
-    try await measureDrain(client, settings: settings, report: report)
+    try await measureEnqueue(client, settings: settings, report: report, label: nil)
+    try await measureDrain(client, settings: settings, label: "after", binary: settings.blueprintBinary, report: report)
     try await resetQueue(client)
     do {
         try await measureLatency(client, settings: settings, report: report)

@@ -52,8 +52,11 @@ public struct EngineConfiguration: Sendable {
     public var decryptor: (any PayloadDecryptor)?
     /// Told how every attempt ended (Prometheus counters and histograms); `nil` records nothing.
     public var metrics: (any JobMetrics)?
-    /// Wall-clock time in ms since the epoch (injected in tests).
+    /// Wall-clock time in ms since the epoch (injected in tests); only for timestamps stored in Redis.
     public var now: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
+    /// Monotonic time of every timing decision: slot deadlines, job timeouts, the shutdown grace
+    /// period, reclaim, heartbeat and scheduler cadences, retry pauses (injected in tests).
+    public var clock: any Clock<Duration> = ContinuousClock()
 
     public init(workerID: String = EngineConfiguration.defaultWorkerID(), queues: [QueueConfiguration]) {
         self.workerID = workerID

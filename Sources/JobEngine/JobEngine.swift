@@ -59,6 +59,6 @@ public final class JobEngine: Service, Sendable {
 
     /// Jobs running now, by queue.
     public var runningJobs: [String: Int] {
-        Dictionary(uniqueKeysWithValues: self.consumers.map { ($0.queue.keys.stream, $0.inFlight.count) })
+        Dictionary(uniqueKeysWithValues: self.consumers.map { ($0.queue.keys.stream, $0.inFlight.running) })
     }
 }

@@ -375,4 +375,42 @@ struct EngineIntegrationTests {
             await engine.stop()
         }
     }
+
+    @Test func resultThatCannotBeEncryptedIsDeadLetteredNotStoredInPlaintext() async throws {
+        try await withTestClient { client in
+            let keys = TestEnv.queue()
+            var registry = JobRegistry()
+            registry.register(JobDefinition<SeedEmail>(name: "send_email", retryPolicy: fastRetries())) { args, _ in
+                ["secret_result": args.to]
+            }
+            var configuration = TestEnv.engineConfiguration(keys)
+            configuration.decryptor = ResultEncryptionFails()
+            let engine = RunningEngine(configuration: configuration, registry: registry, client: client)
+            try await client.send(RESPCommand("XADD", [keys.stream, "*", "job_data",
+                "enc:test:" + #"{"type":"send_email","to":"user@example.com","template":"welcome"}"#]))
+            let store = DeadLetterStore(keys: keys, client: client)
+            try await waitUntil("dead") { try await store.count() == 1 }
+            let error = try #require(try await store.list().first?.error)
+            #expect(error.contains("result could not be encrypted"))
+            #expect(error.contains("no current key"))
+            let results = try await outcomes(client, keys)
+            #expect(results.count == 1)
+            #expect(results.first?["status"] == "dead")
+            #expect(results.allSatisfy { $0["result"] == nil }, "no plaintext result stored")
+            #expect(try await client.zcard(keys.delayed) == 0, "not retried: the handler ran and its effects happened")
+            await engine.stop()
+        }
+    }
+}
+
+/// Opens `enc:test:<json>` payloads, and cannot encrypt (as a key ring without a current key).
+struct ResultEncryptionFails: PayloadDecryptor {
+    func decrypt(_ wireValue: String, queue: String) throws(JobError) -> Data {
+        guard wireValue.hasPrefix("enc:test:") else { throw .permanent("not a test payload") }
+        return Data(wireValue.dropFirst("enc:test:".count).utf8)
+    }
+
+    func encrypt(_ plaintext: Data, queue: String) throws -> String {
+        throw JobError.permanent("no current key")
+    }
 }

@@ -14,13 +14,17 @@ struct JobProcessor: Sendable {
     let registry: JobRegistry
     let client: RedisClient
     let configuration: EngineConfiguration
+    let clock: EngineClock
     let recorder: OutcomeRecorder
     let inFlight: InFlightJobs
+    let shield: ShieldedRunner
     let logger: Logger
     let isStopping: @Sendable () -> Bool
 
-    func process(_ envelope: JobEnvelope) async {
-        let clock = ContinuousClock()
+    /// Runs the job and records its outcome. Returns `true` when the outcome was handed to the
+    /// recorder, which frees the job's slot once written; `false` when the caller frees it.
+    func process(_ envelope: JobEnvelope) async -> Bool {
+        let clock = self.clock
         let started = clock.now
         func elapsed() -> Int64 { (clock.now - started).milliseconds }
         // Built only when something is logged: at warning level a successful job logs nothing.
@@ -36,7 +40,7 @@ struct JobProcessor: Sendable {
         if envelope.fields.isEmpty {
             // Deleted from the stream while pending: nothing to run.
             await self.recorder.discard([envelope.entryID])
-            return
+            return false
         }
 
         let payload: JobPayloadDecoder.Payload
@@ -45,27 +49,27 @@ struct JobProcessor: Sendable {
             payload = try decoder.decode(jobData: envelope.jobData, queue: self.keys.stream)
         } catch {
             await self.deadLetter(envelope, type: "unknown", error: error.message, duration: elapsed(), logger: logger)
-            return
+            return false
         }
         jobType = payload.type
 
         guard let handler = self.registry.handler(for: payload.type) else {
             await self.deadLetter(envelope, type: payload.type, error: "unknown job type '\(Self.sanitize(payload.type))'",
                                   duration: elapsed(), logger: logger)
-            return
+            return false
         }
         if let queues = handler.queues, !queues.contains(self.keys.stream) {
             await self.deadLetter(envelope, type: payload.type,
                                   error: "job type '\(payload.type)' is not handled on queue \(self.keys.stream)",
                                   duration: elapsed(), logger: logger)
-            return
+            return false
         }
         if envelope.deliveryCount > self.configuration.maximumDeliveries {
             await self.deadLetter(
                 envelope, type: payload.type,
                 error: "delivered \(envelope.deliveryCount) times without finishing (limit \(self.configuration.maximumDeliveries)); it may crash or stall workers",
                 duration: elapsed(), logger: logger)
-            return
+            return false
         }
         if let key = envelope.idempotencyKey {
             do {
@@ -73,68 +77,97 @@ struct JobProcessor: Sendable {
                 if seen.int == 1 {
                     logger.info("duplicate of a finished job skipped", metadata: ["queue": "\(self.keys.stream)", "status": "duplicate"])
                     await self.recorder.discard([envelope.entryID])
-                    return
+                    return false
                 }
             } catch {
                 // Redis unreachable: leave the entry pending; it is re-read or reclaimed later.
                 logger.warning("idempotency check failed; job left pending", metadata: ["error": "\(error)"])
-                return
+                return false
             }
         }
 
-        let admission = JobAdmission(
-            queue: self.keys.stream, type: payload.type, jobID: envelope.jobID, attempt: envelope.attempt,
-            userID: envelope.userID, dependencies: handler.dependencies, arguments: payload.json)
-        for policy in self.configuration.policies {
-            switch await policy.admit(admission) {
-            case .proceed:
-                continue
-            case .deferred(let until, let reason):
-                // Not an attempt: the same attempt number runs again when the dependency is back.
-                await self.recorder.retry(envelope, nextAttempt: envelope.attempt, dueMilliseconds: until, lastError: reason)
-                self.configuration.metrics?.record(queue: self.keys.stream, type: payload.type, outcome: .deferred, durationMilliseconds: elapsed())
-                logger.info("job deferred", metadata: ["queue": "\(self.keys.stream)", "status": "deferred", "error": "\(reason)"])
-                return
-            case .rejected(let reason, let message):
-                await self.recordFailure(.rejected(reason: reason, message: message), envelope: envelope, handler: handler,
-                                         type: payload.type, duration: elapsed(), logger: logger)
-                return
+        let policies = self.configuration.policies
+        let admission: JobAdmission? =
+            policies.isEmpty
+            ? nil
+            : JobAdmission(
+                queue: self.keys.stream, type: payload.type, jobID: envelope.jobID, attempt: envelope.attempt,
+                userID: envelope.userID, dependencies: handler.dependencies, arguments: payload.json)
+        if let admission {
+            for policy in policies {
+                switch await policy.admit(admission) {
+                case .proceed:
+                    continue
+                case .deferred(let until, let reason):
+                    // Not an attempt: the same attempt number runs again when the dependency is back.
+                    await self.recorder.retry(envelope, nextAttempt: envelope.attempt, dueMilliseconds: until, lastError: reason)
+                    self.configuration.metrics?.record(queue: self.keys.stream, type: payload.type, outcome: .deferred, durationMilliseconds: elapsed())
+                    logger.info("job deferred", metadata: ["queue": "\(self.keys.stream)", "status": "deferred", "error": "\(reason)"])
+                    return false
+                case .rejected(let reason, let message):
+                    await self.recordFailure(.rejected(reason: reason, message: message), envelope: envelope, handler: handler,
+                                             type: payload.type, duration: elapsed(), logger: logger)
+                    return false
+                }
             }
         }
 
-        self.inFlight.setDeadline(envelope.entryID, clock.now + handler.timeout)
         let context = JobContext(
             jobID: envelope.jobID, type: payload.type, queue: self.keys.stream, attempt: envelope.attempt,
             entryID: envelope.entryID, userID: envelope.userID, idempotencyKey: envelope.idempotencyKey,
             traceparent: envelope.traceparent, worker: self.configuration.workerID, baseLogger: self.logger, redis: self.client)
 
+        // From here to `endRun` the watchdog (timeout) or shutdown (grace period over) may cancel this task.
+        self.inFlight.startRun(envelope.entryID, deadline: clock.now + handler.timeout)
+        let run: Result<String?, any Error>
         do {
-            var result = try await handler.run(payload.json, context)
-            if self.inFlight.isTimedOut(envelope.entryID) {
-                throw JobError.transient("timed out after \(handler.timeout.milliseconds) ms")
-            }
-            if payload.wasEncrypted, let value = result, let decryptor = self.configuration.decryptor {
-                result = try? decryptor.encrypt(Data(value.utf8), queue: self.keys.stream)
+            run = .success(try await handler.run(payload.json, context))
+        } catch {
+            run = .failure(error)
+        }
+        let timedOut = self.inFlight.endRun(envelope.entryID)
+
+        let failure: JobError
+        switch run {
+        case .success(let value) where !timedOut:
+            var result = value
+            if payload.wasEncrypted, let plaintext = value, let decryptor = self.configuration.decryptor {
+                do {
+                    result = try decryptor.encrypt(Data(plaintext.utf8), queue: self.keys.stream)
+                } catch {
+                    // Never store plaintext where ciphertext is expected, and never drop the result
+                    // silently: the job is dead-lettered (not retried: it ran, and its effects happened).
+                    failure = .permanent("the job ran but its result could not be encrypted (\(Self.describe(error))); result not stored")
+                    await self.finishFailed(failure, admission: admission, envelope: envelope, handler: handler, type: payload.type,
+                                            duration: elapsed(), logger: logger)
+                    return false
+                }
             }
             let duration = elapsed()
-            for policy in self.configuration.policies { await policy.completed(admission, outcome: .succeeded) }
+            if let admission {
+                for policy in policies { await policy.completed(admission, outcome: .succeeded) }
+            }
             self.configuration.metrics?.record(queue: self.keys.stream, type: payload.type, outcome: .succeeded, durationMilliseconds: duration)
-            await self.recorder.complete(
+            self.inFlight.handOver(envelope.entryID)
+            self.recorder.complete(
                 .init(entryID: envelope.entryID, jobID: envelope.jobID, type: payload.type, status: "succeeded",
                       attempts: envelope.attempt, durationMilliseconds: duration, detail: result ?? "",
                       idempotencyKey: envelope.idempotencyKey))
             if self.logger.logLevel <= .info {
                 logger.info("job succeeded", metadata: ["queue": "\(self.keys.stream)", "status": "succeeded", "duration_ms": "\(duration)"])
             }
-        } catch {
-            let failure: JobError
-            if self.inFlight.isTimedOut(envelope.entryID) {
+            return true
+        case .success:
+            failure = .transient("timed out after \(handler.timeout.milliseconds) ms")
+        case .failure(let error):
+            if timedOut {
                 failure = .transient("timed out after \(handler.timeout.milliseconds) ms")
             } else if error is CancellationError || Task.isCancelled {
-                if self.isStopping() {
+                // Cancelled by shutdown (grace period over, or the engine's task cancelled).
+                if self.isStopping() || Task.isCancelled {
                     logger.warning("job interrupted by shutdown; left pending for another worker",
                                    metadata: ["queue": "\(self.keys.stream)", "status": "interrupted"])
-                    return
+                    return false
                 }
                 failure = .transient("cancelled")
             } else if let jobError = error as? JobError {
@@ -144,19 +177,29 @@ struct JobProcessor: Sendable {
             } else {
                 failure = .transient(String(describing: error))
             }
-            // The watchdog cancels this task on timeout; recording the outcome must not inherit that.
-            let duration = elapsed()
-            let policies = self.configuration.policies
-            if !policies.isEmpty {
-                let outcome: JobRunOutcome = failure.dependency.map { .dependencyFailed($0) } ?? .failed
-                await Self.shielded { for policy in policies { await policy.completed(admission, outcome: outcome) } }
-            }
-            let jobLogger = logger
-            await Self.shielded {
-                await self.recordFailure(failure, envelope: envelope, handler: handler, type: payload.type,
-                                         duration: duration, logger: jobLogger)
-            }
         }
+        await self.finishFailed(failure, admission: admission, envelope: envelope, handler: handler, type: payload.type,
+                                duration: elapsed(), logger: logger)
+        return false
+    }
+
+    /// Tells the policies and records a failed run. A timed-out job's task is cancelled: the
+    /// recording then runs in the shield's task, so its Redis calls do not fail at once.
+    private func finishFailed(_ failure: JobError, admission: JobAdmission?, envelope: JobEnvelope, handler: AnyJobHandler,
+                              type: String, duration: Int64, logger: Logger) async {
+        let policies = self.configuration.policies
+        await self.shield.shielded {
+            if let admission {
+                let outcome: JobRunOutcome = failure.dependency.map { .dependencyFailed($0) } ?? .failed
+                for policy in policies { await policy.completed(admission, outcome: outcome) }
+            }
+            await self.recordFailure(failure, envelope: envelope, handler: handler, type: type, duration: duration, logger: logger)
+        }
+    }
+
+    /// An error's description for a failure message: a ``JobError``'s message, else its text.
+    private static func describe(_ error: any Error) -> String {
+        (error as? JobError)?.message ?? String(describing: error)
     }
 
     private func recordFailure(_ failure: JobError, envelope: JobEnvelope, handler: AnyJobHandler, type: String,
@@ -165,7 +208,7 @@ struct JobProcessor: Sendable {
         case .rejected:
             self.configuration.metrics?.record(queue: self.keys.stream, type: type, outcome: .rejected, durationMilliseconds: duration)
             let detail = failure.reason.map { "\($0): \(failure.message)" } ?? failure.message
-            await self.recorder.complete(
+            await self.recorder.completeAndWait(
                 .init(entryID: envelope.entryID, jobID: envelope.jobID, type: type, status: "rejected",
                       attempts: envelope.attempt, durationMilliseconds: duration, detail: detail,
                       idempotencyKey: envelope.idempotencyKey))
@@ -197,16 +240,6 @@ struct JobProcessor: Sendable {
         self.configuration.metrics?.record(queue: self.keys.stream, type: type, outcome: .dead, durationMilliseconds: duration)
         logger.error("job dead-lettered", metadata: ["queue": "\(self.keys.stream)", "status": "dead", "error": "\(error)", "duration_ms": "\(duration)"])
         self.configuration.deadLetterListener?.deadLettered(queue: self.keys.stream, type: type, error: error)
-    }
-
-    /// Runs `body` outside the current task's cancellation when it was cancelled (a timed-out job
-    /// still needs its retry or dead letter written); inline otherwise.
-    static func shielded(_ body: @escaping @Sendable () async -> Void) async {
-        if Task.isCancelled {
-            await Task { await body() }.value
-        } else {
-            await body()
-        }
     }
 
     /// A type name safe to echo: printable ASCII only, at most 64 characters.

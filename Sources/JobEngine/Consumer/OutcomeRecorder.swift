@@ -8,7 +8,7 @@ import RedisClient
 ///
 /// Successes (and rejections) are batched: while one script call is in flight, finished jobs
 /// gather, and the next call acknowledges all of them at once (up to the batch size); ``run()``
-/// is the one task that makes these calls. Failures of Redis are retried until the outcome is written or
+/// is the one task that makes these calls, and frees the jobs' slots once written. Failures of Redis are retried until the outcome is written or
 /// ``abandonAfter`` passes (the entries then stay pending and are reclaimed later: at-least-once).
 final class OutcomeRecorder: Sendable {
     /// A finished job waiting for its acknowledgement.
@@ -25,7 +25,9 @@ final class OutcomeRecorder: Sendable {
     }
 
     private struct State {
-        var waiting: [(Completion, CheckedContinuation<Void, Never>)] = []
+        var waiting: [Completion] = []
+        /// `true` while ``run()`` writes; completions added meanwhile go with its next batch.
+        var flushing = false
         var finished = false
     }
 
@@ -33,33 +35,46 @@ final class OutcomeRecorder: Sendable {
     private let client: RedisClient
     private let configuration: EngineConfiguration
     private let logger: Logger
+    private let clock: EngineClock
+    /// Whose slots are freed once their outcomes are written.
+    private let inFlight: InFlightJobs
     private let state = NIOLockedValueBox(State())
     private let signal = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     /// How long a write is retried while Redis is unreachable.
     let abandonAfter: Duration = .seconds(60)
 
-    init(keys: QueueKeys, client: RedisClient, configuration: EngineConfiguration, logger: Logger) {
+    init(keys: QueueKeys, client: RedisClient, configuration: EngineConfiguration, clock: EngineClock, inFlight: InFlightJobs,
+         logger: Logger) {
         self.keys = keys
         self.client = client
         self.configuration = configuration
+        self.clock = clock
+        self.inFlight = inFlight
         self.logger = logger
     }
 
-    /// Acknowledges a finished job with its outcome, batched with others finishing now.
-    /// Returns once the outcome is written (or abandoned, see ``abandonAfter``).
-    func complete(_ completion: Completion) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let accepted = self.state.withLockedValue { state -> Bool in
-                if state.finished { return false }
-                state.waiting.append((completion, continuation))
-                return true
-            }
-            if accepted {
-                self.signal.continuation.yield()
-            } else {
-                continuation.resume()  // shutting down without a flusher: the entry stays pending
-            }
+    /// Hands over a finished job's outcome, to be written with others finishing now. Does not
+    /// wait: the job's slot (in ``InFlightJobs``) is freed once the outcome is written, or given
+    /// up (see ``abandonAfter``; the entry then stays pending and is reclaimed later).
+    func complete(_ completion: Completion) {
+        let (accepted, wake) = self.state.withLockedValue { state -> (Bool, Bool) in
+            if state.finished { return (false, false) }
+            state.waiting.append(completion)
+            defer { state.flushing = true }
+            return (true, !state.flushing)
         }
+        if !accepted {
+            // Shutting down without a flusher: the entry stays pending for another worker.
+            self.inFlight.remove(CollectionOfOne(completion.entryID))
+        } else if wake {
+            self.signal.continuation.yield()
+        }
+    }
+
+    /// Writes one outcome now, outside the batches, and returns once written (or given up); the
+    /// caller frees the slot. For rare outcomes (rejections) recorded in the job's own flow.
+    func completeAndWait(_ completion: Completion) async {
+        await self.writeCompletions([completion])
     }
 
     /// Writes batches of completions as they come, until ``finish()`` and nothing is left.
@@ -78,15 +93,22 @@ final class OutcomeRecorder: Sendable {
 
     private func flushUntilEmpty() async {
         while true {
-            let batch = self.state.withLockedValue { state -> [(Completion, CheckedContinuation<Void, Never>)] in
+            let batch = self.state.withLockedValue { state -> [Completion] in
                 let n = min(state.waiting.count, self.configuration.completionBatchSize)
-                let batch = Array(state.waiting.prefix(n))
-                state.waiting.removeFirst(n)
-                return batch
+                if n == 0 {
+                    state.flushing = false
+                    return []
+                }
+                if n == state.waiting.count {
+                    defer { state.waiting.removeAll(keepingCapacity: true) }
+                    return state.waiting
+                }
+                defer { state.waiting.removeFirst(n) }
+                return Array(state.waiting.prefix(n))
             }
             if batch.isEmpty { return }
-            await self.writeCompletions(batch.map(\.0))
-            for (_, continuation) in batch { continuation.resume() }
+            await self.writeCompletions(batch)
+            self.inFlight.remove(batch.lazy.map(\.entryID))
         }
     }
 
@@ -174,15 +196,14 @@ final class OutcomeRecorder: Sendable {
     }
 
     private func withRetries(_ what: String, _ body: @Sendable () async throws -> RESPValue) async {
-        let clock = ContinuousClock()
-        let giveUp = clock.now + self.abandonAfter
+        let giveUp = self.clock.now + self.abandonAfter
         var delay = Duration.milliseconds(50)
         while true {
             do {
                 _ = try await body()
                 return
             } catch {
-                if clock.now >= giveUp {
+                if self.clock.now >= giveUp || Task.isCancelled {
                     self.logger.error(
                         "could not record job outcome; entries stay pending and will be reclaimed",
                         metadata: ["queue": "\(self.keys.stream)", "error": "\(error)", "operation": "\(what)"])
@@ -191,7 +212,7 @@ final class OutcomeRecorder: Sendable {
                 self.logger.warning(
                     "recording job outcome failed; retrying",
                     metadata: ["queue": "\(self.keys.stream)", "error": "\(error)", "operation": "\(what)"])
-                try? await Task.sleep(for: delay)
+                try? await self.clock.sleep(until: self.clock.now + delay)
                 delay = min(delay * 2, .seconds(2))
             }
         }

@@ -7,6 +7,12 @@ import RedisClient
 /// Consumes one queue: reads entries into free slots, runs them, renews their claims, reclaims
 /// entries of dead consumers, and cancels jobs past their timeout.
 ///
+/// Structure: ``run()`` owns a task group with the outcome recorder, the heartbeat, the watchdog
+/// and the shield for cancelled jobs; inside it, a discarding task group of the jobs, to which
+/// the read loop adds one child task per entry. Nothing polls: the reader waits for slots on a
+/// continuation resumed when outcomes are written, sleeps are cut short by ``stop()``, and the
+/// watchdog sleeps until the earliest deadline. Time comes from ``EngineConfiguration/clock``.
+///
 /// Start-up: the group is created (`XGROUP CREATE q g 0 MKSTREAM`, BUSYGROUP is fine), then this
 /// consumer's own pending entries are re-read (`XREADGROUP ... 0`) before new ones (`>`).
 /// Stop: reading stops, running jobs get the grace period, jobs still running after it are
@@ -16,10 +22,15 @@ final class QueueConsumer: Sendable {
     private let client: RedisClient
     private let configuration: EngineConfiguration
     private let logger: Logger
-    let inFlight = InFlightJobs()
+    private let clock: EngineClock
+    let inFlight: InFlightJobs
     let recorder: OutcomeRecorder
     private let processor: JobProcessor
-    private let stopping = NIOLockedValueBox(false)
+    private let shield: ShieldedRunner
+    /// Set by ``stop()`` (or cancellation): stop reading and drain.
+    private let stopping = AsyncSignal(latching: true)
+    /// Set once every job ended: the heartbeat and the watchdog end.
+    private let jobsDone = AsyncSignal(latching: true)
 
     init(queue: QueueConfiguration, registry: JobRegistry, client: RedisClient, configuration: EngineConfiguration,
          logger: Logger) {
@@ -29,40 +40,84 @@ final class QueueConsumer: Sendable {
         var logger = logger
         logger[metadataKey: "queue"] = "\(queue.keys.stream)"
         self.logger = logger
-        let recorder = OutcomeRecorder(keys: queue.keys, client: client, configuration: configuration, logger: logger)
+        let clock = EngineClock(configuration.clock)
+        self.clock = clock
+        let inFlight = InFlightJobs(limit: queue.concurrency)
+        self.inFlight = inFlight
+        let recorder = OutcomeRecorder(keys: queue.keys, client: client, configuration: configuration, clock: clock,
+                                       inFlight: inFlight, logger: logger)
         self.recorder = recorder
+        let shield = ShieldedRunner()
+        self.shield = shield
         let stopping = self.stopping
         self.processor = JobProcessor(
-            keys: queue.keys, registry: registry, client: client, configuration: configuration, recorder: recorder,
-            inFlight: self.inFlight, logger: logger, isStopping: { stopping.withLockedValue { $0 } })
+            keys: queue.keys, registry: registry, client: client, configuration: configuration, clock: clock, recorder: recorder,
+            inFlight: inFlight, shield: shield, logger: logger, isStopping: { stopping.isSignalled })
     }
 
     /// `true` once ``stop()`` was called, or when the calling task is cancelled (the engine's task was
     /// cancelled rather than gracefully stopped): every loop then ends instead of spinning.
-    var isStopping: Bool { self.stopping.withLockedValue { $0 } || Task.isCancelled }
+    var isStopping: Bool { self.stopping.isSignalled || Task.isCancelled }
 
     /// Asks the consumer to stop reading and drain; ``run()`` returns when done.
     func stop() {
-        self.stopping.withLockedValue { $0 = true }
+        self.stopping.signal()
         self.inFlight.wakeSlotWaiter()
     }
 
     func run() async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.recorder.run() }
-            group.addTask { await self.heartbeatLoop() }
-            group.addTask { await self.reclaimLoop() }
-            group.addTask { await self.watchdogLoop() }
-            await self.readLoop()
-            await self.drain()
+        await withTaskGroup(of: Void.self) { services in
+            services.addTask { await self.recorder.run() }
+            services.addTask { await self.shield.run() }
+            services.addTask { await self.heartbeatLoop() }
+            services.addTask { await self.inFlight.runWatchdog(clock: self.clock, until: self.jobsDone) }
+            await withTaskCancellationHandler {
+                await withDiscardingTaskGroup { jobs in
+                    await self.readLoop(&jobs)
+                    await self.drain(&jobs)
+                }
+            } onCancel: {
+                self.stop()
+            }
+            self.jobsDone.signal()
+            self.shield.finish()
             self.recorder.finish()
-            await group.waitForAll()
+            await services.waitForAll()
         }
+    }
+
+    /// Runs one job as a child of the jobs' group; its slot is taken already.
+    private func start(_ envelope: JobEnvelope, in jobs: inout DiscardingTaskGroup) {
+        let processor = self.processor
+        let inFlight = self.inFlight
+        jobs.addTask {
+            let handedOver = await processor.process(envelope)
+            if !handedOver {
+                inFlight.remove(CollectionOfOne(envelope.entryID))
+            }
+        }
+    }
+
+    /// Takes slots for `envelopes` and starts those not already running here.
+    private func dispatch(_ envelopes: [JobEnvelope], in jobs: inout DiscardingTaskGroup) {
+        let added = self.inFlight.add(envelopes.lazy.map(\.entryID))
+        if added.count == envelopes.count {
+            for envelope in envelopes { self.start(envelope, in: &jobs) }
+        } else {
+            let fresh = Set(added)
+            for envelope in envelopes where fresh.contains(envelope.entryID) { self.start(envelope, in: &jobs) }
+        }
+    }
+
+    /// Sleeps `duration`, less when ``stop()`` is called.
+    private func pause(_ duration: Duration) async {
+        let stopping = self.stopping
+        await self.clock.sleep(for: duration) { await stopping.wait() }
     }
 
     // MARK: - Reading
 
-    private func readLoop() async {
+    private func readLoop(_ jobs: inout DiscardingTaskGroup) async {
         let keys = self.queue.keys
         while !self.isStopping {
             do {
@@ -73,32 +128,44 @@ final class QueueConsumer: Sendable {
                 await self.pause(.seconds(1))
             }
         }
-        await self.readOwnPending()
-        var pausedCheck = ContinuousClock.now - .seconds(10)
+        await self.readOwnPending(&jobs)
+        var schedule = ConsumerSchedule(
+            start: self.clock.now, reclaimInterval: self.configuration.reclaimInterval,
+            sweepInterval: ConsumerSchedule.sweepInterval(consumerIdleTimeout: self.configuration.consumerIdleTimeout))
         var paused = false
         var saturated = false
+        var reclaimCursor = "0-0"
         while !self.isStopping {
             // After a full batch the queue is backed up: wait for a quarter of the slots, so reads stay large.
             let minimum = saturated ? max(1, self.queue.concurrency / 4) : 1
-            let free = await self.inFlight.waitForFreeSlots(limit: self.queue.concurrency, minimum: minimum)
+            let free = await self.inFlight.waitForFreeSlots(minimum: minimum)
             if self.isStopping { break }
-            if ContinuousClock.now - pausedCheck > .seconds(1) {
-                pausedCheck = .now
+            if free == 0 { continue }
+            let chores = schedule.chores(now: self.clock.now)
+            if chores.checkPaused {
                 paused = ((try? await self.client.send(RESPCommand("EXISTS", [keys.paused])))?.int ?? 0) == 1
             }
             if paused {
                 await self.pause(.milliseconds(500))
                 continue
             }
+            if chores.reclaim {
+                reclaimCursor = await self.reclaim(from: reclaimCursor, free: free, into: &jobs)
+            }
+            if chores.sweep {
+                await self.removeIdleConsumers()
+            }
+            let room = self.inFlight.freeSlotsNow
+            if room == 0 { continue }
             do {
-                let block = TimeAmount.milliseconds(self.configuration.blockTime.milliseconds)
+                let block = schedule.blockTime(now: self.clock.now, maximum: self.configuration.blockTime)
                 let streams = try await self.client.xreadgroup(
                     group: keys.group, consumer: self.configuration.workerID, streams: [(keys.stream, ">")],
-                    count: free, block: block)
+                    count: room, block: .milliseconds(block.milliseconds))
                 let entries = streams[keys.stream] ?? []
-                saturated = entries.count >= free
-                for entry in entries {
-                    self.dispatch(JobEnvelope(entry: entry, deliveryCount: 1))
+                saturated = entries.count >= room
+                if !entries.isEmpty {
+                    self.dispatch(entries.map { JobEnvelope(entry: $0, deliveryCount: 1) }, in: &jobs)
                 }
             } catch let error as RedisServerError where error.isNoGroup {
                 // The stream or group was deleted under us: create it again.
@@ -113,20 +180,20 @@ final class QueueConsumer: Sendable {
     }
 
     /// Re-reads entries this consumer name holds from a previous life (crash or restart).
-    private func readOwnPending() async {
+    private func readOwnPending(_ jobs: inout DiscardingTaskGroup) async {
         let keys = self.queue.keys
         var cursor = "0"
         while !self.isStopping {
-            let free = await self.inFlight.waitForFreeSlots(limit: self.queue.concurrency)
+            let free = await self.inFlight.waitForFreeSlots()
+            if self.isStopping { return }
+            if free == 0 { continue }
             do {
                 let streams = try await self.client.xreadgroup(
                     group: keys.group, consumer: self.configuration.workerID, streams: [(keys.stream, cursor)], count: free)
                 let entries = streams[keys.stream] ?? []
                 if entries.isEmpty { return }
                 let counts = try await self.deliveryCounts(entries.map(\.id))
-                for entry in entries {
-                    self.dispatch(JobEnvelope(entry: entry, deliveryCount: counts[entry.id] ?? 1))
-                }
+                self.dispatch(entries.map { JobEnvelope(entry: $0, deliveryCount: counts[$0.id] ?? 1) }, in: &jobs)
                 cursor = entries.last!.id
                 self.logger.info("re-read own pending entries", metadata: ["count": "\(entries.count)"])
             } catch {
@@ -148,44 +215,25 @@ final class QueueConsumer: Sendable {
         return counts
     }
 
-    private func dispatch(_ envelope: JobEnvelope) {
-        guard self.inFlight.add(envelope.entryID, deadline: .now + .seconds(3600)) else { return }
-        let processor = self.processor
-        let inFlight = self.inFlight
-        let task = Task {
-            await processor.process(envelope)
-            inFlight.remove(envelope.entryID)
-        }
-        inFlight.attach(envelope.entryID, task: task)
-    }
-
     // MARK: - Shutdown
 
-    private func drain() async {
+    private func drain(_ jobs: inout DiscardingTaskGroup) async {
         if Task.isCancelled {
             // Cancelled rather than stopped: no grace period; the jobs stay pending for another worker.
-            self.stopping.withLockedValue { $0 = true }
             self.inFlight.cancelAll()
+            jobs.cancelAll()
             return
         }
-        let clock = ContinuousClock()
-        let giveUp = clock.now + self.configuration.shutdownGracePeriod
         let running = self.inFlight.count
         if running > 0 {
             self.logger.info("stopping: waiting for running jobs", metadata: ["count": "\(running)"])
         }
-        while self.inFlight.count > 0 && clock.now < giveUp && !Task.isCancelled {
-            await self.pause(.milliseconds(20), ignoringStop: true)
-        }
-        let left = self.inFlight.count
-        if left > 0 {
-            self.logger.warning("grace period over: cancelling running jobs; they stay pending for another worker",
-                                metadata: ["count": "\(left)"])
-            self.inFlight.cancelAll()
-            let hardStop = clock.now + .seconds(2)
-            while self.inFlight.count > 0 && clock.now < hardStop && !Task.isCancelled {
-                await self.pause(.milliseconds(20), ignoringStop: true)
-            }
+        let result = await self.inFlight.drain(
+            gracePeriod: self.configuration.shutdownGracePeriod, hardStop: .seconds(2), clock: self.clock)
+        if case .cancelled(let cancelled, let left) = result {
+            self.logger.warning("grace period over: cancelled running jobs; they stay pending for another worker",
+                                metadata: ["count": "\(cancelled)", "left": "\(left)"])
+            if left > 0 { jobs.cancelAll() }
         }
     }
 
@@ -194,10 +242,11 @@ final class QueueConsumer: Sendable {
     /// Renews the claim of running jobs so no other worker reclaims them while they run.
     private func heartbeatLoop() async {
         let keys = self.queue.keys
-        while (!self.isStopping || self.inFlight.count > 0) && !Task.isCancelled {
-            await self.pause(self.configuration.heartbeatInterval, ignoringStop: true, wakeOnStopIfIdle: true)
+        let done = self.jobsDone
+        while !done.isSignalled && !Task.isCancelled {
+            await self.clock.sleep(for: self.configuration.heartbeatInterval) { await done.wait() }
             let ids = self.inFlight.entryIDs
-            if ids.isEmpty { if self.isStopping { return } else { continue } }
+            if ids.isEmpty { continue }
             for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
                 do {
                     let lost = try await self.client.eval(
@@ -216,39 +265,27 @@ final class QueueConsumer: Sendable {
         }
     }
 
-    /// Claims entries left by dead consumers, and removes consumers idle with nothing pending.
-    private func reclaimLoop() async {
+    /// Claims up to `free` entries left by dead consumers (idle past `minIdle`) and starts them;
+    /// returns the cursor of the next scan.
+    private func reclaim(from cursor: String, free: Int, into jobs: inout DiscardingTaskGroup) async -> String {
         let keys = self.queue.keys
-        var cursor = "0-0"
-        var lastConsumerSweep = ContinuousClock.now
-        while !self.isStopping {
-            await self.pause(self.configuration.reclaimInterval)
-            if self.isStopping { return }
-            let free = self.queue.concurrency - self.inFlight.count
-            if free > 0 {
-                do {
-                    let claimed = try await self.client.xautoclaim(
-                        keys.stream, group: keys.group, consumer: self.configuration.workerID,
-                        minIdle: .milliseconds(self.configuration.minIdle.milliseconds), start: cursor, count: min(free, 100))
-                    cursor = claimed.nextStart
-                    if !claimed.entries.isEmpty {
-                        let counts = try await self.deliveryCounts(claimed.entries.map(\.id))
-                        self.logger.info("reclaimed entries of a stalled consumer", metadata: ["count": "\(claimed.entries.count)"])
-                        for entry in claimed.entries {
-                            self.dispatch(JobEnvelope(entry: entry, deliveryCount: counts[entry.id] ?? 2))
-                        }
-                    }
-                } catch {
-                    self.logger.warning("reclaim failed", metadata: ["error": "\(error)"])
-                }
+        do {
+            let claimed = try await self.client.xautoclaim(
+                keys.stream, group: keys.group, consumer: self.configuration.workerID,
+                minIdle: .milliseconds(self.configuration.minIdle.milliseconds), start: cursor, count: min(free, 100))
+            if !claimed.entries.isEmpty {
+                let counts = try await self.deliveryCounts(claimed.entries.map(\.id))
+                self.logger.info("reclaimed entries of a stalled consumer", metadata: ["count": "\(claimed.entries.count)"])
+                self.dispatch(claimed.entries.map { JobEnvelope(entry: $0, deliveryCount: counts[$0.id] ?? 2) }, in: &jobs)
             }
-            if ContinuousClock.now - lastConsumerSweep >= .seconds(min(60, max(1, self.configuration.consumerIdleTimeout.components.seconds / 2))) {
-                lastConsumerSweep = .now
-                await self.removeIdleConsumers()
-            }
+            return claimed.nextStart
+        } catch {
+            self.logger.warning("reclaim failed", metadata: ["error": "\(error)"])
+            return cursor
         }
     }
 
+    /// Removes consumers idle with nothing pending.
     private func removeIdleConsumers() async {
         let keys = self.queue.keys
         do {
@@ -266,25 +303,6 @@ final class QueueConsumer: Sendable {
             }
         } catch {
             self.logger.debug("idle consumer sweep failed", metadata: ["error": "\(error)"])
-        }
-    }
-
-    /// Cancels jobs that run past their type's timeout.
-    private func watchdogLoop() async {
-        while (!self.isStopping || self.inFlight.count > 0) && !Task.isCancelled {
-            await self.pause(.milliseconds(100), ignoringStop: true, wakeOnStopIfIdle: true)
-            self.inFlight.cancelExpired(now: .now)
-        }
-    }
-
-    /// Sleeps up to `duration`, in short steps so a stop request is noticed quickly.
-    private func pause(_ duration: Duration, ignoringStop: Bool = false, wakeOnStopIfIdle: Bool = false) async {
-        let clock = ContinuousClock()
-        let end = clock.now + duration
-        while clock.now < end && !Task.isCancelled {
-            if !ignoringStop && self.isStopping { return }
-            if wakeOnStopIfIdle && self.isStopping && self.inFlight.count == 0 { return }
-            try? await Task.sleep(for: min(.milliseconds(100), end - clock.now))
         }
     }
 }

@@ -57,17 +57,21 @@ public struct AnyJobHandler: Sendable {
         self.dependencies = definition.dependencies
         self.queues = queues
         let validate = definition.validate
+        // One decoder and encoder per job type, not per job: building them costs more than
+        // decoding a small payload. Both are thread-safe.
+        let decoder = JSONDecoder()
+        let encoder = JSONEncoder()
         self.run = { json, context in
             let arguments: Arguments
             do {
-                arguments = try JSONDecoder().decode(Arguments.self, from: json)
+                arguments = try decoder.decode(Arguments.self, from: json)
             } catch let error as DecodingError {
                 throw JobError.permanent(Self.describe(error))
             }
             try validate?(arguments)
             let result = try await handler(arguments, context)
             if result is JobNoResult { return "null" }
-            let data = try JSONEncoder().encode(result)
+            let data = try encoder.encode(result)
             return String(decoding: data, as: UTF8.self)
         }
     }

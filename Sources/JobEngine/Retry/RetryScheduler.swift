@@ -1,5 +1,4 @@
 import Logging
-import NIOConcurrencyHelpers
 import RedisClient
 
 /// Moves due retries from `{q}:delayed` back onto their streams, and forgets old idempotency keys.
@@ -11,7 +10,9 @@ final class RetryScheduler: Sendable {
     private let client: RedisClient
     private let configuration: EngineConfiguration
     private let logger: Logger
-    private let stopping = NIOLockedValueBox(false)
+    private let clock: EngineClock
+    /// Set by ``stop()``; cuts the sleep between rounds short.
+    private let stopping = AsyncSignal(latching: true)
     /// Members moved per script call.
     let batchSize = 500
 
@@ -20,14 +21,16 @@ final class RetryScheduler: Sendable {
         self.client = client
         self.configuration = configuration
         self.logger = logger
+        self.clock = EngineClock(configuration.clock)
     }
 
-    func stop() { self.stopping.withLockedValue { $0 = true } }
+    func stop() { self.stopping.signal() }
 
     func run() async {
-        let clock = ContinuousClock()
+        let clock = self.clock
+        let stopping = self.stopping
         var lastPrune = clock.now - .seconds(3600)
-        while !self.stopping.withLockedValue({ $0 }) && !Task.isCancelled {
+        while !stopping.isSignalled && !Task.isCancelled {
             for keys in self.queues {
                 _ = await self.promoteDue(keys)
             }
@@ -35,7 +38,7 @@ final class RetryScheduler: Sendable {
                 lastPrune = clock.now
                 for keys in self.queues { await self.pruneIdempotency(keys) }
             }
-            try? await Task.sleep(for: self.configuration.schedulerInterval)
+            await clock.sleep(for: self.configuration.schedulerInterval) { await stopping.wait() }
         }
     }
 
