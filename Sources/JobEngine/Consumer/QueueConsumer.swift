@@ -196,6 +196,10 @@ final class QueueConsumer: Sendable {
                 self.dispatch(entries.map { JobEnvelope(entry: $0, deliveryCount: counts[$0.id] ?? 1) }, in: &jobs)
                 cursor = entries.last!.id
                 self.logger.info("re-read own pending entries", metadata: ["count": "\(entries.count)"])
+            } catch let error as RedisServerError where error.isNoGroup {
+                // The stream or group was deleted since it was created: nothing of ours is pending
+                // any more; the read loop creates the group again.
+                return
             } catch {
                 self.logger.warning("re-reading own pending entries failed; retrying", metadata: ["error": "\(error)"])
                 await self.pause(.seconds(1))
