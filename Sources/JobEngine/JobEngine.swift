@@ -57,6 +57,11 @@ public final class JobEngine: Service, Sendable {
         self.scheduler.stop()
     }
 
+    /// Queues this worker found paused at its last check (`blueprint pause`), so it reads nothing from them.
+    public var pausedQueues: Set<String> {
+        Set(self.consumers.filter { $0.pausedSeen.withLockedValue { $0 } }.map(\.queue.keys.stream))
+    }
+
     /// Jobs running now, by queue.
     public var runningJobs: [String: Int] {
         Dictionary(uniqueKeysWithValues: self.consumers.map { ($0.queue.keys.stream, $0.inFlight.running) })

@@ -368,8 +368,11 @@ struct EngineIntegrationTests {
             CanaryJob.register(in: &registry)
             let engine = RunningEngine(configuration: TestEnv.engineConfiguration(keys), registry: registry, client: client)
             try await JobProducer(client: client).enqueue(queue: keys.stream, type: "canary", arguments: CanaryArguments())
-            try await Task.sleep(for: .milliseconds(700))
+            // The consumer checks the pause key before its first read.
+            try await waitUntil("the consumer saw the pause") { engine.engine.pausedQueues.contains(keys.stream) }
             #expect(try await client.xlen(keys.results) == 0)
+            #expect(try await client.xlen(keys.stream) == 1)
+            #expect(try await client.xpending(keys.stream, group: keys.group).count == 0, "nothing was read")
             try await client.send("DEL", keys.paused)
             try await waitUntil("resumed") { try await client.xlen(keys.results) == 1 }
             await engine.stop()

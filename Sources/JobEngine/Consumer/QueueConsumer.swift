@@ -32,6 +32,9 @@ final class QueueConsumer: Sendable {
     /// Set once every job ended: the heartbeat and the watchdog end.
     private let jobsDone = AsyncSignal(latching: true)
 
+    /// What the last check of the queue's pause key found (operators, tests).
+    let pausedSeen = NIOLockedValueBox(false)
+
     init(queue: QueueConfiguration, registry: JobRegistry, client: RedisClient, configuration: EngineConfiguration,
          logger: Logger) {
         self.queue = queue
@@ -144,6 +147,7 @@ final class QueueConsumer: Sendable {
             let chores = schedule.chores(now: self.clock.now)
             if chores.checkPaused {
                 paused = ((try? await self.client.send(RESPCommand("EXISTS", [keys.paused])))?.int ?? 0) == 1
+                self.pausedSeen.withLockedValue { $0 = paused }
             }
             if paused {
                 await self.pause(.milliseconds(500))
