@@ -239,6 +239,19 @@ let package = Package(
             dependencies: ["RESP", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strict
         ),
+        // What every test target shares: where the test servers are, waits with deadlines, private
+        // redis-servers, certificates (a library, not a test target).
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "RedisClient",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TestSupport",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "RESPTests",
             dependencies: ["RESP", .product(name: "NIOCore", package: "swift-nio")],
@@ -247,6 +260,7 @@ let package = Package(
         .testTarget(
             name: "RedisClientTests",
             dependencies: [
+                "TestSupport",
                 "RedisClient", "RESP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -256,6 +270,7 @@ let package = Package(
         .testTarget(
             name: "MessagingTests",
             dependencies: [
+                "TestSupport",
                 "Messaging", "ServiceModule", "SettingsModel", "OutboundHTTP", "Policies",
                 .product(name: "Hummingbird", package: "hummingbird"), "SMTPClient", "SMTPProtocol", "JobEngine", "RedisClient", "RESP",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -290,6 +305,7 @@ let package = Package(
         .testTarget(
             name: "WorkerServerTests",
             dependencies: [
+                "TestSupport",
                 "WorkerServer", "SettingsModel", "JobEngine", "RedisClient", "RESP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -306,6 +322,7 @@ let package = Package(
         .testTarget(
             name: "JobEngineTests",
             dependencies: [
+                "TestSupport",
                 "JobEngine", "RedisClient", "RESP", "Policies", "Secrets", "Observability", "Diagnostics", "OutboundHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -321,6 +338,7 @@ let package = Package(
             .testTarget(
             name: "WorkerAppTests",
             dependencies: [
+                "TestSupport",
                 "WorkerApp", "WorkerServer", "ServiceModule", "SettingsModel", "JobEngine", "RedisClient", "RESP",
                 "Messaging", "Diagnostics", "Policies", "Secrets", "Observability",
                 .product(name: "Logging", package: "swift-log"),

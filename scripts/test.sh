@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
-apt_install redis-server redis-tools python3
+apt_install redis-server redis-tools python3 openssl
 # The dashboard test drives real headless Chromium.
 apt_install chromium chromium-driver
 
@@ -25,6 +25,8 @@ echo "==> redis-server $(redis-server --version | awk '{print $3}') on 127.0.0.1
 export REDIS_HOST=127.0.0.1 REDIS_PORT REDIS_SOCKET="$WORK/redis/redis.sock"
 export REDIS_PID_FILE="$WORK/redis/redis.pid" REDIS_DIR="$WORK/redis"
 export BLUEPRINT_TEST_WORK="$WORK"
+# Every integration suite must run: a missing server fails, never skips (Tests/TestSupport).
+export BLUEPRINT_TEST_REQUIRE_SERVERS=1
 
 # A real SMTP server (aiosmtpd: STARTTLS, AUTH) for the mail tests.
 . scripts/smtp-test-server.sh

@@ -5,19 +5,13 @@ import NIOCore
 import RESP
 import RedisClient
 import ServiceLifecycle
+import TestSupport
 import Testing
 
 @testable import JobEngine
 
 enum TestEnv {
-    static var host: String { ProcessInfo.processInfo.environment["REDIS_HOST"] ?? "127.0.0.1" }
-    static var port: Int { Int(ProcessInfo.processInfo.environment["REDIS_PORT"] ?? "") ?? 6379 }
-
-    static var redis: RedisConfiguration {
-        var configuration = RedisConfiguration(endpoint: .tcp(host: host, port: port))
-        configuration.connectTimeout = .seconds(3)
-        return configuration
-    }
+    static var redis: RedisConfiguration { TestRedis.configuration }
 
     static let logger: Logger = {
         var logger = Logger(label: "engine-test")
@@ -44,28 +38,9 @@ enum TestEnv {
     }
 }
 
-/// Polls `condition` every 20 ms until it holds or `timeout` passes; records an issue on timeout.
-@discardableResult
-func waitUntil(
-    _ what: String, timeout: Duration = .seconds(15), sourceLocation: SourceLocation = #_sourceLocation,
-    _ condition: () async throws -> Bool
-) async throws -> Bool {
-    let clock = ContinuousClock()
-    let end = clock.now + timeout
-    while clock.now < end {
-        if try await condition() { return true }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-    Issue.record("timed out waiting for: \(what)", sourceLocation: sourceLocation)
-    return false
-}
-
-/// Runs a Redis client for the duration of `body`.
+/// Runs a Redis client (on the shared test server) for the duration of `body`.
 func withTestClient<T: Sendable>(_ body: (RedisClient) async throws -> T) async throws -> T {
-    let client = RedisClient(configuration: TestEnv.redis, logger: TestEnv.logger)
-    let runner = Task { try await client.run() }
-    defer { runner.cancel() }
-    return try await body(client)
+    try await withClient(TestEnv.redis, body)
 }
 
 /// A running engine; ``stop()`` drains it and waits for `run()` to return.

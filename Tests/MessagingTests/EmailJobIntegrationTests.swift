@@ -6,10 +6,11 @@ import RESP
 import RedisClient
 import SMTPClient
 import SMTPProtocol
+import TestSupport
 import Testing
 
 /// The email job types end to end: Redis Streams -> engine -> handler -> real aiosmtpd.
-@Suite(.enabled(if: MessagingTestEnv.smtpAvailable, "needs redis-server and aiosmtpd from scripts/test.sh"))
+@Suite(.enabled(if: MessagingTestEnv.smtpSuitesRun, "needs redis-server and aiosmtpd from scripts/test.sh"))
 struct EmailJobIntegrationTests {
     typealias Env = MessagingTestEnv
 

@@ -3,6 +3,7 @@ import JobEngine
 import Messaging
 import SMTPClient
 import SMTPProtocol
+import TestSupport
 import Testing
 
 @Suite struct EmailUnitTests {
@@ -66,7 +67,7 @@ import Testing
         let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".eml") }
         #expect(files.count == 1)
         #expect(receipt.transport == "outbox")
-        if MessagingTestEnv.smtpAvailable {
+        if MessagingTestEnv.smtpSuitesRun {
             let decoded = try Maildir.decode(directory + "/" + files[0])
             #expect(decoded["subject"] as? String == "거래가 완료되었습니다")
             #expect(decoded["text"] as? String == "본문\n")

@@ -2,16 +2,20 @@ import Foundation
 import JobEngine
 import Logging
 import RedisClient
+import TestSupport
 import Testing
 
 /// The real servers the tests use, found through the environment that scripts/test.sh exports.
 enum MessagingTestEnv {
     static let env = ProcessInfo.processInfo.environment
-    static var redisHost: String { env["REDIS_HOST"] ?? "127.0.0.1" }
-    static var redisPort: Int { Int(env["REDIS_PORT"] ?? "") ?? 6379 }
+    static var redisHost: String { TestRedis.host }
+    static var redisPort: Int { TestRedis.port }
 
     /// Whether scripts/test.sh started the aiosmtpd server.
     static var smtpAvailable: Bool { env["SMTP_TEST_PORT"] != nil && env["SMTP_TEST_PYTHON"] != nil }
+    /// Whether the SMTP suites run: when the server is there, and always under `make test` (where
+    /// a missing server fails them instead of skipping them silently).
+    static var smtpSuitesRun: Bool { TestServers.shouldRun(smtpAvailable) }
     static var smtpHost: String { env["SMTP_TEST_HOST"] ?? "localhost" }
     static var smtpPort: Int { Int(env["SMTP_TEST_PORT"] ?? "") ?? 0 }
     static var smtpImplicitPort: Int { Int(env["SMTP_TEST_IMPLICIT_PORT"] ?? "") ?? 0 }
@@ -28,11 +32,7 @@ enum MessagingTestEnv {
         return logger
     }()
 
-    static var redis: RedisConfiguration {
-        var configuration = RedisConfiguration(endpoint: .tcp(host: redisHost, port: redisPort))
-        configuration.connectTimeout = .seconds(3)
-        return configuration
-    }
+    static var redis: RedisConfiguration { TestRedis.configuration }
 
     /// A unique recipient on a domain that is not free-mail.
     static func recipient(_ prefix: String = "user") -> String { "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())@blueprint-test.example" }
@@ -43,14 +43,13 @@ enum MessagingTestEnv {
 func eventually(
     _ what: String, timeout: Duration = .seconds(20), sourceLocation: SourceLocation = #_sourceLocation, _ condition: () async throws -> Bool
 ) async throws -> Bool {
-    let clock = ContinuousClock()
-    let end = clock.now + timeout
-    while clock.now < end {
-        if try await condition() { return true }
-        try await Task.sleep(for: .milliseconds(20))
+    do {
+        try await waitUntil(what, timeout: timeout, condition)
+        return true
+    } catch let failure as TestFailure {
+        Issue.record("timed out waiting for: \(what) (\(failure))", sourceLocation: sourceLocation)
+        return false
     }
-    Issue.record("timed out waiting for: \(what)", sourceLocation: sourceLocation)
-    return false
 }
 
 /// Messages the aiosmtpd server (or an outbox) received.
@@ -91,12 +90,9 @@ enum Maildir {
     }
 }
 
-/// Runs a Redis client for the duration of `body`.
+/// Runs a Redis client (on the shared test server) for the duration of `body`.
 func withRedis<T: Sendable>(_ body: (RedisClient) async throws -> T) async throws -> T {
-    let client = RedisClient(configuration: MessagingTestEnv.redis, logger: MessagingTestEnv.logger)
-    let runner = Task { try await client.run() }
-    defer { runner.cancel() }
-    return try await body(client)
+    try await withClient(MessagingTestEnv.redis, body)
 }
 
 /// An engine consuming one private queue with `registry`, stopped at the end of `body`.

@@ -4,10 +4,11 @@ import JobEngine
 import Messaging
 import NIOConcurrencyHelpers
 import RedisClient
+import TestSupport
 import Testing
 
 /// SMS and identity job types end to end: Redis Streams -> engine -> handler -> fake provider API.
-@Suite(.enabled(if: MessagingTestEnv.env["REDIS_PORT"] != nil, "needs the redis-server of scripts/test.sh"))
+@Suite(.enabled(if: TestServers.shouldRun(MessagingTestEnv.env["REDIS_PORT"] != nil), "needs the redis-server of scripts/test.sh"))
 struct SMSJobIntegrationTests {
     static func queue() -> String { "t_sms_\(UUID().uuidString.prefix(8))" }
 

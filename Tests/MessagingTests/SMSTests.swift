@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import JobEngine
 import Messaging
+import TestSupport
 import Testing
 
 @Suite struct SMSUnitTests {

@@ -3,10 +3,11 @@ import NIOCore
 import NIOPosix
 import SMTPClient
 import SMTPProtocol
+import TestSupport
 import Testing
 
 /// Against the real aiosmtpd server that scripts/test.sh starts (STARTTLS + AUTH, implicit TLS).
-@Suite(.enabled(if: MessagingTestEnv.smtpAvailable, "needs the aiosmtpd server of scripts/test.sh"))
+@Suite(.enabled(if: MessagingTestEnv.smtpSuitesRun, "needs the aiosmtpd server of scripts/test.sh"))
 struct SMTPClientIntegrationTests {
     typealias Env = MessagingTestEnv
 

@@ -1,5 +1,6 @@
 import SMTPClient
 import SMTPProtocol
+import TestSupport
 import Testing
 
 /// Failures are told apart by their code, never by their text.

@@ -1,5 +1,6 @@
 import JobEngine
 import Messaging
+import TestSupport
 import Testing
 
 /// Optional template variables fall back to a neutral text; required ones are still refused.

@@ -1,4 +1,5 @@
 import Messaging
+import TestSupport
 import Testing
 
 /// `send_verification_code` and `send_sms_code` accept the same codes: exactly six ASCII digits.

@@ -2,6 +2,7 @@ import NIOCore
 import NIOPosix
 import RESP
 import RedisClient
+import TestSupport
 
 /// A TCP server on 127.0.0.1 that reads RESP commands and answers what the test tells it to:
 /// well-formed replies, garbage, or nothing at all.

@@ -1,5 +1,6 @@
 import RESP
 import RedisClient
+import TestSupport
 import Testing
 
 @Suite("AUTH with ACL users and SELECT", .timeLimit(.minutes(1)))

@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import RESP
 import RedisClient
+import TestSupport
 import Testing
 
 @Suite("Blocking reads beside normal traffic", .timeLimit(.minutes(1)))

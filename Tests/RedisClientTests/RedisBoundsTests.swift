@@ -1,5 +1,6 @@
 import NIOCore
 import RESP
+import TestSupport
 import Testing
 
 @testable import RedisClient

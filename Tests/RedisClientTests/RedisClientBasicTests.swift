@@ -1,6 +1,7 @@
 import NIOCore
 import RESP
 import RedisClient
+import TestSupport
 import Testing
 
 @Suite("Redis client against a real redis-server")

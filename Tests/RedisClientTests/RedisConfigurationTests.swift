@@ -1,6 +1,7 @@
 import NIOSSL
 import RESP
 import RedisClient
+import TestSupport
 import Testing
 
 @Suite("RedisConfiguration(url:) parsing")
@@ -154,7 +155,7 @@ struct RedisServerErrorTests {
     }
 }
 
-@Suite("Unix socket", .enabled(if: TestRedis.socketPath != nil, "REDIS_SOCKET is not set"), .timeLimit(.minutes(1)))
+@Suite("Unix socket", .enabled(if: TestServers.shouldRun(TestRedis.socketPath != nil), "REDIS_SOCKET is not set"), .timeLimit(.minutes(1)))
 struct RedisUnixSocketTests {
     @Test func connectsOverTheUnixSocket() async throws {
         let path = try #require(TestRedis.socketPath)

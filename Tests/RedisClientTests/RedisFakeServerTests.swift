@@ -1,6 +1,7 @@
 import NIOCore
 import RESP
 import RedisClient
+import TestSupport
 import Testing
 
 /// A TCP server that is not Redis: garbage, absurd lengths, unsolicited replies, silence.

@@ -1,6 +1,7 @@
 import NIOCore
 import RESP
 import RedisClient
+import TestSupport
 import Testing
 
 /// RESP3 push frames (`>`) are out-of-band: they go to the push handler and never complete a command.

@@ -1,5 +1,6 @@
 import RESP
 import RedisClient
+import TestSupport
 import Testing
 
 /// A private server where `HELLO` is an unknown command, as on Redis 5: the client must fall back

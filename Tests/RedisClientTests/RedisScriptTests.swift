@@ -1,5 +1,6 @@
 import RESP
 import RedisClient
+import TestSupport
 import Testing
 
 /// Scripts run on a private server: `SCRIPT FLUSH` would pull scripts from under other tests.

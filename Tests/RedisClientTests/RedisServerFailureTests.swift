@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import RESP
+import TestSupport
 import Testing
 
 @testable import RedisClient

@@ -1,12 +1,13 @@
 import NIOSSL
 import RESP
 import RedisClient
+import TestSupport
 import Testing
 
 /// `rediss://` against a private redis-server listening on a TLS port, with certificates made by
 /// `openssl` for this run (Debian's redis-server is built with TLS).
 @Suite(
-    "TLS (rediss://)", .enabled(if: TestCertificates.isSupported, "openssl is not installed"),
+    "TLS (rediss://)", .enabled(if: TestServers.shouldRun(TestCertificates.isSupported), "openssl is not installed"),
     .timeLimit(.minutes(1)))
 struct RedisTLSTests {
     private func withTLSRedis(_ body: (PrivateRedis, TestCertificates) async throws -> Void) async throws {

@@ -1,6 +1,7 @@
 import JobEngine
 import ServiceModule
 import SettingsModel
+import TestSupport
 import Testing
 
 @testable import WorkerApp

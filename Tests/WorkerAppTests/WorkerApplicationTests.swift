@@ -6,6 +6,7 @@ import RESP
 import RedisClient
 import ServiceLifecycle
 import SettingsModel
+import TestSupport
 import Testing
 
 @testable import WorkerApp
@@ -16,8 +17,8 @@ import Testing
 /// standard queue names (`email_queue`...) can be used without touching other suites' keys.
 @Suite("WorkerApplication wiring against a real redis-server", .serialized)
 struct WorkerApplicationTests {
-    static var host: String { ProcessInfo.processInfo.environment["REDIS_HOST"] ?? "127.0.0.1" }
-    static var port: Int { Int(ProcessInfo.processInfo.environment["REDIS_PORT"] ?? "") ?? 6379 }
+    static var host: String { TestRedis.host }
+    static var port: Int { TestRedis.port }
 
     static let logger: Logger = {
         var logger = Logger(label: "app-test")

@@ -5,6 +5,7 @@ import JobEngine
 import Prometheus
 import RESP
 import RedisClient
+import TestSupport
 import Testing
 
 @testable import WorkerServer

@@ -1,5 +1,6 @@
 import JobEngine
 import Prometheus
+import TestSupport
 import Testing
 
 @testable import WorkerServer

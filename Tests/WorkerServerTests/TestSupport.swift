@@ -2,17 +2,11 @@ import Foundation
 import JobEngine
 import Logging
 import RedisClient
+import TestSupport
 import Testing
 
 enum TestEnv {
-    static var host: String { ProcessInfo.processInfo.environment["REDIS_HOST"] ?? "127.0.0.1" }
-    static var port: Int { Int(ProcessInfo.processInfo.environment["REDIS_PORT"] ?? "") ?? 6379 }
-
-    static var redis: RedisConfiguration {
-        var configuration = RedisConfiguration(endpoint: .tcp(host: host, port: port))
-        configuration.connectTimeout = .seconds(3)
-        return configuration
-    }
+    static var redis: RedisConfiguration { TestRedis.configuration }
 
     static let logger: Logger = {
         var logger = Logger(label: "server-test")
@@ -35,10 +29,7 @@ enum TestEnv {
     }
 }
 
-/// Runs a Redis client for the duration of `body`.
+/// Runs a Redis client (on the shared test server) for the duration of `body`.
 func withTestClient<T: Sendable>(_ body: (RedisClient) async throws -> T) async throws -> T {
-    let client = RedisClient(configuration: TestEnv.redis, logger: TestEnv.logger)
-    let runner = Task { try await client.run() }
-    defer { runner.cancel() }
-    return try await body(client)
+    try await withClient(TestEnv.redis, body)
 }

@@ -5,6 +5,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import OutboundHTTP
 import ServiceLifecycle
+import TestSupport
 import Testing
 
 @testable import Observability

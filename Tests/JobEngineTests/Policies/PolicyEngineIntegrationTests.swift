@@ -3,6 +3,7 @@ import Logging
 import NIOConcurrencyHelpers
 import RESP
 import RedisClient
+import TestSupport
 import Testing
 
 #if canImport(Glibc)

@@ -1,5 +1,6 @@
 import Foundation
 import OutboundHTTP
+import TestSupport
 import Testing
 
 @testable import JobEngine

@@ -11,36 +11,36 @@ import RedisClient
 #endif
 
 /// Where the test Redis listens: `REDIS_HOST` / `REDIS_PORT` (set by scripts/test.sh), else localhost:6379.
-enum TestRedis {
-    static var host: String { ProcessInfo.processInfo.environment["REDIS_HOST"] ?? "127.0.0.1" }
-    static var port: Int { Int(ProcessInfo.processInfo.environment["REDIS_PORT"] ?? "") ?? 6379 }
-    static var socketPath: String? { ProcessInfo.processInfo.environment["REDIS_SOCKET"] }
+public enum TestRedis {
+    public static var host: String { ProcessInfo.processInfo.environment["REDIS_HOST"] ?? "127.0.0.1" }
+    public static var port: Int { Int(ProcessInfo.processInfo.environment["REDIS_PORT"] ?? "") ?? 6379 }
+    public static var socketPath: String? { ProcessInfo.processInfo.environment["REDIS_SOCKET"] }
 
-    static var configuration: RedisConfiguration {
+    public static var configuration: RedisConfiguration {
         var configuration = RedisConfiguration(endpoint: .tcp(host: host, port: port))
         configuration.connectTimeout = .seconds(3)
         return configuration
     }
 
-    static let logger: Logger = {
+    public static let logger: Logger = {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         return logger
     }()
 
     /// A key no other test uses.
-    static func key(_ name: String = #function) -> String {
+    public static func key(_ name: String = #function) -> String {
         "test:\(name.prefix(while: { $0 != "(" })):\(UUID().uuidString.prefix(8))"
     }
 
     /// A name no other test uses (client names, ACL users, consumer groups); no spaces.
-    static func uniqueName(_ prefix: String) -> String {
+    public static func uniqueName(_ prefix: String) -> String {
         "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())"
     }
 }
 
 /// Runs `body` with a client whose `run()` is active; cancels it afterwards.
-func withClient<T: Sendable>(
+public func withClient<T: Sendable>(
     _ configuration: RedisConfiguration = TestRedis.configuration,
     _ body: (RedisClient) async throws -> T
 ) async throws -> T {
@@ -51,15 +51,15 @@ func withClient<T: Sendable>(
 }
 
 /// A failure of the test harness itself (a condition never became true, a server did not start).
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct TestFailure: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }
 
 /// Polls `condition` until it holds; throws ``TestFailure`` once `timeout` has passed.
 ///
 /// This is how tests wait for things to happen: never a fixed sleep.
-func waitUntil(
+public func waitUntil(
     _ what: String, timeout: Duration = .seconds(15), _ condition: () async throws -> Bool
 ) async throws {
     let clock = ContinuousClock()
@@ -71,7 +71,7 @@ func waitUntil(
 }
 
 /// Runs `body`, then `cleanup` whatever the outcome (an async `defer`).
-func withCleanup<T>(_ body: () async throws -> T, cleanup: () async -> Void) async throws -> T {
+public func withCleanup<T>(_ body: () async throws -> T, cleanup: () async -> Void) async throws -> T {
     do {
         let result = try await body()
         await cleanup()
@@ -83,23 +83,23 @@ func withCleanup<T>(_ body: () async throws -> T, cleanup: () async -> Void) asy
 }
 
 /// A value shared between tasks of a test, behind a lock.
-final class LockedBox<Value>: @unchecked Sendable {
+public final class LockedBox<Value>: @unchecked Sendable {
     private let lock = NSLock()
     private var value: Value
 
-    init(_ value: Value) { self.value = value }
+    public init(_ value: Value) { self.value = value }
 
-    func withLock<T>(_ body: (inout Value) throws -> T) rethrows -> T {
+    public func withLock<T>(_ body: (inout Value) throws -> T) rethrows -> T {
         self.lock.lock()
         defer { self.lock.unlock() }
         return try body(&self.value)
     }
 
-    var current: Value { self.withLock { $0 } }
+    public var current: Value { self.withLock { $0 } }
 }
 
 /// A free TCP port on 127.0.0.1, found by binding a socket to port 0.
-func freeTCPPort() async throws -> Int {
+public func freeTCPPort() async throws -> Int {
     let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
         .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
         .bind(host: "127.0.0.1", port: 0).get()
@@ -110,7 +110,7 @@ func freeTCPPort() async throws -> Int {
 }
 
 /// `true` when something accepts TCP connections on 127.0.0.1:`port`.
-func acceptsConnections(port: Int) async -> Bool {
+public func acceptsConnections(port: Int) async -> Bool {
     do {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.seconds(1))
@@ -123,7 +123,7 @@ func acceptsConnections(port: Int) async -> Bool {
 }
 
 /// The path of `name` in `PATH`, if it is there.
-func findExecutable(_ name: String) -> String? {
+public func findExecutable(_ name: String) -> String? {
     let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
     for directory in path.split(separator: ":") {
         let candidate = "\(directory)/\(name)"
@@ -137,7 +137,7 @@ func findExecutable(_ name: String) -> String? {
 }
 
 /// Runs a program to completion; throws if it exits with a non-zero status.
-func runProgram(_ executable: String, _ arguments: [String], in directory: URL) throws {
+public func runProgram(_ executable: String, _ arguments: [String], in directory: URL) throws {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -152,7 +152,7 @@ func runProgram(_ executable: String, _ arguments: [String], in directory: URL) 
 }
 
 /// A temporary directory, removed by ``remove()``.
-func makeTemporaryDirectory(_ prefix: String) throws -> URL {
+public func makeTemporaryDirectory(_ prefix: String) throws -> URL {
     let base = ProcessInfo.processInfo.environment["BLUEPRINT_TEST_WORK"] ?? NSTemporaryDirectory()
     let url = URL(fileURLWithPath: base).appendingPathComponent("\(prefix)-\(UUID().uuidString.prefix(8))")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
@@ -160,19 +160,19 @@ func makeTemporaryDirectory(_ prefix: String) throws -> URL {
 }
 
 /// Certificates for a TLS redis-server, made with `openssl` in a temporary directory.
-struct TestCertificates: Sendable {
-    let directory: URL
+public struct TestCertificates: Sendable {
+    public let directory: URL
     /// The CA that signed the server certificate (PEM).
-    let caCertificate: String
+    public let caCertificate: String
     /// A CA that signed nothing here, to check that verification fails with it.
-    let otherCACertificate: String
+    public let otherCACertificate: String
     /// Server certificate for `localhost` and `127.0.0.1`.
-    let serverCertificate: String
-    let serverKey: String
+    public let serverCertificate: String
+    public let serverKey: String
 
-    static var isSupported: Bool { findExecutable("openssl") != nil }
+    public static var isSupported: Bool { findExecutable("openssl") != nil }
 
-    static func make() throws -> TestCertificates {
+    public static func make() throws -> TestCertificates {
         guard let openssl = findExecutable("openssl") else { throw TestFailure("openssl is not installed") }
         let directory = try makeTemporaryDirectory("tls")
         let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
@@ -211,7 +211,7 @@ struct TestCertificates: Sendable {
             serverKey: directory.appendingPathComponent("server.key").path)
     }
 
-    func remove() {
+    public func remove() {
         try? FileManager.default.removeItem(at: self.directory)
     }
 }
@@ -220,16 +220,16 @@ struct TestCertificates: Sendable {
 /// reconfigure the server. Runs in the foreground as a child process, without persistence.
 ///
 /// Always stop it (`defer { server.stop() }`, or ``withPrivateRedis(_:tls:_:)``).
-final class PrivateRedis: @unchecked Sendable {
+public final class PrivateRedis: @unchecked Sendable {
     /// The port clients connect to (the TLS port for a TLS server).
-    let port: Int
-    let directory: URL
+    public let port: Int
+    public let directory: URL
     private let extraArguments: [String]
     private let tls: TestCertificates?
     private let lock = NSLock()
     private var process: Process?
 
-    static var executable: String? { findExecutable("redis-server") }
+    public static var executable: String? { findExecutable("redis-server") }
 
     private init(port: Int, extraArguments: [String], tls: TestCertificates?) throws {
         self.port = port
@@ -239,7 +239,7 @@ final class PrivateRedis: @unchecked Sendable {
     }
 
     /// Starts a server on a free port; `extraArguments` are added to its command line.
-    static func start(_ extraArguments: [String] = [], tls: TestCertificates? = nil) async throws -> PrivateRedis {
+    public static func start(_ extraArguments: [String] = [], tls: TestCertificates? = nil) async throws -> PrivateRedis {
         var lastError: (any Error)?
         // The free port may be taken between finding and binding it: try another then.
         for _ in 0..<3 {
@@ -256,7 +256,7 @@ final class PrivateRedis: @unchecked Sendable {
     }
 
     /// A configuration for this server (short connect timeout).
-    var configuration: RedisConfiguration {
+    public var configuration: RedisConfiguration {
         var configuration = RedisConfiguration(endpoint: .tcp(host: "127.0.0.1", port: self.port))
         configuration.connectTimeout = .seconds(3)
         return configuration
@@ -279,7 +279,7 @@ final class PrivateRedis: @unchecked Sendable {
     }
 
     /// Starts (or restarts, on the same port) the server and waits until it accepts connections.
-    func start() async throws {
+    public func start() async throws {
         guard let executable = Self.executable else { throw TestFailure("redis-server is not in PATH") }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -295,23 +295,23 @@ final class PrivateRedis: @unchecked Sendable {
     }
 
     /// Sends `signal` to the server process.
-    func signal(_ signal: Int32) {
+    public func signal(_ signal: Int32) {
         guard let process = self.lock.withLock({ self.process }), process.isRunning else { return }
         _ = kill(process.processIdentifier, signal)
     }
 
     /// `kill -9`, then waits until the process is gone.
-    func kill9() async throws {
+    public func kill9() async throws {
         guard let process = self.lock.withLock({ self.process }) else { return }
         self.signal(SIGKILL)
         try await waitUntil("redis-server to exit") { !process.isRunning }
     }
 
     /// Freezes the server (`SIGSTOP`): connections stay open, nothing is answered.
-    func suspend() { self.signal(SIGSTOP) }
+    public func suspend() { self.signal(SIGSTOP) }
 
     /// Kills the server if it runs and removes its files. Safe to call more than once.
-    func stop() {
+    public func stop() {
         guard let process = self.lock.withLock({ self.process }) else { return }
         if process.isRunning {
             _ = kill(process.processIdentifier, SIGKILL)
@@ -321,14 +321,14 @@ final class PrivateRedis: @unchecked Sendable {
     }
 
     /// The end of the server's log, for failure messages.
-    var logTail: String {
+    public var logTail: String {
         let log = (try? String(contentsOf: self.directory.appendingPathComponent("redis.log"), encoding: .utf8)) ?? ""
         return String(log.suffix(600))
     }
 }
 
 /// Runs `body` with a private redis-server that is stopped afterwards, whatever the outcome.
-func withPrivateRedis<T>(
+public func withPrivateRedis<T>(
     _ extraArguments: [String] = [], tls: TestCertificates? = nil, _ body: (PrivateRedis) async throws -> T
 ) async throws -> T {
     let server = try await PrivateRedis.start(extraArguments, tls: tls)
@@ -337,7 +337,7 @@ func withPrivateRedis<T>(
 }
 
 /// Connections of the shared server named `name` whose current command is blocked (`flags` has `b`).
-func blockedClients(_ client: RedisClient, named name: String) async throws -> Int {
+public func blockedClients(_ client: RedisClient, named name: String) async throws -> Int {
     let list = try await client.send("CLIENT", "LIST").string ?? ""
     return list.split(whereSeparator: \.isNewline).count { line in
         let fields = Dictionary(
@@ -347,4 +347,16 @@ func blockedClients(_ client: RedisClient, named name: String) async throws -> I
             }, uniquingKeysWith: { first, _ in first })
         return fields["name"] == Substring(name) && (fields["flags"]?.contains("b") ?? false)
     }
+}
+
+/// The real servers `make test` starts (scripts/test.sh exports `BLUEPRINT_TEST_REQUIRE_SERVERS=1`).
+///
+/// A suite that needs a server is enabled when that server is configured, or whenever the servers
+/// are required: under `make test` a missing server makes its suites fail, never skip silently.
+public enum TestServers {
+    /// `true` under `make test`: every integration suite must run.
+    public static var required: Bool { ProcessInfo.processInfo.environment["BLUEPRINT_TEST_REQUIRE_SERVERS"] == "1" }
+
+    /// Whether a suite whose server is `available` runs: always under `make test`.
+    public static func shouldRun(_ available: Bool) -> Bool { available || Self.required }
 }
