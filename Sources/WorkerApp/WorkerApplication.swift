@@ -4,6 +4,7 @@ import Logging
 import Metrics
 import Observability
 import OutboundHTTP
+import Policies
 import Prometheus
 import RedisClient
 import ServiceLifecycle
@@ -45,6 +46,8 @@ public struct WorkerApplication: Sendable {
         public var engine: JobEngine
         /// The job types of this configuration.
         public var registry: JobRegistry
+        /// The circuit breakers (one per dependency of the running job types).
+        public var breakers: CircuitBreakerRegistry
         /// Called after the group has stopped (close transports).
         public var shutdown: @Sendable () async -> Void
     }
@@ -68,6 +71,8 @@ public struct WorkerApplication: Sendable {
         var engineConfiguration = settings.engine
         let (breakers, policyServices) = settings.policies.install(
             into: &engineConfiguration, client: client, redactor: self.redactor, logger: self.logger)
+        // The breakers of the job types this worker runs, listed from the start.
+        breakers.declare(Set(registry.all.flatMap(\.dependencies)).sorted())
         var alerts: AlertNotifier?
         if let url = settings.alertWebhookURL {
             let notifier = AlertNotifier(
@@ -90,7 +95,7 @@ public struct WorkerApplication: Sendable {
             breakers.snapshots().map { BreakerState(name: $0.dependency, state: $0.state.rawValue, failures: $0.failures) }
         }
         let shutdowns = builds.compactMap(\.shutdown)
-        return Services(services: services, engine: engine, registry: registry) {
+        return Services(services: services, engine: engine, registry: registry, breakers: breakers) {
             for shutdown in shutdowns { await shutdown() }
         }
     }

@@ -41,7 +41,9 @@ struct WorkerApplicationTests {
     }
 
     /// Runs the application's services while `body` runs, then shuts them down gracefully.
-    func withWorker(_ environment: [String: String], _ body: @escaping @Sendable (RedisClient) async throws -> Void) async throws {
+    func withWorker(
+        _ environment: [String: String], _ body: @escaping @Sendable (RedisClient, _ breakerNames: [String]) async throws -> Void
+    ) async throws {
         let configured = try await ConfiguredSettings.load(environment: environment)
         let application = WorkerApplication(configured: configured, redactor: PIIRedactor(), logger: Self.logger)
         let built = try application.makeServices()
@@ -59,7 +61,7 @@ struct WorkerApplicationTests {
             try await client.send(RESPCommand("DEL", keys))
             tasks.addTask { try await group.run() }
             do {
-                try await body(client)
+                try await body(client, built.breakers.snapshots().map(\.dependency))
             } catch {
                 await group.triggerGracefulShutdown()
                 throw error
@@ -93,7 +95,7 @@ struct WorkerApplicationTests {
     func readmeLineAndUnconfiguredType() async throws {
         let directory = try Self.directory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        try await self.withWorker(self.environment(database: 9, directory: directory)) { client in
+        try await self.withWorker(self.environment(database: 9, directory: directory)) { client, breakerNames in
             // Exactly the README's line.
             try await client.send(
                 "XADD", "email_queue", "*", "job_data", #"{"type":"send_email","to":"user@example.com","template":"welcome"}"#)
@@ -109,6 +111,10 @@ struct WorkerApplicationTests {
             #expect(identity.first?["status"] == "dead")
             let error = identity.first?["error"] ?? dead.first?.fields["error"] ?? ""
             #expect(error.contains("not configured") && error.contains("IDENTITY_PASS_ENCRYPTION_KEY"), "\(error)")
+
+            // Every breaker of the running job types is listed from the start (outbox SMS: sms:outbox).
+            let breakers = Set(breakerNames)
+            #expect(breakers.isSuperset(of: ["smtp", "sms:outbox"]), "\(breakers)")
 
             let social = try await Self.outcomes(client, queue: "verification_queue", count: 1)
             #expect(social.first?["error"]?.contains("not implemented") == true, "\(social)")

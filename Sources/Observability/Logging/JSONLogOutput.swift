@@ -38,7 +38,8 @@ public final class JSONLogOutput: Sendable {
         self.sink = .closure(sink)
     }
 
-    private init(descriptor: Int32) {
+    /// Lines go to the open file `descriptor`, written by a background thread.
+    public init(descriptor: Int32) {
         self.sink = .descriptor(descriptor)
     }
 

@@ -32,7 +32,17 @@ public final class CircuitBreakerRegistry: Sendable {
         self.now = now
     }
 
-    /// The state of every breaker used so far, sorted by dependency.
+    /// Creates the (closed) breakers of `dependencies` now, so metrics and the admin API list every
+    /// breaker of the running job types before their first call.
+    public func declare(_ dependencies: [String]) {
+        self.entries.withLockedValue { entries in
+            for dependency in dependencies where entries[dependency] == nil {
+                entries[dependency] = Entry(breaker: CircuitBreaker(configuration: self.configuration(for: dependency)))
+            }
+        }
+    }
+
+    /// The state of every breaker declared or used so far, sorted by dependency.
     public func snapshots() -> [CircuitBreakerSnapshot] {
         let now = self.now()
         return self.entries.withLockedValue { entries in
