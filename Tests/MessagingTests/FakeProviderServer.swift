@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import TestSupport
 import Logging
 import NIOConcurrencyHelpers
 import ServiceLifecycle
@@ -19,9 +20,6 @@ struct FakeProviderServer: Sendable {
     }
 
     typealias Responder = @Sendable (Request) -> (Int, String, [(String, String)])
-
-    /// Failure to start the app.
-    struct DidNotStart: Error {}
 
     let port: Int
     private let recorded: NIOLockedValueBox<[Request]>
@@ -56,36 +54,8 @@ struct FakeProviderServer: Sendable {
         router.get("**", use: handler)
         router.post("**", use: handler)
 
-        let logger = Logger(label: "fake-provider", factory: { _ in SwiftLogNoOpLogHandler() })
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                portContinuation.yield(channel.localAddress?.port ?? 0)
-                portContinuation.finish()
-            },
-            logger: logger)
-        let services = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                defer { portContinuation.finish() }
-                try await services.run()
-            }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next(), port > 0 else {
-                await services.triggerGracefulShutdown()
-                try await group.waitForAll()
-                throw DidNotStart()
-            }
-            let result: Result<Value, any Error>
-            do {
-                result = .success(try await body(FakeProviderServer(port: port, recorded: recorded)))
-            } catch {
-                result = .failure(error)
-            }
-            await services.triggerGracefulShutdown()
-            try await group.waitForAll()
-            return try result.get()
+        return try await withFakeHTTPServer(router) { port in
+            try await body(FakeProviderServer(port: port, recorded: recorded))
         }
     }
 }

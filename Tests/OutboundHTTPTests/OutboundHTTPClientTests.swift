@@ -1,4 +1,5 @@
 import Hummingbird
+import TestSupport
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -48,7 +49,7 @@ struct OutboundHTTPClientTests {
             ports.withLockedValue { $0.append(context.remotePort ?? -1) }
             return "pong"
         }
-        try await withFakeServer(router) { port in
+        try await withFakeHTTPServer(router) { port in
             try await Self.withClient { client in
                 for _ in 0..<20 {
                     let response = try await client.execute(OutboundRequest(url: "http://127.0.0.1:\(port)/ping"))
@@ -71,7 +72,7 @@ struct OutboundHTTPClientTests {
             let answer = "\(headers["x-test"] ?? "-") \(headers["content-type"] ?? "-") \(String(buffer: body))"
             return Response(status: .unprocessableContent, body: .init(byteBuffer: ByteBuffer(string: answer)))
         }
-        try await withFakeServer(router) { port in
+        try await withFakeHTTPServer(router) { port in
             try await Self.withClient { client in
                 let response = try await client.execute(
                     OutboundRequest(
@@ -92,7 +93,7 @@ struct OutboundHTTPClientTests {
             for await _ in release {}  // until the test is done with it
             return "late"
         }
-        try await withFakeServer(router) { port in
+        try await withFakeHTTPServer(router) { port in
             defer { releaseContinuation.finish() }
             try await Self.withClient { client in
                 let error = await Self.failure {
@@ -119,7 +120,7 @@ struct OutboundHTTPClientTests {
                     try await writer.finish(nil)
                 })
         }
-        try await withFakeServer(router) { port in
+        try await withFakeHTTPServer(router) { port in
             defer { releaseContinuation.finish() }
             try await Self.withClient { client in
                 let error = await Self.failure {
@@ -141,7 +142,7 @@ struct OutboundHTTPClientTests {
             for await _ in release {}
             return "late"
         }
-        try await withFakeServer(router) { port in
+        try await withFakeHTTPServer(router) { port in
             defer { releaseContinuation.finish() }
             try await Self.withClient { client in
                 let error = await withTaskGroup(of: OutboundHTTPError?.self) { group in
@@ -175,7 +176,7 @@ struct OutboundHTTPClientTests {
                     try await writer.finish(nil)
                 })
         }
-        try await withFakeServer(router) { port in
+        try await withFakeHTTPServer(router) { port in
             try await Self.withClient({ $0.maximumResponseBytes = 1 << 20 }) { client in
                 for path in ["big", "chunked"] {
                     let error = await Self.failure {
@@ -214,7 +215,7 @@ struct OutboundHTTPClientTests {
             targetHits.withLockedValue { $0 += 1 }
             return "followed"
         }
-        try await withFakeServer(router) { port in
+        try await withFakeHTTPServer(router) { port in
             try await Self.withClient { client in
                 let response = try await client.execute(OutboundRequest(url: "http://127.0.0.1:\(port)/from"))
                 #expect(response.status == 302)

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import TestSupport
 import NIOConcurrencyHelpers
 
 /// A small Hummingbird app that fakes HashiCorp Vault's documented HTTP API for the calls the

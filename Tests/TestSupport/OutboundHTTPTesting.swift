@@ -1,14 +1,15 @@
 import Logging
 import OutboundHTTP
 
-/// Runs `body` with an ``OutboundHTTPClient`` that is shut down afterwards.
-func withOutboundHTTP<Value>(
+/// Runs `body` with an ``OutboundHTTPClient`` (logging nothing) that is shut down afterwards.
+public func withOutboundHTTP<Value>(
     _ configure: (inout OutboundHTTPConfiguration) -> Void = { _ in },
     _ body: (OutboundHTTPClient) async throws -> Value
 ) async throws -> Value {
     var configuration = OutboundHTTPConfiguration()
     configure(&configuration)
-    let client = OutboundHTTPClient(configuration: configuration, logger: MessagingTestEnv.logger)
+    let client = OutboundHTTPClient(
+        configuration: configuration, logger: Logger(label: "test-http", factory: { _ in SwiftLogNoOpLogHandler() }))
     let result: Result<Value, any Error>
     do { result = .success(try await body(client)) } catch { result = .failure(error) }
     try await client.shutdown()

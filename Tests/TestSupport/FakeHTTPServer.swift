@@ -3,13 +3,14 @@ import Logging
 import ServiceLifecycle
 
 /// Failure to start a fake HTTP server.
-struct FakeHTTPServerDidNotStart: Error {}
+public struct FakeHTTPServerDidNotStart: Error {}
 
 /// Runs `router` as a Hummingbird app on 127.0.0.1 (a free port, learnt from `onServerRunning`:
-/// no polling, no sleep) while `body` runs, then shuts it down gracefully.
-func withFakeHTTPServer<Value>(_ router: Router<BasicRequestContext>, _ body: (_ port: Int) async throws -> Value)
-    async throws -> Value
-{
+/// no polling, no sleep) while `body` runs, then shuts it down gracefully. The fakes of the
+/// third-party APIs (SMS providers, Vault, webhooks) are built on it.
+public func withFakeHTTPServer<Context: RequestContext, Value>(
+    _ router: Router<Context>, _ body: (_ port: Int) async throws -> Value
+) async throws -> Value where Context.Source == ApplicationRequestContextSource {
     let logger = Logger(label: "fake-http", factory: { _ in SwiftLogNoOpLogHandler() })
     let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
     let app = Application(
