@@ -11,6 +11,7 @@ apt_install redis-server redis-tools python3
 # the default is a debug build, which is quicker to build and plenty for a local worker.
 # BLUEPRINT_VAR_DIR exists for the end-to-end test of this script.
 VAR=${BLUEPRINT_VAR_DIR:-$PWD/var}
+export BLUEPRINT_VAR_DIR="$VAR"
 mkdir -p "$VAR"
 PORT=${BLUEPRINT_REDIS_PORT:-6379}
 if redis-cli -h 127.0.0.1 -p "$PORT" ping >/dev/null 2>&1 && [ ! -f "$VAR/redis/redis.pid" ]; then

@@ -61,7 +61,7 @@ public struct WorkerApplication: Sendable {
         let client = RedisClient(configuration: settings.redis, logger: self.logger)
         var context = ModuleContext(
             values: self.configured.values, logger: self.logger, http: http, redis: client,
-            dataDirectory: self.configured.values.raw("BLUEPRINT_VAR_DIR") ?? "var")
+            dataDirectory: self.configured.values.string(CoreSettings.dataDirectory) ?? "var")
         let (registry, builds) = try self.configured.catalog.build(&context)
         if !context.values.problems.isEmpty {
             try? http.client.syncShutdown()
@@ -109,7 +109,7 @@ public struct WorkerApplication: Sendable {
         let client = RedisClient(configuration: self.configured.core.redis, logger: self.logger)
         var context = ModuleContext(
             values: self.configured.values, logger: self.logger, http: http, redis: client,
-            dataDirectory: self.configured.values.raw("BLUEPRINT_VAR_DIR") ?? "var")
+            dataDirectory: self.configured.values.string(CoreSettings.dataDirectory) ?? "var")
         let built: (registry: JobRegistry, builds: [ModuleBuild])
         do {
             built = try self.configured.catalog.build(&context)

@@ -58,6 +58,9 @@ public struct CoreSettings: Sendable {
         "BLUEPRINT_SCHEDULER_MS", .integer(10...60_000), default: "200", help: "How often due retries are moved back onto their streams (ms).")
     static let maximumPayload = Setting(
         "BLUEPRINT_MAX_PAYLOAD_BYTES", .integer(1024...(64 << 20)), default: "1048576", help: "Largest `job_data` accepted (bytes).")
+    static let dataDirectory = Setting(
+        "BLUEPRINT_VAR_DIR", .path, default: "var",
+        help: "Directory of local state (mail and SMS outboxes, local storage) where their own settings name none.")
     static let alertWebhook = Setting(
         "BLUEPRINT_ALERT_WEBHOOK_URL", .url, secret: true,
         help: "Webhook (Slack-compatible JSON) told about dead letters, at most once a minute plus a summary.")
@@ -67,7 +70,7 @@ public struct CoreSettings: Sendable {
         SettingGroup("Redis", summary: "The Redis server the queues live on.", settings: [redisURL]),
         SettingGroup(
             "Engine", summary: "Consumers, retries, recovery and shutdown.",
-            settings: [workerID, queues, concurrency, blockMilliseconds, minIdle, heartbeat, reclaim, maximumDeliveries, shutdownGrace,
+            settings: [workerID, queues, concurrency, dataDirectory, blockMilliseconds, minIdle, heartbeat, reclaim, maximumDeliveries, shutdownGrace,
                        consumerIdle, scheduler, maximumPayload]),
         SettingGroup("Logging and alerts", summary: "JSON log lines and dead-letter alerts.", settings: [logLevelSetting, alertWebhook]),
     ]
