@@ -32,6 +32,9 @@ public final class RedisClient: Service, Sendable {
         self.pool = RedisConnectionPool(configuration: configuration, eventLoopGroup: eventLoopGroup, logger: logger)
     }
 
+    /// The event loops the connections run on (replies are read there).
+    public var eventLoopGroup: any EventLoopGroup { self.pool.eventLoopGroup }
+
     /// Keeps the connections open until the task is cancelled or the service group shuts down.
     public func run() async throws {
         await cancelWhenGracefulShutdown {

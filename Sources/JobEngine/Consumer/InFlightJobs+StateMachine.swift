@@ -18,6 +18,24 @@ extension InFlightJobs {
             var timedOut = false
             /// Its outcome waits for the recorder's write.
             var recording = false
+
+            mutating func startRun(deadline: Duration, handle: Handle) {
+                self.deadline = deadline
+                self.handle = handle
+            }
+
+            /// Returns whether the watchdog timed the run out.
+            mutating func endRun() -> Bool {
+                self.deadline = nil
+                self.handle = nil
+                return self.timedOut
+            }
+
+            /// Returns `false` when it was recording already.
+            mutating func startRecording() -> Bool {
+                defer { self.recording = true }
+                return !self.recording
+            }
         }
 
         private(set) var jobs: [String: Job] = [:]
@@ -78,9 +96,8 @@ extension InFlightJobs {
 
         /// The job's handler starts: it may be cancelled through `handle` until ``endRun(_:)``.
         mutating func startRun(_ entryID: String, deadline: Duration, handle: Handle) -> StartAction {
-            guard self.jobs[entryID] != nil else { return .none }
-            self.jobs[entryID]!.deadline = deadline
-            self.jobs[entryID]!.handle = handle
+            // One lookup per change (each one hashes the entry ID), here and below.
+            guard self.jobs[entryID]?.startRun(deadline: deadline, handle: handle) != nil else { return .none }
             if let wake = self.watchdogWake, wake <= deadline { return .none }
             self.watchdogWake = deadline
             return .wakeWatchdog
@@ -88,17 +105,13 @@ extension InFlightJobs {
 
         /// The job's handler returned; returns whether the watchdog timed it out.
         mutating func endRun(_ entryID: String) -> Bool {
-            guard let job = self.jobs[entryID] else { return false }
-            self.jobs[entryID]!.deadline = nil
-            self.jobs[entryID]!.handle = nil
-            return job.timedOut
+            self.jobs[entryID]?.endRun() ?? false
         }
 
         /// The job's outcome was handed to the recorder: it frees its slot (see the type's doc);
         /// returns whether the slot waiter should be resumed.
         mutating func handOver(_ entryID: String) -> Bool {
-            guard let job = self.jobs[entryID], !job.recording else { return false }
-            self.jobs[entryID]!.recording = true
+            guard self.jobs[entryID]?.startRecording() == true else { return false }
             self.recording += 1
             return self.takeSlotWaiterIfReady()
         }

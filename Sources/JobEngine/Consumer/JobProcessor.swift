@@ -121,7 +121,7 @@ struct JobProcessor: Sendable {
         self.inFlight.startRun(envelope.entryID, deadline: clock.now + handler.timeout)
         let run: Result<String?, any Error>
         do {
-            run = .success(try await handler.run(payload.json, context))
+            run = .success(try await handler.run(payload, context))
         } catch {
             run = .failure(error)
         }

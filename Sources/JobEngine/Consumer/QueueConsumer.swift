@@ -69,6 +69,15 @@ final class QueueConsumer: Sendable {
     }
 
     func run() async {
+        guard self.configuration.runsJobsOnEventLoop else { return await self.runOnPreferredExecutor() }
+        // See `EngineConfiguration.runsJobsOnEventLoop`; the child tasks inherit the preference.
+        let executor = EventLoopTaskExecutor(self.client.eventLoopGroup.next())
+        await withTaskExecutorPreference(executor) {
+            await self.runOnPreferredExecutor()
+        }
+    }
+
+    private func runOnPreferredExecutor() async {
         await withTaskGroup(of: Void.self) { services in
             services.addTask { await self.recorder.run() }
             services.addTask { await self.shield.run() }

@@ -44,7 +44,7 @@ public struct AnyJobHandler: Sendable {
     public let dependencies: [String]
     /// Queues the type may arrive on; `nil` means any.
     public let queues: Set<String>?
-    let run: @Sendable (Data, JobContext) async throws -> String?
+    let run: @Sendable (JobPayloadDecoder.Payload, JobContext) async throws -> String?
 
     public init<Arguments, Result: Encodable & Sendable>(
         _ definition: JobDefinition<Arguments>,
@@ -61,10 +61,16 @@ public struct AnyJobHandler: Sendable {
         // decoding a small payload. Both are thread-safe.
         let decoder = JSONDecoder()
         let encoder = JSONEncoder()
-        self.run = { json, context in
+        self.run = { payload, context in
             let arguments: Arguments
             do {
-                arguments = try decoder.decode(Arguments.self, from: json)
+                // `{"type":"t"}` alone (no arguments): decoded without `JSONDecoder` when the
+                // arguments are all optional; anything else falls back to it.
+                if payload.hasOnlyType, let absent = AbsentArgumentsDecoder.decode(Arguments.self) {
+                    arguments = absent
+                } else {
+                    arguments = try decoder.decode(Arguments.self, from: payload.json)
+                }
             } catch let error as DecodingError {
                 throw JobError.permanent(Self.describe(error))
             }

@@ -20,21 +20,29 @@ struct JSONTypeScanner {
     static let maximumDepth = 64
 
     static func scan(_ bytes: UnsafeRawBufferPointer) -> Result {
+        self.scanCountingKeys(bytes).result
+    }
+
+    /// ``scan(_:)``, plus how many keys the top-level object has (0 unless the result is ``Result/type(_:)``
+    /// or ``Result/typeNotString``): `{"type":"t"}` alone has arguments that decode without `JSONDecoder`.
+    static func scanCountingKeys(_ bytes: UnsafeRawBufferPointer) -> (result: Result, topLevelKeys: Int) {
         var scanner = Scanner(bytes: bytes)
         scanner.skipWhitespace()
         guard scanner.peek() == UInt8(ascii: "{") else {
             // Distinguish "valid but not an object" from garbage for a clearer message.
-            guard scanner.value(depth: 0), scanner.atEndAfterWhitespace() else { return .invalid }
-            return .notObject
+            guard scanner.value(depth: 0), scanner.atEndAfterWhitespace() else { return (.invalid, 0) }
+            return (.notObject, 0)
         }
         var found: Result = .missingType
-        guard scanner.object(depth: 0, topLevel: &found), scanner.atEndAfterWhitespace() else { return .invalid }
-        return found
+        guard scanner.object(depth: 0, topLevel: &found), scanner.atEndAfterWhitespace() else { return (.invalid, 0) }
+        return (found, scanner.topLevelKeys)
     }
 
     private struct Scanner {
         let bytes: UnsafeRawBufferPointer
         var index = 0
+        /// Keys of the top-level object seen so far.
+        var topLevelKeys = 0
 
         init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
@@ -65,6 +73,7 @@ struct JSONTypeScanner {
                 skipWhitespace()
                 let keyStart = index
                 guard string() else { return false }
+                if depth == 0 { topLevelKeys += 1 }
                 let isType = depth == 0 && index - keyStart == 6 && bytes[keyStart + 1] == UInt8(ascii: "t")
                     && bytes[keyStart + 2] == UInt8(ascii: "y") && bytes[keyStart + 3] == UInt8(ascii: "p")
                     && bytes[keyStart + 4] == UInt8(ascii: "e")

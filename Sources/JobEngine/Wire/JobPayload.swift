@@ -21,6 +21,9 @@ public struct JobPayloadDecoder: Sendable {
         public let type: String
         /// `true` when the wire value was encrypted (results are encrypted too).
         public let wasEncrypted: Bool
+        /// `true` when `json` is a valid object whose only key is `type`: the arguments are all
+        /// absent (see ``AbsentArgumentsDecoder``).
+        let hasOnlyType: Bool
     }
 
     public func decode(jobData: String?, queue: String) throws(JobError) -> Payload {
@@ -37,7 +40,7 @@ public struct JobPayloadDecoder: Sendable {
         } else {
             json = Data(jobData.utf8)
         }
-        let scanned = json.withUnsafeBytes { JSONTypeScanner.scan($0) }
+        let (scanned, topLevelKeys) = json.withUnsafeBytes { JSONTypeScanner.scanCountingKeys($0) }
         let type: String
         switch scanned {
         case .type(let value): type = value
@@ -50,7 +53,7 @@ public struct JobPayloadDecoder: Sendable {
             throw first == UInt8(ascii: "{") ? .permanent("job_data is not valid JSON") : .permanent("job_data is not a JSON object")
         }
         guard !type.isEmpty, type.utf8.count <= 128 else { throw .permanent("job_data \"type\" is empty or too long") }
-        return Payload(json: json, type: type, wasEncrypted: encrypted)
+        return Payload(json: json, type: type, wasEncrypted: encrypted, hasOnlyType: topLevelKeys == 1)
     }
 }
 /// Decrypts `enc:v1:<kid>:<base64>` payloads (DESIGN.md section 1). Implemented by the policies layer.

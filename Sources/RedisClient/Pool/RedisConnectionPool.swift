@@ -33,7 +33,7 @@ final class RedisConnectionPool: Sendable {
     private let state: NIOLockedValueBox<State>
     let configuration: RedisConfiguration
     private let logger: Logger
-    private let eventLoopGroup: any EventLoopGroup
+    let eventLoopGroup: any EventLoopGroup
     private let backoff = Backoff()
 
     init(configuration: RedisConfiguration, eventLoopGroup: any EventLoopGroup, logger: Logger) {
