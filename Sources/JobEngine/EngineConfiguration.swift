@@ -5,10 +5,15 @@ public struct QueueConfiguration: Sendable, Hashable {
     public var keys: QueueKeys
     /// Jobs of this queue in flight at once in this process.
     public var concurrency: Int
+    /// Whether this queue's jobs may run on an event loop of the Redis client (see
+    /// ``EngineConfiguration/runsJobsOnEventLoop``); `false` for queues whose jobs use the CPU
+    /// (images, OCR) or block.
+    public var runsJobsOnEventLoop: Bool
 
-    public init(keys: QueueKeys, concurrency: Int) {
+    public init(keys: QueueKeys, concurrency: Int, runsJobsOnEventLoop: Bool = true) {
         self.keys = keys
         self.concurrency = max(1, concurrency)
+        self.runsJobsOnEventLoop = runsJobsOnEventLoop
     }
 
 }

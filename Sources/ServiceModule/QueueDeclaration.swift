@@ -11,12 +11,16 @@ public struct QueueDeclaration: Sendable, Hashable {
     public let defaultConcurrency: Int
     /// One line for the docs.
     public let summary: String
+    /// Its jobs use the CPU or block (images, OCR): they run on the cooperative pool, never on an
+    /// event loop of the Redis client.
+    public let cpuBound: Bool
 
     /// Declares a queue.
-    public init(_ name: String, group: String, defaultConcurrency: Int, summary: String) {
+    public init(_ name: String, group: String, defaultConcurrency: Int, cpuBound: Bool = false, summary: String) {
         self.name = name
         self.group = group
         self.defaultConcurrency = defaultConcurrency
+        self.cpuBound = cpuBound
         self.summary = summary
     }
 

@@ -62,4 +62,15 @@ struct ModuleCatalogTests {
         #expect(self.catalog.keys(for: "reports_queue").group == "reports_workers")
         #expect(self.catalog.defaultConcurrency(for: "file_processing_queue") == 8)
     }
+
+    @Test("CPU-bound queues never run their jobs on an event loop of the Redis client")
+    func cpuBoundQueuesOffTheEventLoop() async throws {
+        let configured = try await ConfiguredSettings.load(environment: ["REDIS_URL": "redis://127.0.0.1:6379/0"])
+        let byName = Dictionary(uniqueKeysWithValues: configured.core.engine.queues.map { ($0.keys.stream, $0) })
+        #expect(byName["file_processing_queue"]?.runsJobsOnEventLoop == false)
+        #expect(byName["email_queue"]?.runsJobsOnEventLoop == true)
+        #expect(configured.core.engine.runsJobsOnEventLoop)
+        let off = try await ConfiguredSettings.load(environment: ["BLUEPRINT_JOBS_ON_EVENT_LOOP": "0"])
+        #expect(!off.core.engine.runsJobsOnEventLoop)
+    }
 }

@@ -69,7 +69,7 @@ final class QueueConsumer: Sendable {
     }
 
     func run() async {
-        guard self.configuration.runsJobsOnEventLoop else { return await self.runOnPreferredExecutor() }
+        guard self.configuration.runsJobsOnEventLoop && self.queue.runsJobsOnEventLoop else { return await self.runOnPreferredExecutor() }
         // See `EngineConfiguration.runsJobsOnEventLoop`; the child tasks inherit the preference.
         let executor = EventLoopTaskExecutor(self.client.eventLoopGroup.next())
         await withTaskExecutorPreference(executor) {

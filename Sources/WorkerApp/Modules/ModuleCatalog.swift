@@ -37,6 +37,11 @@ public struct ModuleCatalog: Sendable {
         return QueueKeys(queue: queue, group: queue.replacing("_queue", with: "") + "_workers")
     }
 
+    /// Whether a queue's jobs use the CPU or block (`false` for queues no module declares).
+    public func isCPUBound(_ queue: String) -> Bool {
+        self.queues.first(where: { $0.name == queue })?.cpuBound ?? false
+    }
+
     /// Default concurrency of a queue (64 for queues no module declares).
     public func defaultConcurrency(for queue: String) -> Int {
         self.queues.first(where: { $0.name == queue })?.defaultConcurrency ?? 64

@@ -12,7 +12,7 @@ struct PlannedModule: ServiceModule {
 
     var queues: [QueueDeclaration] {
         [
-            QueueDeclaration("file_processing_queue", group: "file_workers", defaultConcurrency: 8, summary: "uploads, images (CPU-bound)"),
+            QueueDeclaration("file_processing_queue", group: "file_workers", defaultConcurrency: 8, cpuBound: true, summary: "uploads, images (CPU-bound)"),
             QueueDeclaration("verification_queue", group: "verification_workers", defaultConcurrency: 32, summary: "social, domain, document review"),
         ]
     }

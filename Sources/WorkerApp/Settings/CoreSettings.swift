@@ -58,6 +58,9 @@ public struct CoreSettings: Sendable {
         "BLUEPRINT_SCHEDULER_MS", .integer(10...60_000), default: "200", help: "How often due retries are moved back onto their streams (ms).")
     static let maximumPayload = Setting(
         "BLUEPRINT_MAX_PAYLOAD_BYTES", .integer(1024...(64 << 20)), default: "1048576", help: "Largest `job_data` accepted (bytes).")
+    static let jobsOnEventLoop = Setting(
+        "BLUEPRINT_JOBS_ON_EVENT_LOOP", .boolean, default: "1",
+        help: "`1`: each queue's reader and jobs run on one event loop of the Redis client (no thread wake-up per job); queues a module declares CPU-bound never do. `0`: every job on the cooperative pool.")
     static let dataDirectory = Setting(
         "BLUEPRINT_VAR_DIR", .path, default: "var",
         help: "Directory of local state (mail and SMS outboxes, local storage) where their own settings name none.")
@@ -70,7 +73,7 @@ public struct CoreSettings: Sendable {
         SettingGroup("Redis", summary: "The Redis server the queues live on.", settings: [redisURL]),
         SettingGroup(
             "Engine", summary: "Consumers, retries, recovery and shutdown.",
-            settings: [workerID, queues, concurrency, dataDirectory, blockMilliseconds, minIdle, heartbeat, reclaim, maximumDeliveries, shutdownGrace,
+            settings: [workerID, queues, concurrency, jobsOnEventLoop, dataDirectory, blockMilliseconds, minIdle, heartbeat, reclaim, maximumDeliveries, shutdownGrace,
                        consumerIdle, scheduler, maximumPayload]),
         SettingGroup("Logging and alerts", summary: "JSON log lines and dead-letter alerts.", settings: [logLevelSetting, alertWebhook]),
     ]
@@ -119,7 +122,9 @@ public struct CoreSettings: Sendable {
             }
         }
         let queues = queueNames.map {
-            QueueConfiguration(keys: catalog.keys(for: $0), concurrency: concurrency[$0] ?? catalog.defaultConcurrency(for: $0))
+            QueueConfiguration(
+                keys: catalog.keys(for: $0), concurrency: concurrency[$0] ?? catalog.defaultConcurrency(for: $0),
+                runsJobsOnEventLoop: !catalog.isCPUBound($0))
         }
 
         var engine = EngineConfiguration(workerID: workerID, queues: queues)
@@ -135,6 +140,7 @@ public struct CoreSettings: Sendable {
         engine.consumerIdleTimeout = .milliseconds(values.int(Self.consumerIdle) ?? 3_600_000)
         engine.schedulerInterval = .milliseconds(values.int(Self.scheduler) ?? 200)
         engine.maximumPayloadBytes = values.int(Self.maximumPayload) ?? (1 << 20)
+        engine.runsJobsOnEventLoop = values.bool(Self.jobsOnEventLoop)
 
         var alertWebhookURL: String?
         if let hook = values.raw(Self.alertWebhook.name) {
