@@ -30,7 +30,7 @@ public struct CoreSettings: Sendable {
     static let queues = Setting(
         "BLUEPRINT_QUEUES", defaultDescription: "every queue the modules declare", help: "Comma list of the queues this process consumes.")
     static let concurrency = Setting(
-        "BLUEPRINT_CONCURRENCY", defaultDescription: "per queue, as its module declares (email/SMS 64, verification 32, files 8)",
+        "BLUEPRINT_CONCURRENCY", defaultDescription: "per queue, as its module declares (email/SMS 256, verification 32, files 8)",
         help: "Jobs in flight per process: one number for every queue, or `queue=n` pairs (`email_queue=64,sms_queue=16`).")
     static let logLevelSetting = Setting(
         "BLUEPRINT_LOG_LEVEL", .choice(["trace", "debug", "info", "notice", "warning", "warn", "error", "critical"]), default: "info",
