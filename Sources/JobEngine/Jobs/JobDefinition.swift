@@ -3,9 +3,9 @@ import Foundation
 /// The declaration of a job type: its name, arguments, limits and the dependencies it needs.
 ///
 /// ```swift
-/// struct WelcomeArguments: Codable, Sendable { var to: String; var template: String }
-/// let sendEmail = JobDefinition<WelcomeArguments>(name: "send_email", timeout: .seconds(30),
-///                                                  dependencies: ["smtp"]) { args throws(JobError) in
+/// struct ReportArguments: Codable, Sendable { var to: String; var period: String }
+/// let sendReport = JobDefinition<ReportArguments>(name: "send_report", timeout: .seconds(30),
+///                                                   dependencies: ["mail-relay"]) { args throws(JobError) in
 ///     guard args.to.contains("@") else { throw .permanent("invalid address") }
 /// }
 /// ```
@@ -16,7 +16,7 @@ public struct JobDefinition<Arguments: Decodable & Sendable>: Sendable {
     public var timeout: Duration
     /// Retries after transient failures.
     public var retryPolicy: RetryPolicy
-    /// External dependencies (`smtp`, `sms:nhn`, `clamd`, `storage`...), one circuit breaker each.
+    /// External dependencies (`mail-relay`, `payments-api`...; declared by the service), one circuit breaker each.
     public var dependencies: [String]
     /// Checks the decoded arguments; throw a permanent ``JobError`` to dead-letter the job.
     public var validate: (@Sendable (Arguments) throws(JobError) -> Void)?

@@ -20,7 +20,7 @@ public struct JobError: Error, Sendable, Hashable, CustomStringConvertible {
     public let retryAfter: Duration?
     /// For rejections: a short machine-readable reason (`rate_limited`).
     public let reason: String?
-    /// For transient errors: the external dependency that failed (`smtp`, `sms:nhn`...), which
+    /// For transient errors: the external dependency that failed (`mail-relay`, `payments-api`...), which
     /// counts against that dependency's circuit breaker.
     public let dependency: String?
 

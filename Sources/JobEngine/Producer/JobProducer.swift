@@ -23,8 +23,8 @@ public struct EnqueueOptions: Sendable {
 ///
 /// ```swift
 /// let producer = JobProducer(client: client)
-/// let id = try await producer.enqueue(queue: "email_queue", type: "send_email",
-///                                     arguments: ["to": "user@example.com", "template": "welcome"])
+/// let id = try await producer.enqueue(queue: "reports_queue", type: "send_report",
+///                                     arguments: ["to": "user@example.com", "period": "2026-11"])
 /// ```
 public struct JobProducer: Sendable {
     public let client: RedisClient

@@ -1,6 +1,6 @@
 /// Decodes job arguments from a `job_data` object whose only key is `type`, without `JSONDecoder`.
 ///
-/// Jobs without arguments (`{"type":"canary"}`) are common, and a `JSONDecoder` pass cost more
+/// Jobs without arguments (`{"type":"ping"}`) are common, and a `JSONDecoder` pass cost more
 /// than running such a job. This decoder presents a keyed container holding `type` alone: every
 /// `decodeIfPresent` of another key is `nil` and `contains` is `false`, which is what `JSONDecoder`
 /// gives for that object. Anything else (a required key, `type` itself, nested,
