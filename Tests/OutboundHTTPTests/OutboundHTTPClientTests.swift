@@ -14,20 +14,6 @@ import Testing
 struct OutboundHTTPClientTests {
     static let logger = Logger(label: "outbound-http-tests", factory: { _ in SwiftLogNoOpLogHandler() })
 
-    /// Runs `body` with a client that is shut down afterwards.
-    static func withClient<Value>(
-        _ configure: (inout OutboundHTTPConfiguration) -> Void = { _ in },
-        _ body: (OutboundHTTPClient) async throws -> Value
-    ) async throws -> Value {
-        var configuration = OutboundHTTPConfiguration()
-        configure(&configuration)
-        let client = OutboundHTTPClient(configuration: configuration, logger: Self.logger)
-        let result: Result<Value, any Error>
-        do { result = .success(try await body(client)) } catch { result = .failure(error) }
-        try await client.shutdown()
-        return try result.get()
-    }
-
     /// Runs `call` and returns what it threw (`nil` when it returned a response).
     static func failure(of call: () async throws -> OutboundResponse) async -> OutboundHTTPError? {
         do {
@@ -50,7 +36,7 @@ struct OutboundHTTPClientTests {
             return "pong"
         }
         try await withFakeHTTPServer(router) { port in
-            try await Self.withClient { client in
+            try await withOutboundHTTP { client in
                 for _ in 0..<20 {
                     let response = try await client.execute(OutboundRequest(url: "http://127.0.0.1:\(port)/ping"))
                     #expect(response.status == 200 && response.text == "pong")
@@ -73,7 +59,7 @@ struct OutboundHTTPClientTests {
             return Response(status: .unprocessableContent, body: .init(byteBuffer: ByteBuffer(string: answer)))
         }
         try await withFakeHTTPServer(router) { port in
-            try await Self.withClient { client in
+            try await withOutboundHTTP { client in
                 let response = try await client.execute(
                     OutboundRequest(
                         method: .POST, url: "http://127.0.0.1:\(port)/echo",
@@ -95,7 +81,7 @@ struct OutboundHTTPClientTests {
         }
         try await withFakeHTTPServer(router) { port in
             defer { releaseContinuation.finish() }
-            try await Self.withClient { client in
+            try await withOutboundHTTP { client in
                 let error = await Self.failure {
                     try await client.execute(
                         OutboundRequest(url: "http://127.0.0.1:\(port)/slow", timeout: .milliseconds(200)))
@@ -122,7 +108,7 @@ struct OutboundHTTPClientTests {
         }
         try await withFakeHTTPServer(router) { port in
             defer { releaseContinuation.finish() }
-            try await Self.withClient { client in
+            try await withOutboundHTTP { client in
                 let error = await Self.failure {
                     try await client.execute(
                         OutboundRequest(url: "http://127.0.0.1:\(port)/drip", timeout: .milliseconds(300)))
@@ -144,7 +130,7 @@ struct OutboundHTTPClientTests {
         }
         try await withFakeHTTPServer(router) { port in
             defer { releaseContinuation.finish() }
-            try await Self.withClient { client in
+            try await withOutboundHTTP { client in
                 let error = await withTaskGroup(of: OutboundHTTPError?.self) { group in
                     group.addTask {
                         await Self.failure {
@@ -177,7 +163,7 @@ struct OutboundHTTPClientTests {
                 })
         }
         try await withFakeHTTPServer(router) { port in
-            try await Self.withClient({ $0.maximumResponseBytes = 1 << 20 }) { client in
+            try await withOutboundHTTP({ $0.maximumResponseBytes = 1 << 20 }) { client in
                 for path in ["big", "chunked"] {
                     let error = await Self.failure {
                         try await client.execute(OutboundRequest(url: "http://127.0.0.1:\(port)/\(path)"))
@@ -195,7 +181,7 @@ struct OutboundHTTPClientTests {
     @Test("connection refused: .connectFailed within the connect timeout")
     func connectionRefused() async throws {
         // Port 1 (tcpmux) is closed on test machines: the kernel refuses at once.
-        try await Self.withClient({ $0.connectTimeout = .milliseconds(300) }) { client in
+        try await withOutboundHTTP({ $0.connectTimeout = .milliseconds(300) }) { client in
             let error = await Self.failure {
                 try await client.execute(OutboundRequest(url: "http://127.0.0.1:1/", timeout: .seconds(10)))
             }
@@ -216,7 +202,7 @@ struct OutboundHTTPClientTests {
             return "followed"
         }
         try await withFakeHTTPServer(router) { port in
-            try await Self.withClient { client in
+            try await withOutboundHTTP { client in
                 let response = try await client.execute(OutboundRequest(url: "http://127.0.0.1:\(port)/from"))
                 #expect(response.status == 302)
                 #expect(response.headers.first(name: "Location") == "/to")
@@ -227,7 +213,7 @@ struct OutboundHTTPClientTests {
 
     @Test("a URL that is not absolute http(s) is refused before any I/O")
     func invalidURL() async throws {
-        try await Self.withClient { client in
+        try await withOutboundHTTP { client in
             for url in ["ftp://127.0.0.1/x", "/relative", "127.0.0.1:80"] {
                 let error = await Self.failure { try await client.execute(OutboundRequest(url: url)) }
                 #expect(error == .invalidURL, "\(url)")
