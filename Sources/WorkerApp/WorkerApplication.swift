@@ -59,13 +59,10 @@ public struct WorkerApplication: Sendable {
         let settings = self.configured.core
         let http = OutboundHTTPClient(logger: self.logger)
         let client = RedisClient(configuration: settings.redis, logger: self.logger)
-        var context = ModuleContext(
-            values: self.configured.values, logger: self.logger, http: http, redis: client,
-            dataDirectory: self.configured.values.string(CoreSettings.dataDirectory) ?? "var")
-        let (registry, builds) = try self.configured.catalog.build(&context)
-        if !context.values.problems.isEmpty {
+        let (registry, builds, problems) = try self.buildModules(http: http, redis: client)
+        if !problems.isEmpty {
             try? http.client.syncShutdown()
-            throw InvalidSettings(problems: context.values.problems)
+            throw InvalidSettings(problems: problems)
         }
 
         var engineConfiguration = settings.engine
@@ -107,24 +104,33 @@ public struct WorkerApplication: Sendable {
     public func check() async throws -> [(type: JobTypeDeclaration, status: String)] {
         let http = OutboundHTTPClient(logger: self.logger)
         let client = RedisClient(configuration: self.configured.core.redis, logger: self.logger)
-        var context = ModuleContext(
-            values: self.configured.values, logger: self.logger, http: http, redis: client,
-            dataDirectory: self.configured.values.string(CoreSettings.dataDirectory) ?? "var")
-        let built: (registry: JobRegistry, builds: [ModuleBuild])
+        let built: (registry: JobRegistry, builds: [ModuleBuild], problems: [String])
         do {
-            built = try self.configured.catalog.build(&context)
+            built = try self.buildModules(http: http, redis: client)
         } catch {
             try? await http.shutdown()
             throw error
         }
         try? await http.shutdown()
         for shutdown in built.builds.compactMap(\.shutdown) { await shutdown() }
-        if !context.values.problems.isEmpty { throw InvalidSettings(problems: context.values.problems) }
+        if !built.problems.isEmpty { throw InvalidSettings(problems: built.problems) }
         var reasons: [String: String] = [:]
         for build in built.builds { reasons.merge(build.unavailable) { first, _ in first } }
         return self.configured.catalog.jobTypes.map { type in
             (type, built.builds.contains { $0.registry.handler(for: type.name) != nil } ? "ready" : reasons[type.name] ?? "not implemented")
         }
+    }
+
+    /// Builds every module over `http` and `redis` (neither running yet): the merged registry, the
+    /// builds, and the bad values the modules reported.
+    private func buildModules(http: OutboundHTTPClient, redis: RedisClient) throws
+        -> (registry: JobRegistry, builds: [ModuleBuild], problems: [String])
+    {
+        var context = ModuleContext(
+            values: self.configured.values, logger: self.logger, http: http, redis: redis,
+            dataDirectory: self.configured.values.string(CoreSettings.dataDirectory) ?? "var")
+        let (registry, builds) = try self.configured.catalog.build(&context)
+        return (registry, builds, context.values.problems)
     }
 
     /// Runs the worker until SIGTERM or SIGINT, then drains gracefully.
