@@ -152,5 +152,15 @@ struct WorkerApplicationTests {
             #expect(invalid.problems.contains { $0.contains("SMTP_URL") }, "\(invalid.problems)")
             #expect(!invalid.description.contains("sup3r-secret-pw"))
         }
+
+        // An unknown provider is named as the problem (not the sender it would need).
+        environment = self.environment(database: 9, directory: directory, extra: ["SMS_PROVIDER": "carrier-pigeon"])
+        let unknownProvider = try await ConfiguredSettings.load(environment: environment)
+        do {
+            _ = try WorkerApplication(configured: unknownProvider, redactor: PIIRedactor(), logger: Self.logger).makeServices()
+            Issue.record("an unknown SMS provider was accepted")
+        } catch let invalid as InvalidSettings {
+            #expect(invalid.problems == ["SMS_PROVIDER must be nhn, solapi, twilio or outbox"], "\(invalid.problems)")
+        }
     }
 }

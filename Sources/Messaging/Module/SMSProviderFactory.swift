@@ -7,6 +7,10 @@ enum SMSProviderFactory {
     static func make(values: SettingValues, dataDirectory: String, http: OutboundHTTPClient) throws -> any SMSProvider {
         func value(_ setting: Setting) -> String? { values.raw(setting.name) }
         let name = value(MessagingSettings.smsProvider)?.lowercased() ?? "outbox"
+        // The name first: an unknown provider is the problem, not the settings it would need.
+        guard ["nhn", "solapi", "twilio", "outbox"].contains(name) else {
+            throw InvalidSetting(message: "SMS_PROVIDER must be nhn, solapi, twilio or outbox")
+        }
         if name == "outbox" {
             return try OutboxSMSProvider(directory: value(MessagingSettings.smsOutbox) ?? dataDirectory + "/outbox/sms")
         }
