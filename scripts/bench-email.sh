@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 . scripts/smtp-test-server.sh
 
 apt_install python3 openssl
+apt_install_lists scripts/apt/build
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/blueprint-bench-email.XXXXXX")
 cleanup() {

@@ -25,6 +25,7 @@ ROOT=$PWD
 . scripts/lib.sh
 
 apt_install redis-server redis-tools python3
+apt_install_lists scripts/apt/build
 
 export WAIT_MAX=${WAIT_MAX:-60}
 PEERS=${PEERS:-dramatiq,saq}

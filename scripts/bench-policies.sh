@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
 apt_install redis-server redis-tools
+apt_install_lists scripts/apt/build
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/blueprint-bench-policies.XXXXXX")
 cleanup() {

@@ -17,6 +17,7 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
 apt_install redis-server redis-tools python3
+apt_install_lists scripts/apt/build
 
 N=${BENCH_REQUESTS:-200000}
 C=${BENCH_CLIENTS:-50}

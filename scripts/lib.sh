@@ -53,3 +53,45 @@ stop_pidfile() {
   fi
   rm -f "$file"
 }
+
+# apt_install_lists DIR... : installs the Debian packages named in DIR/*.txt (one per line, `#` comments).
+# scripts/apt/build/ holds what building the worker needs (C libraries of the shims), used by run
+# and test; scripts/apt/test/ holds what only the tests need. One file per area keeps changes apart.
+apt_install_lists() {
+  local pkgs=()
+  local dir file
+  for dir in "$@"; do
+    for file in "$dir"/*.txt; do
+      [ -f "$file" ] || continue
+      while read -r line; do
+        line=${line%%#*}
+        for word in $line; do pkgs+=("$word"); done
+      done <"$file"
+    done
+  done
+  [ ${#pkgs[@]} -eq 0 ] || apt_install "${pkgs[@]}"
+}
+
+# Test servers: each scripts/test-servers/NAME.sh defines `start_test_NAME DIR` (starts its server
+# under DIR, exports the variables the tests read) and `stop_test_NAME DIR`. NAME is the file name.
+# start_test_servers WORK : sources and starts each of them, DIR being WORK/NAME.
+start_test_servers() {
+  local work=$1 file name
+  for file in scripts/test-servers/*.sh; do
+    [ -f "$file" ] || continue
+    name=$(basename "$file" .sh)
+    . "$file"
+    echo "==> test server: $name"
+    "start_test_$name" "$work/$name"
+  done
+}
+
+# stop_test_servers WORK : stops what start_test_servers started (ignores failures).
+stop_test_servers() {
+  local work=$1 file name
+  for file in scripts/test-servers/*.sh; do
+    [ -f "$file" ] || continue
+    name=$(basename "$file" .sh)
+    declare -F "stop_test_$name" >/dev/null && "stop_test_$name" "$work/$name" || true
+  done
+}

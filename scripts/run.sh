@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
 apt_install redis-server redis-tools python3
+# C libraries the worker builds against (libvips, tesseract...).
+apt_install_lists scripts/apt/build
 
 # BLUEPRINT_BUILD=release builds with optimisations (slower first build; what production runs);
 # the default is a debug build, which is quicker to build and plenty for a local worker.

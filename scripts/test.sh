@@ -9,11 +9,14 @@ cd "$(dirname "$0")/.."
 apt_install redis-server redis-tools python3 openssl
 # The dashboard test drives real headless Chromium.
 apt_install chromium chromium-driver
+# C libraries the worker builds against, and what the tests alone need (one list per area).
+apt_install_lists scripts/apt/build scripts/apt/test
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/blueprint-test.XXXXXX")
 cleanup() {
   stop_pidfile "$WORK/redis/redis.pid"
   stop_pidfile "$WORK/smtp/smtp.pid"
+  stop_test_servers "$WORK"
   [ -n "${KEEP_TEST_WORK:-}" ] || rm -rf "$WORK"
 }
 trap cleanup EXIT INT TERM
@@ -31,6 +34,8 @@ export BLUEPRINT_TEST_REQUIRE_SERVERS=1
 # A real SMTP server (aiosmtpd: STARTTLS, AUTH) for the mail tests.
 . scripts/smtp-test-server.sh
 start_test_smtp "$WORK/smtp"
+# The other servers (clamd, S3, DNS...): scripts/test-servers/*.sh, each started once per run.
+start_test_servers "$WORK"
 
 echo "==> swift build (tests included)"
 swift build --build-tests
