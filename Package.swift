@@ -76,7 +76,7 @@ let package = Package(
         .target(
             name: "Policies",
             dependencies: [
-                "JobEngine", "RedisClient", "RESP", "Secrets",
+                "JobEngine", "RedisClient", "RESP", "Secrets", "ServiceModule",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -15,13 +15,20 @@ public struct ModuleContext: Sendable {
     public let redis: RedisClient
     /// Directory for local state (`var/` by default): outboxes, local storage.
     public let dataDirectory: String
+    /// Charges per-user usage known only while a job runs (bytes of an upload); `nil` when
+    /// per-user limits are off.
+    public let usage: (any UsageMeter)?
 
     /// Creates a context.
-    public init(values: SettingValues, logger: Logger, http: OutboundHTTPClient, redis: RedisClient, dataDirectory: String = "var") {
+    public init(
+        values: SettingValues, logger: Logger, http: OutboundHTTPClient, redis: RedisClient, dataDirectory: String = "var",
+        usage: (any UsageMeter)? = nil
+    ) {
         self.values = values
         self.logger = logger
         self.http = http
         self.redis = redis
         self.dataDirectory = dataDirectory
+        self.usage = usage
     }
 }

@@ -126,9 +126,12 @@ public struct WorkerApplication: Sendable {
     private func buildModules(http: OutboundHTTPClient, redis: RedisClient) throws
         -> (registry: JobRegistry, builds: [ModuleBuild], problems: [String])
     {
+        let usage = self.configured.core.policies.limits.map { rules in
+            RateLimitUsageMeter(limiter: RateLimiter(client: redis, now: self.configured.core.engine.now), rules: rules)
+        }
         var context = ModuleContext(
             values: self.configured.values, logger: self.logger, http: http, redis: redis,
-            dataDirectory: self.configured.values.string(CoreSettings.dataDirectory) ?? "var")
+            dataDirectory: self.configured.values.string(CoreSettings.dataDirectory) ?? "var", usage: usage)
         let (registry, builds) = try self.configured.catalog.build(&context)
         return (registry, builds, context.values.problems)
     }
