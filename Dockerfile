@@ -5,6 +5,10 @@
 # (Not built here: this machine has no Docker engine. tests/system/test_deploy.py checks this file.)
 
 FROM swift:6.3-bookworm AS build
+# The C libraries behind the shim targets (scripts/apt/build/*.txt): libvips, tesseract, leptonica.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends pkg-config libvips-dev libtesseract-dev libleptonica-dev \
+ && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Manifest first, so dependency resolution is cached while only sources change.
 COPY Package.swift ./
@@ -16,6 +20,7 @@ RUN swift build -c release --product blueprint --static-swift-stdlib \
 FROM debian:bookworm-slim AS runtime
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates tzdata \
+    libvips42 libtesseract5 tesseract-ocr-kor tesseract-ocr-eng \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 blueprint \
  && useradd --system --uid 10001 --gid blueprint --home-dir /nonexistent --shell /usr/sbin/nologin blueprint
