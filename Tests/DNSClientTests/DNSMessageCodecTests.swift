@@ -65,7 +65,12 @@ struct DNSMessageCodecTests {
             authorities: [DNSRecord(name: "example.org", type: .soa, ttl: 7, data: .soa(soa))]
         )
         let decoded = try DNSMessage.decode(try message.encode())
-        #expect(decoded == message)
+        // The encoder writes the counts from the sections.
+        var expected = message
+        expected.header.questionCount = 1
+        expected.header.answerCount = 7
+        expected.header.authorityCount = 1
+        #expect(decoded == expected)
         #expect(decoded.answers[1].data.addressText == "2001:db8:0:0:0:0:0:1")
     }
 

@@ -46,8 +46,10 @@ struct DomainNameTests {
     @Test func lengthLimitsApplyAfterPunycode() throws {
         #expect(try DomainName(String(repeating: "a", count: 63) + ".com").ascii.count == 67)
         #expect(throws: DomainNameError.labelTooLong) { try DomainName(String(repeating: "a", count: 64) + ".com") }
-        // 20 Hangul syllables fit as characters but not as punycode (over 63 bytes).
-        #expect(throws: DomainNameError.labelTooLong) { try DomainName(String(repeating: "한국어", count: 7) + ".kr") }
+        // 20 different Hangul syllables: 20 characters, but over 63 bytes as punycode.
+        let syllables = String(String.UnicodeScalarView((0..<20).compactMap { Unicode.Scalar(0xAC00 + $0 * 397) }))
+        #expect(throws: DomainNameError.labelTooLong) { try DomainName(syllables + ".kr") }
+        #expect(try DomainName(String(syllables.prefix(8)) + ".kr").ascii.hasPrefix("xn--"))
         let label = String(repeating: "b", count: 63)
         // 63*3 + 61 + 3 dots = 253: the longest name.
         #expect(try DomainName([label, label, label, String(repeating: "c", count: 61)].joined(separator: ".")).ascii.count == 253)

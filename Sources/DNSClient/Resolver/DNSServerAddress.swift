@@ -1,3 +1,5 @@
+import NIOCore
+
 /// The `host:port` of a name server; the host is an IP literal (no name lookup to find the resolver).
 public struct DNSServerAddress: Hashable, Sendable, CustomStringConvertible {
     /// An IPv4 or IPv6 literal (without brackets).
@@ -51,23 +53,20 @@ public struct DNSServerAddress: Hashable, Sendable, CustomStringConvertible {
     }
 
     static func isIPv4Literal(_ text: String) -> Bool {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts.allSatisfy { part in
-            !part.isEmpty && part.count <= 3 && part.allSatisfy(\.isASCIIDigit) && Int(part)! <= 255
-        }
+        !text.contains(":") && Self.isIPLiteral(text)
     }
 
     static func isIPv6Literal(_ text: String) -> Bool {
-        let colons = text.filter { $0 == ":" }.count
-        return colons >= 2 && colons <= 7 && text.count <= 45
-            && text.allSatisfy { $0.isHexDigit && $0.isASCII || $0 == ":" || $0 == "." }
+        text.contains(":") && !text.contains("%") && Self.isIPLiteral(text)
+    }
+
+    /// `inet_pton` through NIO: parses only, no name lookup, no I/O.
+    private static func isIPLiteral(_ text: String) -> Bool {
+        guard text.utf8.count <= 45 else { return false }
+        return (try? SocketAddress(ipAddress: text, port: 0)) != nil
     }
 
     public var description: String { self.host.contains(":") ? "[\(self.host)]:\(self.port)" : "\(self.host):\(self.port)" }
-}
-
-extension Character {
-    fileprivate var isASCIIDigit: Bool { self.isASCII && self.isNumber }
 }
 
 extension String {
