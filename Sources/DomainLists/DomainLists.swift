@@ -24,6 +24,9 @@ public enum DomainLists {
     }
 
     static func parse(_ text: String) -> Set<String> {
-        Set(text.split(whereSeparator: \.isNewline).map { $0.filter { !$0.isWhitespace }.lowercased() }.filter { !$0.isEmpty })
+        Set(
+            text.split(whereSeparator: \.isNewline).map { $0.filter { !$0.isWhitespace }.lowercased() }.filter {
+                !$0.isEmpty
+            })
     }
 }

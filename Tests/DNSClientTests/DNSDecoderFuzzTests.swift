@@ -56,7 +56,9 @@ struct DNSDecoderFuzzTests {
     func everyTruncationFailsCleanly(message: [UInt8]) throws {
         _ = try DNSMessage.decode(message)
         for length in 0..<message.count {
-            #expect(throws: DNSMessageError.truncated, "prefix of \(length) bytes") { try DNSMessage.decode(Array(message.prefix(length))) }
+            #expect(throws: DNSMessageError.truncated, "prefix of \(length) bytes") {
+                try DNSMessage.decode(Array(message.prefix(length)))
+            }
         }
     }
 

@@ -10,7 +10,8 @@ struct DNSMessageCodecTests {
         let bytes = try DNSMessage.query(id: 0x1234, question: DNSQuestion(name: "example.com", type: .mx)).encode()
         #expect(bytes == [0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0] + M.exampleCom + [0, 15, 0, 1])
         // A trailing dot is the same name; the root is a single zero byte.
-        #expect(try DNSMessage.query(id: 0x1234, question: DNSQuestion(name: "example.com.", type: .mx)).encode() == bytes)
+        #expect(
+            try DNSMessage.query(id: 0x1234, question: DNSQuestion(name: "example.com.", type: .mx)).encode() == bytes)
         var root: [UInt8] = []
         try DNSName.encode(".", into: &root)
         #expect(root == [0])
@@ -43,19 +44,28 @@ struct DNSMessageCodecTests {
         #expect(soa.type == .soa)
         #expect(
             soa.data
-                == .soa(DNSStartOfAuthority(primaryServer: "ns.example.com", responsibleMailbox: "hostmaster.example.com", serial: 1, refresh: 7200, retry: 3600, expire: 604800, minimum: 300))
+                == .soa(
+                    DNSStartOfAuthority(
+                        primaryServer: "ns.example.com", responsibleMailbox: "hostmaster.example.com", serial: 1,
+                        refresh: 7200, retry: 3600, expire: 604800, minimum: 300))
         )
-        #expect(try DNSReplyInterpreter.result(of: message, for: DNSQuestion(name: "nope.example.com", type: .a)) == .nxdomain)
+        #expect(
+            try DNSReplyInterpreter.result(of: message, for: DNSQuestion(name: "nope.example.com", type: .a))
+                == .nxdomain)
     }
 
     @Test func roundTripsEveryRecordType() throws {
-        let soa = DNSStartOfAuthority(primaryServer: "ns1.example.org", responsibleMailbox: "admin.example.org", serial: 2026112701, refresh: 1, retry: 2, expire: 3, minimum: 4)
+        let soa = DNSStartOfAuthority(
+            primaryServer: "ns1.example.org", responsibleMailbox: "admin.example.org", serial: 2026112701, refresh: 1,
+            retry: 2, expire: 3, minimum: 4)
         let message = DNSMessage(
             header: DNSHeader(id: 42, flags: 0x8580),
             questions: [DNSQuestion(name: "example.org", type: .txt)],
             answers: [
                 DNSRecord(name: "example.org", type: .a, ttl: 1, data: .a(IPv4: [10, 0, 0, 1])),
-                DNSRecord(name: "example.org", type: .aaaa, ttl: 2, data: .aaaa(IPv6: [0x20, 0x01, 0x0d, 0xb8] + [UInt8](repeating: 0, count: 11) + [1])),
+                DNSRecord(
+                    name: "example.org", type: .aaaa, ttl: 2,
+                    data: .aaaa(IPv6: [0x20, 0x01, 0x0d, 0xb8] + [UInt8](repeating: 0, count: 11) + [1])),
                 DNSRecord(name: "example.org", type: .mx, ttl: 3, data: .mx(preference: 5, exchange: "mx.example.org")),
                 DNSRecord(name: "example.org", type: .mx, ttl: 3, data: .mx(preference: 0, exchange: "")),
                 DNSRecord(name: "example.org", type: .txt, ttl: 4, data: .txt(["v=spf1 ", "-all", ""])),
@@ -75,19 +85,28 @@ struct DNSMessageCodecTests {
     }
 
     @Test func refusesNamesThatCannotBeEncoded() {
-        func encode(_ name: String) throws(DNSMessageError) { var bytes: [UInt8] = []; try DNSName.encode(name, into: &bytes) }
+        func encode(_ name: String) throws(DNSMessageError) {
+            var bytes: [UInt8] = []; try DNSName.encode(name, into: &bytes)
+        }
         #expect(throws: DNSMessageError.labelTooLong) { try encode(String(repeating: "a", count: 64) + ".com") }
         #expect(throws: Never.self) { try encode(String(repeating: "a", count: 63) + ".com") }
         // 4 x 63-byte labels = 256 wire bytes with the final zero: one too many.
         let label = String(repeating: "b", count: 63)
-        #expect(throws: DNSMessageError.nameTooLong) { try encode([label, label, label, label].joined(separator: ".")) }
-        #expect(throws: Never.self) { try encode([label, label, label, String(repeating: "c", count: 61)].joined(separator: ".")) }
+        #expect(throws: DNSMessageError.nameTooLong) {
+            try encode([label, label, label, label].joined(separator: "."))
+        }
+        #expect(throws: Never.self) {
+            try encode([label, label, label, String(repeating: "c", count: 61)].joined(separator: "."))
+        }
         #expect(throws: DNSMessageError.emptyLabel) { try encode("a..com") }
         #expect(throws: DNSMessageError.emptyLabel) { try encode(".com") }
         #expect(throws: DNSMessageError.invalidCharacter) { try encode("한국.kr") }
         #expect(throws: DNSMessageError.invalidCharacter) { try encode("a b.com") }
         #expect(throws: DNSMessageError.badRecordLength) {
-            _ = try DNSMessage(header: DNSHeader(id: 1, flags: 0), answers: [DNSRecord(name: "a.b", type: .txt, ttl: 0, data: .txt([String(repeating: "x", count: 256)]))]).encode()
+            _ = try DNSMessage(
+                header: DNSHeader(id: 1, flags: 0),
+                answers: [DNSRecord(name: "a.b", type: .txt, ttl: 0, data: .txt([String(repeating: "x", count: 256)]))]
+            ).encode()
         }
     }
 
@@ -132,7 +151,9 @@ struct DNSMessageCodecTests {
     @Test func countsThatLieFailFastWithoutAllocating() {
         // Claims 65535 answers but has none.
         #expect(throws: DNSMessageError.truncated) { try DNSMessage.decode(M.message(an: .max, body: [])) }
-        #expect(throws: DNSMessageError.truncated) { try DNSMessage.decode(M.message(qd: .max, an: .max, ns: .max, ar: .max, body: [0, 0, 1, 0, 1])) }
+        #expect(throws: DNSMessageError.truncated) {
+            try DNSMessage.decode(M.message(qd: .max, an: .max, ns: .max, ar: .max, body: [0, 0, 1, 0, 1]))
+        }
         // Fewer bytes than a header.
         for length in 0..<12 {
             #expect(throws: DNSMessageError.truncated) { try DNSMessage.decode([UInt8](repeating: 0, count: length)) }
@@ -145,15 +166,30 @@ struct DNSMessageCodecTests {
         func answer(type: UInt16, rdata: [UInt8]) -> [UInt8] {
             M.message(an: 1, body: [0] + M.u16(type) + M.u16(1) + [0, 0, 0, 0] + M.u16(UInt16(rdata.count)) + rdata)
         }
-        #expect(throws: DNSMessageError.badRecordLength) { try DNSMessage.decode(answer(type: 1, rdata: [1, 2, 3, 4, 5])) }
-        #expect(throws: DNSMessageError.badRecordLength) { try DNSMessage.decode(answer(type: 28, rdata: [1, 2, 3, 4])) }
+        #expect(throws: DNSMessageError.badRecordLength) {
+            try DNSMessage.decode(answer(type: 1, rdata: [1, 2, 3, 4, 5]))
+        }
+        #expect(throws: DNSMessageError.badRecordLength) {
+            try DNSMessage.decode(answer(type: 28, rdata: [1, 2, 3, 4]))
+        }
         // MX whose name runs past its RDATA (RDLENGTH 3, name needs more).
-        #expect(throws: DNSMessageError.badRecordLength) { try DNSMessage.decode(answer(type: 15, rdata: [0, 10, 0, 99])) }
-        #expect(throws: DNSMessageError.badRecordLength) { try DNSMessage.decode(M.message(an: 1, body: [0] + M.u16(15) + M.u16(1) + [0, 0, 0, 0] + M.u16(3) + [0, 10, 2, 0x61, 0x62, 0])) }
+        #expect(throws: DNSMessageError.badRecordLength) {
+            try DNSMessage.decode(answer(type: 15, rdata: [0, 10, 0, 99]))
+        }
+        #expect(throws: DNSMessageError.badRecordLength) {
+            try DNSMessage.decode(
+                M.message(
+                    an: 1, body: [0] + M.u16(15) + M.u16(1) + [0, 0, 0, 0] + M.u16(3) + [0, 10, 2, 0x61, 0x62, 0]))
+        }
         // TXT string longer than what is left of the RDATA.
-        #expect(throws: DNSMessageError.badRecordLength) { try DNSMessage.decode(answer(type: 16, rdata: [5, 0x61, 0x62])) }
+        #expect(throws: DNSMessageError.badRecordLength) {
+            try DNSMessage.decode(answer(type: 16, rdata: [5, 0x61, 0x62]))
+        }
         // RDLENGTH past the end of the message.
-        #expect(throws: DNSMessageError.truncated) { try DNSMessage.decode(M.message(an: 1, body: [0] + M.u16(1) + M.u16(1) + [0, 0, 0, 0] + M.u16(400) + [1, 2, 3, 4])) }
+        #expect(throws: DNSMessageError.truncated) {
+            try DNSMessage.decode(
+                M.message(an: 1, body: [0] + M.u16(1) + M.u16(1) + [0, 0, 0, 0] + M.u16(400) + [1, 2, 3, 4]))
+        }
     }
 
     @Test func hostileLabelBytesAreEscapedNotSplit() throws {

@@ -5,7 +5,9 @@ import Testing
 
 /// The resolver against the real dnsmasq of scripts/test-servers/dns.sh (UDP, and TCP for the
 /// truncated answer).
-@Suite("DNS resolver (dnsmasq)", .enabled(if: TestDNS.suitesRun, "needs DNS_TEST_RESOLVER (scripts/test-servers/dns.sh)"), .timeLimit(.minutes(1)))
+@Suite(
+    "DNS resolver (dnsmasq)", .enabled(if: TestDNS.suitesRun, "needs DNS_TEST_RESOLVER (scripts/test-servers/dns.sh)"),
+    .timeLimit(.minutes(1)))
 struct DNSResolverIntegrationTests {
     static var resolver: DNSResolver {
         get throws {
@@ -36,9 +38,17 @@ struct DNSResolverIntegrationTests {
 
     @Test func addresses() async throws {
         let resolver = try Self.resolver
-        #expect(try await resolver.lookup("mail.\(Self.zone)", .a).records(of: .a).map(\.data) == [.a(IPv4: [127, 0, 0, 10])])
-        #expect(try await resolver.lookup("mail.\(Self.zone)", .aaaa).records(of: .aaaa).compactMap(\.data.addressText) == ["0:0:0:0:0:0:0:10"])
-        #expect(try await resolver.lookup("MAIL.\(Self.zone.uppercased())", .a).records(of: .a).count == 1, "case-insensitive")
+        #expect(
+            try await resolver.lookup("mail.\(Self.zone)", .a).records(of: .a).map(\.data) == [
+                .a(IPv4: [127, 0, 0, 10])
+            ])
+        #expect(
+            try await resolver.lookup("mail.\(Self.zone)", .aaaa).records(of: .aaaa).compactMap(\.data.addressText) == [
+                "0:0:0:0:0:0:0:10"
+            ])
+        #expect(
+            try await resolver.lookup("MAIL.\(Self.zone.uppercased())", .a).records(of: .a).count == 1,
+            "case-insensitive")
     }
 
     @Test func nxdomainNoDataAndNullMX() async throws {
@@ -46,12 +56,16 @@ struct DNSResolverIntegrationTests {
         #expect(try await resolver.lookup("missing.\(Self.zone)", .mx) == .nxdomain)
         #expect(try await resolver.lookup("aonly.\(Self.zone)", .mx) == .noData)
         #expect(try await resolver.lookup("nomail.\(Self.zone)", .a) == .noData)
-        #expect(try await resolver.lookup("nullmx.\(Self.zone)", .mx).records(of: .mx).map(\.data) == [.mx(preference: 0, exchange: "")])
+        #expect(
+            try await resolver.lookup("nullmx.\(Self.zone)", .mx).records(of: .mx).map(\.data) == [
+                .mx(preference: 0, exchange: "")
+            ])
     }
 
     @Test func aTruncatedAnswerIsAskedAgainOverTCP() async throws {
         // 40 TXT records (~2.5 KB) do not fit in 512 bytes: dnsmasq sets TC and the resolver uses TCP.
-        let texts = try await Self.resolver.lookup("big.\(Self.zone)", .txt).records(of: .txt).compactMap(\.data.joinedText)
+        let texts = try await Self.resolver.lookup("big.\(Self.zone)", .txt).records(of: .txt).compactMap(
+            \.data.joinedText)
         #expect(texts.count == 40)
         #expect(Set(texts).count == 40)
         #expect(texts.contains("filler record number 40 abcdefghijklmnopqrstuvwxyz"))

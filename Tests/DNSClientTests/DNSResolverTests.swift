@@ -14,19 +14,27 @@ struct DNSResolverTests {
     }
 
     /// The reply to `query` with `answers` and `flags`, optionally with another ID or question.
-    static func reply(to query: [UInt8], flags: UInt16 = 0x8180, id: UInt16? = nil, name: String? = nil, answers: [DNSRecord] = []) -> [UInt8] {
+    static func reply(
+        to query: [UInt8], flags: UInt16 = 0x8180, id: UInt16? = nil, name: String? = nil, answers: [DNSRecord] = []
+    ) -> [UInt8] {
         guard let message = try? DNSMessage.decode(query), let question = message.questions.first else { return [] }
         var asked = question
         if let name { asked.name = name }
-        return (try? DNSMessage(header: DNSHeader(id: id ?? message.header.id, flags: flags), questions: [asked], answers: answers).encode()) ?? []
+        return
+            (try? DNSMessage(
+                header: DNSHeader(id: id ?? message.header.id, flags: flags), questions: [asked], answers: answers
+            ).encode()) ?? []
     }
 
-    static let mx = DNSRecord(name: "example.com", type: .mx, ttl: 60, data: .mx(preference: 10, exchange: "mx.example.com"))
+    static let mx = DNSRecord(
+        name: "example.com", type: .mx, ttl: 60, data: .mx(preference: 10, exchange: "mx.example.com"))
 
     @Test func aSilentServerTimesOutAfterTheRetries() async throws {
         try await FakeUDPServer.run(respond: { _ in [] }) { port, queries in
             let started = ContinuousClock.now
-            await #expect(throws: DNSResolverError.timeout) { try await Self.resolver(port: port, retries: 2).lookup("example.com", .mx) }
+            await #expect(throws: DNSResolverError.timeout) {
+                try await Self.resolver(port: port, retries: 2).lookup("example.com", .mx)
+            }
             let elapsed = ContinuousClock.now - started
             #expect(elapsed >= .milliseconds(850), "three tries of 300 ms")
             #expect(elapsed < .seconds(5))
@@ -41,7 +49,12 @@ struct DNSResolverTests {
             let id = (try? DNSMessage.decodeHeader(query).id) ?? 0
             return [
                 [1, 2, 3],
-                Self.reply(to: query, id: id &+ 1, answers: [DNSRecord(name: "example.com", type: .mx, ttl: 1, data: .mx(preference: 1, exchange: "evil.example"))]),
+                Self.reply(
+                    to: query, id: id &+ 1,
+                    answers: [
+                        DNSRecord(
+                            name: "example.com", type: .mx, ttl: 1, data: .mx(preference: 1, exchange: "evil.example"))
+                    ]),
                 Self.reply(to: query, name: "other.example", answers: []),
                 Self.reply(to: query, flags: 0x0100),
                 Self.reply(to: query, answers: [Self.mx]),
@@ -58,7 +71,9 @@ struct DNSResolverTests {
         let seenIDs = LockedBox<[UInt16]>([])
         let respond: FakeUDPServer.Responder = { query in
             let id = (try? DNSMessage.decodeHeader(query).id) ?? 0
-            let count = seenIDs.withLock { $0.append(id); return $0.count }
+            let count = seenIDs.withLock {
+                $0.append(id); return $0.count
+            }
             return count < 2 ? [] : [Self.reply(to: query, answers: [Self.mx])]
         }
         try await FakeUDPServer.run(respond: respond) { port, _ in
@@ -93,7 +108,9 @@ struct DNSResolverTests {
             #expect(nx == .nxdomain)
             let noData = try await resolver.lookup("nodata.example", .mx)
             #expect(noData == .noData)
-            await #expect(throws: DNSResolverError.malformedReply(.truncated)) { try await resolver.lookup("garbled.example", .mx) }
+            await #expect(throws: DNSResolverError.malformedReply(.truncated)) {
+                try await resolver.lookup("garbled.example", .mx)
+            }
             #expect(queries.current == 5, "answers are not retried")
         }
     }
@@ -101,8 +118,12 @@ struct DNSResolverTests {
     @Test func invalidNamesFailBeforeAnyQuery() async throws {
         try await FakeUDPServer.run(respond: { _ in [] }) { port, queries in
             let resolver = Self.resolver(port: port)
-            await #expect(throws: DNSResolverError.invalidName(.labelTooLong)) { try await resolver.lookup(String(repeating: "a", count: 64) + ".com", .a) }
-            await #expect(throws: DNSResolverError.invalidName(.invalidCharacter)) { try await resolver.lookup("한국.kr", .a) }
+            await #expect(throws: DNSResolverError.invalidName(.labelTooLong)) {
+                try await resolver.lookup(String(repeating: "a", count: 64) + ".com", .a)
+            }
+            await #expect(throws: DNSResolverError.invalidName(.invalidCharacter)) {
+                try await resolver.lookup("한국.kr", .a)
+            }
             #expect(!DNSResolverError.invalidName(.emptyLabel).isTransient)
             #expect(queries.current == 0)
         }
@@ -117,6 +138,32 @@ struct DNSResolverTests {
         } catch {
             #expect(error == .connectionFailed || error == .timeout)
             #expect(error.isTransient)
+        }
+    }
+}
+
+/// A clock whose sleeps last a hundredth of what they are asked: proves the resolver measures its
+/// timeouts on the injected clock.
+struct HundredfoldClock: Clock {
+    typealias Duration = Swift.Duration
+    typealias Instant = ContinuousClock.Instant
+    let base = ContinuousClock()
+    var now: Instant { self.base.now }
+    var minimumResolution: Duration { self.base.minimumResolution }
+    func sleep(until deadline: Instant, tolerance: Duration?) async throws {
+        try await self.base.sleep(for: self.base.now.duration(to: deadline) / 100)
+    }
+}
+
+@Suite("DNS resolver clock", .timeLimit(.minutes(1)))
+struct DNSResolverClockTests {
+    @Test func timeoutsAreMeasuredOnTheInjectedClock() async throws {
+        try await FakeUDPServer.run(respond: { _ in [] }) { port, queries in
+            let resolver = DNSResolver(server: DNSServerAddress(host: "127.0.0.1", port: port), timeout: .seconds(20), retries: 1, clock: HundredfoldClock())
+            let started = ContinuousClock.now
+            await #expect(throws: DNSResolverError.timeout) { try await resolver.lookup("example.com", .a) }
+            #expect(ContinuousClock.now - started < .seconds(10), "two tries of 20 s on a clock 100 times faster")
+            try await waitUntil("two queries") { queries.current == 2 }
         }
     }
 }

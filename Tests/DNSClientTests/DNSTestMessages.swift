@@ -46,7 +46,10 @@ enum DNSTestMessages {
     }
 
     /// A header followed by `body`, with the given counts.
-    static func message(id: UInt16 = 1, flags: UInt16 = 0x8180, qd: UInt16 = 0, an: UInt16 = 0, ns: UInt16 = 0, ar: UInt16 = 0, body: [UInt8]) -> [UInt8] {
+    static func message(
+        id: UInt16 = 1, flags: UInt16 = 0x8180, qd: UInt16 = 0, an: UInt16 = 0, ns: UInt16 = 0, ar: UInt16 = 0,
+        body: [UInt8]
+    ) -> [UInt8] {
         u16(id) + u16(flags) + u16(qd) + u16(an) + u16(ns) + u16(ar) + body
     }
 }

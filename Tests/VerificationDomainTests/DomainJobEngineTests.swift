@@ -11,7 +11,9 @@ import Testing
 /// `verify_company_domain` end to end: Redis Streams -> engine -> handler -> dnsmasq -> result.
 @Suite(
     "verify_company_domain through the engine",
-    .enabled(if: TestServers.shouldRun(TestDNS.resolver != nil && ProcessInfo.processInfo.environment["REDIS_PORT"] != nil), "needs redis-server and dnsmasq of scripts/test.sh"),
+    .enabled(
+        if: TestServers.shouldRun(TestDNS.resolver != nil && ProcessInfo.processInfo.environment["REDIS_PORT"] != nil),
+        "needs redis-server and dnsmasq of scripts/test.sh"),
     .timeLimit(.minutes(1))
 )
 struct DomainJobEngineTests {
@@ -26,7 +28,8 @@ struct DomainJobEngineTests {
             throw TestFailure("DNS_TEST_RESOLVER is not set")
         }
         var service = DomainVerificationService(resolver: DNSResolver(server: server, timeout: .seconds(1), retries: 0))
-        service.retryPolicy = RetryPolicy(maximumRetries: 1, baseDelay: .milliseconds(50), maximumDelay: .milliseconds(100))
+        service.retryPolicy = RetryPolicy(
+            maximumRetries: 1, baseDelay: .milliseconds(50), maximumDelay: .milliseconds(100))
         let queue = "t_verify_domain_\(UUID().uuidString.prefix(8).lowercased())"
         let keys = QueueKeys(queue: queue, group: "g")
         var registry = JobRegistry()
@@ -37,7 +40,10 @@ struct DomainJobEngineTests {
                 try await Self.withEngine(queue: queue, registry: registry, client: client) {
                     let producer = JobProducer(client: client)
                     let jobs: [(String, String)] = [
-                        ("proved", #"{"type":"verify_company_domain","email":"kim@\#(zone)","company_name":"Example Corp","token":"\#(TestDNS.token)"}"#),
+                        (
+                            "proved",
+                            #"{"type":"verify_company_domain","email":"kim@\#(zone)","company_name":"Example Corp","token":"\#(TestDNS.token)"}"#
+                        ),
                         ("noproof", #"{"type":"verify_company_domain","domain":"\#(zone)","token":"other"}"#),
                         ("plain", #"{"type":"verify_company_domain","domain":"aonly.\#(zone)"}"#),
                         ("nx", #"{"type":"verify_company_domain","domain":"missing.\#(zone)"}"#),
@@ -47,9 +53,12 @@ struct DomainJobEngineTests {
                         ("refused", #"{"type":"verify_company_domain","domain":"outside.invalid"}"#),
                     ]
                     for (key, job) in jobs {
-                        _ = try await producer.enqueue(queue: queue, jobData: job, options: .init(idempotencyKey: "\(key)-\(queue)"))
+                        _ = try await producer.enqueue(
+                            queue: queue, jobData: job, options: .init(idempotencyKey: "\(key)-\(queue)"))
                     }
-                    try await waitUntil("all outcomes", timeout: .seconds(30)) { try await Self.outcomes(client, keys: keys).count == jobs.count }
+                    try await waitUntil("all outcomes", timeout: .seconds(30)) {
+                        try await Self.outcomes(client, keys: keys).count == jobs.count
+                    }
                     let outcomes = try await Self.outcomes(client, keys: keys)
                     func outcome(_ key: String) -> [String: String] { outcomes["\(key)-\(queue)"] ?? [:] }
                     func result(_ key: String) throws -> [String: Any] {
@@ -74,7 +83,9 @@ struct DomainJobEngineTests {
                     #expect(outcome("refused")["error"]?.contains("REFUSED") == true)
                 }
             } cleanup: {
-                _ = try? await client.send("DEL", keys.stream, keys.delayed, keys.dead, keys.results, keys.idempotency, keys.idempotencyIndex, keys.paused)
+                _ = try? await client.send(
+                    "DEL", keys.stream, keys.delayed, keys.dead, keys.results, keys.idempotency, keys.idempotencyIndex,
+                    keys.paused)
             }
         }
     }
@@ -86,9 +97,12 @@ struct DomainJobEngineTests {
     }
 
     /// An engine on one private queue, run in a task group and stopped when `body` returns.
-    static func withEngine(queue: String, registry: JobRegistry, client: RedisClient, _ body: () async throws -> Void) async throws {
+    static func withEngine(queue: String, registry: JobRegistry, client: RedisClient, _ body: () async throws -> Void)
+        async throws
+    {
         var configuration = EngineConfiguration(
-            workerID: "w-\(UUID().uuidString.prefix(6))", queues: [QueueConfiguration(keys: QueueKeys(queue: queue, group: "g"), concurrency: 4)])
+            workerID: "w-\(UUID().uuidString.prefix(6))",
+            queues: [QueueConfiguration(keys: QueueKeys(queue: queue, group: "g"), concurrency: 4)])
         configuration.blockTime = .milliseconds(100)
         configuration.minIdle = .milliseconds(2000)
         configuration.heartbeatInterval = .milliseconds(300)

@@ -23,7 +23,8 @@ struct DomainListsTests {
         for domain in DomainLists.freeMail.union(DomainLists.disposable) {
             #expect(domain == domain.lowercased(), "\(domain)")
             #expect(domain.split(separator: ".").count >= 2, "\(domain)")
-            #expect(domain.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-") }, "\(domain)")
+            #expect(
+                domain.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-") }, "\(domain)")
         }
     }
 }

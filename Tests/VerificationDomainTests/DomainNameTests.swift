@@ -52,8 +52,12 @@ struct DomainNameTests {
         #expect(try DomainName(String(syllables.prefix(8)) + ".kr").ascii.hasPrefix("xn--"))
         let label = String(repeating: "b", count: 63)
         // 63*3 + 61 + 3 dots = 253: the longest name.
-        #expect(try DomainName([label, label, label, String(repeating: "c", count: 61)].joined(separator: ".")).ascii.count == 253)
-        #expect(throws: DomainNameError.nameTooLong) { try DomainName([label, label, label, String(repeating: "c", count: 62)].joined(separator: ".")) }
+        #expect(
+            try DomainName([label, label, label, String(repeating: "c", count: 61)].joined(separator: ".")).ascii.count
+                == 253)
+        #expect(throws: DomainNameError.nameTooLong) {
+            try DomainName([label, label, label, String(repeating: "c", count: 62)].joined(separator: "."))
+        }
     }
 
     @Test func domainOfAnEmail() throws {
@@ -67,9 +71,13 @@ struct DomainNameTests {
 
     @Test func hostileInputNeverTraps() {
         var generator = SystemRandomNumberGenerator()
-        let pool: [Character] = ["a", "Z", "0", "-", ".", "。", "@", " ", "한", "국", "\u{0}", "\u{200B}", "😀", "_", "é", "\u{10FFFF}", "ß", "İ"]
+        let pool: [Character] = [
+            "a", "Z", "0", "-", ".", "。", "@", " ", "한", "국", "\u{0}", "\u{200B}", "😀", "_", "é", "\u{10FFFF}", "ß",
+            "İ",
+        ]
         for _ in 0..<5_000 {
-            let text = String((0..<Int.random(in: 0...80, using: &generator)).map { _ in pool.randomElement(using: &generator)! })
+            let text = String(
+                (0..<Int.random(in: 0...80, using: &generator)).map { _ in pool.randomElement(using: &generator)! })
             if let name = try? DomainName(text) {
                 #expect(name.ascii.utf8.count <= 253)
                 #expect(name.ascii.unicodeScalars.allSatisfy { $0.isASCII })

@@ -12,10 +12,13 @@ import Testing
 struct DomainTimeoutTests {
     @Test func aSilentResolverIsATransientDependencyFailure() async throws {
         // A bound UDP socket that reads nothing and answers nothing.
-        let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).get()
+        let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(
+            host: "127.0.0.1", port: 0
+        ).get()
         let port = try #require(channel.localAddress?.port)
         try await withCleanup {
-            let resolver = DNSResolver(server: DNSServerAddress(host: "127.0.0.1", port: port), timeout: .milliseconds(200), retries: 1)
+            let resolver = DNSResolver(
+                server: DNSServerAddress(host: "127.0.0.1", port: port), timeout: .milliseconds(200), retries: 1)
             let service = DomainVerificationService(resolver: resolver)
             let started = ContinuousClock.now
             do {

@@ -9,7 +9,8 @@ import Testing
 /// Argument checks and registration (no DNS needed).
 @Suite("verify_company_domain arguments")
 struct DomainVerificationArgumentTests {
-    static let service = DomainVerificationService(resolver: DNSResolver(server: DNSServerAddress(host: "127.0.0.1", port: 9)))
+    static let service = DomainVerificationService(
+        resolver: DNSResolver(server: DNSServerAddress(host: "127.0.0.1", port: 9)))
 
     @Test func registersTheJobTypeOnItsQueue() throws {
         var registry = JobRegistry()
@@ -27,12 +28,22 @@ struct DomainVerificationArgumentTests {
             (VerifyCompanyDomainArguments(email: "secret-person"), "argument 'email' is invalid"),
             (VerifyCompanyDomainArguments(email: "secret-person@"), "argument 'email' is invalid"),
             (VerifyCompanyDomainArguments(domain: "secret_host.com"), "argument 'domain' is invalid"),
-            (VerifyCompanyDomainArguments(domain: String(repeating: "a", count: 300) + ".com"), "argument 'domain' is invalid"),
+            (
+                VerifyCompanyDomainArguments(domain: String(repeating: "a", count: 300) + ".com"),
+                "argument 'domain' is invalid"
+            ),
             (VerifyCompanyDomainArguments(domain: "example-corp.com", token: ""), "argument 'token'"),
             (VerifyCompanyDomainArguments(domain: "example-corp.com", token: "has space"), "argument 'token'"),
             (VerifyCompanyDomainArguments(domain: "example-corp.com", token: "토큰"), "argument 'token'"),
-            (VerifyCompanyDomainArguments(domain: "example-corp.com", token: String(repeating: "t", count: 129)), "argument 'token'"),
-            (VerifyCompanyDomainArguments(domain: "example-corp.com", companyName: String(repeating: "c", count: 201)), "argument 'company_name'"),
+            (
+                VerifyCompanyDomainArguments(domain: "example-corp.com", token: String(repeating: "t", count: 129)),
+                "argument 'token'"
+            ),
+            (
+                VerifyCompanyDomainArguments(
+                    domain: "example-corp.com", companyName: String(repeating: "c", count: 201)),
+                "argument 'company_name'"
+            ),
         ]
         for (arguments, expected) in cases {
             do {
@@ -59,13 +70,17 @@ struct DomainVerificationArgumentTests {
 
     @Test func argumentsDecodeFromJobJSON() throws {
         let arguments = try JSONDecoder().decode(
-            VerifyCompanyDomainArguments.self, from: Data(#"{"type":"verify_company_domain","email":"a@b.com","company_name":"B Corp","token":"t1"}"#.utf8))
+            VerifyCompanyDomainArguments.self,
+            from: Data(#"{"type":"verify_company_domain","email":"a@b.com","company_name":"B Corp","token":"t1"}"#.utf8)
+        )
         #expect(arguments == VerifyCompanyDomainArguments(email: "a@b.com", companyName: "B Corp", token: "t1"))
     }
 }
 
 /// The service against the real dnsmasq of scripts/test-servers/dns.sh.
-@Suite("verify_company_domain (dnsmasq)", .enabled(if: TestDNS.suitesRun, "needs DNS_TEST_RESOLVER (scripts/test-servers/dns.sh)"), .timeLimit(.minutes(1)))
+@Suite(
+    "verify_company_domain (dnsmasq)",
+    .enabled(if: TestDNS.suitesRun, "needs DNS_TEST_RESOLVER (scripts/test-servers/dns.sh)"), .timeLimit(.minutes(1)))
 struct DomainVerificationDNSTests {
     static var service: DomainVerificationService {
         get throws {
@@ -79,18 +94,22 @@ struct DomainVerificationDNSTests {
     static let zone = TestDNS.zone
 
     @Test func mxAndTXTProofVerify() async throws {
-        let result = try await Self.service.verify(VerifyCompanyDomainArguments(email: "Kim@\(Self.zone.uppercased())", token: TestDNS.token))
+        let result = try await Self.service.verify(
+            VerifyCompanyDomainArguments(email: "Kim@\(Self.zone.uppercased())", token: TestDNS.token))
         #expect(result.verdict == .verified)
         #expect(result.domain == Self.zone)
         #expect(result.mx == ["mail.\(Self.zone)", "mail2.\(Self.zone)"])
         #expect(result.txtProof == true)
         #expect(!result.freeMail && !result.disposable)
         // A proof split over two character-strings is joined.
-        #expect(try await Self.service.verify(VerifyCompanyDomainArguments(domain: Self.zone, token: "split-proof")).txtProof == true)
+        #expect(
+            try await Self.service.verify(VerifyCompanyDomainArguments(domain: Self.zone, token: "split-proof"))
+                .txtProof == true)
     }
 
     @Test func missingProofIsUnverified() async throws {
-        let result = try await Self.service.verify(VerifyCompanyDomainArguments(domain: Self.zone, token: "not-published"))
+        let result = try await Self.service.verify(
+            VerifyCompanyDomainArguments(domain: Self.zone, token: "not-published"))
         #expect(result.verdict == .unverified)
         #expect(result.txtProof == false)
         #expect(result.mx.count == 2)
@@ -108,7 +127,8 @@ struct DomainVerificationDNSTests {
         let nullMX = try await Self.service.verify(VerifyCompanyDomainArguments(domain: "nullmx.\(Self.zone)"))
         #expect(nullMX.verdict == .rejected)
         #expect(nullMX.reasons.contains { $0.contains("null MX") })
-        let missing = try await Self.service.verify(VerifyCompanyDomainArguments(email: "a@missing.\(Self.zone)", token: "t"))
+        let missing = try await Self.service.verify(
+            VerifyCompanyDomainArguments(email: "a@missing.\(Self.zone)", token: "t"))
         #expect(missing.verdict == .rejected)
         #expect(missing.reasons.contains("domain does not exist (NXDOMAIN)"))
         #expect(missing.txtProof == false)
@@ -133,6 +153,30 @@ struct DomainVerificationDNSTests {
         } catch {
             #expect(error.kind == .transient)
             #expect(error.dependency == "dns")
+        }
+    }
+}
+
+/// Building the resolver from `DNS_RESOLVER` or a resolv.conf file.
+@Suite("verify_company_domain resolver setting")
+struct DomainResolverSettingTests {
+    @Test func settingOrResolvConf() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("resolv-\(UUID().uuidString).conf")
+            .path
+        try "# test\nnameserver 192.0.2.53\nnameserver 192.0.2.54\n".write(
+            toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(
+            try DomainVerificationService.makeResolver(setting: nil, resolvConfPath: path).server
+                == DNSServerAddress(host: "192.0.2.53"))
+        #expect(
+            try DomainVerificationService.makeResolver(setting: "127.0.0.1:5353", resolvConfPath: path).server
+                == DNSServerAddress(host: "127.0.0.1", port: 5353))
+        #expect(throws: DNSResolverError.invalidConfiguration("")) {
+            try DomainVerificationService.makeResolver(setting: "dns.example:53", resolvConfPath: path)
+        }
+        #expect(throws: DNSResolverError.invalidConfiguration("")) {
+            try DomainVerificationService.makeResolver(setting: nil, resolvConfPath: path + ".missing")
         }
     }
 }

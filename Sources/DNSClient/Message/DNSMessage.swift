@@ -10,7 +10,10 @@ public struct DNSMessage: Hashable, Sendable {
     public var authorities: [DNSRecord]
     public var additionals: [DNSRecord]
 
-    public init(header: DNSHeader, questions: [DNSQuestion] = [], answers: [DNSRecord] = [], authorities: [DNSRecord] = [], additionals: [DNSRecord] = []) {
+    public init(
+        header: DNSHeader, questions: [DNSQuestion] = [], answers: [DNSRecord] = [], authorities: [DNSRecord] = [],
+        additionals: [DNSRecord] = []
+    ) {
         self.header = header
         self.questions = questions
         self.answers = answers
@@ -44,7 +47,8 @@ extension DNSMessage {
         let answers = try Self.decodeRecords(count: header.answerCount, &reader)
         let authorities = try Self.decodeRecords(count: header.authorityCount, &reader)
         let additionals = try Self.decodeRecords(count: header.additionalCount, &reader)
-        return DNSMessage(header: header, questions: questions, answers: answers, authorities: authorities, additionals: additionals)
+        return DNSMessage(
+            header: header, questions: questions, answers: answers, authorities: authorities, additionals: additionals)
     }
 
     /// Parses only the header (enough to see the ID and the TC bit of a truncated reply).
@@ -56,11 +60,14 @@ extension DNSMessage {
     private static func decodeHeader(_ reader: inout DNSMessageReader) throws(DNSMessageError) -> DNSHeader {
         DNSHeader(
             id: try reader.readUInt16(), flags: try reader.readUInt16(), questionCount: try reader.readUInt16(),
-            answerCount: try reader.readUInt16(), authorityCount: try reader.readUInt16(), additionalCount: try reader.readUInt16()
+            answerCount: try reader.readUInt16(), authorityCount: try reader.readUInt16(),
+            additionalCount: try reader.readUInt16()
         )
     }
 
-    private static func decodeRecords(count: UInt16, _ reader: inout DNSMessageReader) throws(DNSMessageError) -> [DNSRecord] {
+    private static func decodeRecords(count: UInt16, _ reader: inout DNSMessageReader) throws(DNSMessageError)
+        -> [DNSRecord]
+    {
         var records: [DNSRecord] = []
         for _ in 0..<count {
             records.append(try Self.decodeRecord(&reader))
@@ -99,8 +106,10 @@ extension DNSMessage {
         case .soa:
             var inner = DNSMessageReader(reader.bytes, offset: start)
             let soa = DNSStartOfAuthority(
-                primaryServer: try inner.readName(), responsibleMailbox: try inner.readName(), serial: try inner.readUInt32(),
-                refresh: try inner.readUInt32(), retry: try inner.readUInt32(), expire: try inner.readUInt32(), minimum: try inner.readUInt32()
+                primaryServer: try inner.readName(), responsibleMailbox: try inner.readName(),
+                serial: try inner.readUInt32(),
+                refresh: try inner.readUInt32(), retry: try inner.readUInt32(), expire: try inner.readUInt32(),
+                minimum: try inner.readUInt32()
             )
             guard inner.offset == end else { throw .badRecordLength }
             data = .soa(soa)
@@ -157,7 +166,10 @@ extension DNSMessage {
                 try DNSName.encode(soa.primaryServer, into: &rdata)
                 try DNSName.encode(soa.responsibleMailbox, into: &rdata)
                 for value in [soa.serial, soa.refresh, soa.retry, soa.expire, soa.minimum] {
-                    rdata += [UInt8(value >> 24), UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF)]
+                    rdata += [
+                        UInt8(value >> 24), UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF),
+                        UInt8(value & 0xFF),
+                    ]
                 }
             case .txt(let strings):
                 for string in strings {

@@ -28,7 +28,9 @@ public enum DNSRecordData: Hashable, Sendable {
         case .a(let bytes):
             return bytes.map(String.init).joined(separator: ".")
         case .aaaa(let bytes):
-            return stride(from: 0, to: 16, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }.joined(separator: ":")
+            return stride(from: 0, to: 16, by: 2).map {
+                String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16)
+            }.joined(separator: ":")
         default:
             return nil
         }

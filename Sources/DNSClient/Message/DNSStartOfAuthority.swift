@@ -9,7 +9,10 @@ public struct DNSStartOfAuthority: Hashable, Sendable {
     /// The negative-caching TTL (RFC 2308).
     public var minimum: UInt32
 
-    public init(primaryServer: String, responsibleMailbox: String, serial: UInt32, refresh: UInt32, retry: UInt32, expire: UInt32, minimum: UInt32) {
+    public init(
+        primaryServer: String, responsibleMailbox: String, serial: UInt32, refresh: UInt32, retry: UInt32,
+        expire: UInt32, minimum: UInt32
+    ) {
         self.primaryServer = primaryServer
         self.responsibleMailbox = responsibleMailbox
         self.serial = serial

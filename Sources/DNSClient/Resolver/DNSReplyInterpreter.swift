@@ -15,7 +15,8 @@ public enum DNSReplyInterpreter {
             let name = try reader.readName()
             let type = try reader.readUInt16()
             let recordClass = try reader.readUInt16()
-            return question.matches(DNSQuestion(name: name, type: DNSRecordType(rawValue: type), recordClass: recordClass))
+            return question.matches(
+                DNSQuestion(name: name, type: DNSRecordType(rawValue: type), recordClass: recordClass))
         } catch {
             return false
         }
@@ -24,7 +25,9 @@ public enum DNSReplyInterpreter {
     /// What a (complete, untruncated) reply to `question` means.
     ///
     /// NXDOMAIN is an answer; SERVFAIL, REFUSED and other codes are errors.
-    public static func result(of reply: DNSMessage, for question: DNSQuestion) throws(DNSResolverError) -> DNSLookupResult {
+    public static func result(of reply: DNSMessage, for question: DNSQuestion) throws(DNSResolverError)
+        -> DNSLookupResult
+    {
         switch reply.header.responseCode {
         case .noError:
             // The answer section may hold a CNAME chain that ends without a record of the asked type:

@@ -1,4 +1,3 @@
-import Logging
 import NIOCore
 import NIOPosix
 
@@ -45,10 +44,13 @@ public struct DNSResolver: Sendable {
     ///
     /// Throws ``DNSResolverError/invalidConfiguration(_:)`` for a setting that is not `ip[:port]`
     /// or when the system has no usable name server.
-    public static func server(setting: String?, resolvConf: () throws -> String) throws(DNSResolverError) -> DNSServerAddress {
+    public static func server(setting: String?, resolvConf: () throws -> String) throws(DNSResolverError)
+        -> DNSServerAddress
+    {
         if let setting, !setting.allSatisfy(\.isWhitespace) {
             guard let address = DNSServerAddress(setting: setting) else {
-                throw .invalidConfiguration("DNS_RESOLVER must be an IP address with an optional port (1.2.3.4:53, [::1]:53)")
+                throw .invalidConfiguration(
+                    "DNS_RESOLVER must be an IP address with an optional port (1.2.3.4:53, [::1]:53)")
             }
             return address
         }
@@ -59,7 +61,8 @@ public struct DNSResolver: Sendable {
             throw .invalidConfiguration("DNS_RESOLVER is not set and the system resolver configuration cannot be read")
         }
         guard let address = DNSServerAddress.firstNameserver(inResolvConf: text) else {
-            throw .invalidConfiguration("DNS_RESOLVER is not set and the system resolver configuration names no name server")
+            throw .invalidConfiguration(
+                "DNS_RESOLVER is not set and the system resolver configuration names no name server")
         }
         return address
     }
@@ -84,7 +87,9 @@ public struct DNSResolver: Sendable {
             let id = UInt16.random(in: .min ... .max)
             let reply: [UInt8]
             do {
-                reply = try await self.withTimeout { try await self.exchangeUDP(id: id, question: question, address: address) }
+                reply = try await self.withTimeout {
+                    try await self.exchangeUDP(id: id, question: question, address: address)
+                }
             } catch let error as DNSResolverError {
                 lastError = error
                 guard error == .timeout || error == .connectionFailed else { throw error }
@@ -117,11 +122,15 @@ public struct DNSResolver: Sendable {
         return try DNSReplyInterpreter.result(of: message, for: question)
     }
 
-    private func lookupTCP(question: DNSQuestion, address: SocketAddress) async throws(DNSResolverError) -> DNSLookupResult {
+    private func lookupTCP(question: DNSQuestion, address: SocketAddress) async throws(DNSResolverError)
+        -> DNSLookupResult
+    {
         let id = UInt16.random(in: .min ... .max)
         let reply: [UInt8]
         do {
-            reply = try await self.withTimeout { try await self.exchangeTCP(id: id, question: question, address: address) }
+            reply = try await self.withTimeout {
+                try await self.exchangeTCP(id: id, question: question, address: address)
+            }
         } catch let error as DNSResolverError {
             throw error
         } catch {
@@ -159,7 +168,8 @@ public struct DNSResolver: Sendable {
             channel = try await DatagramBootstrap(group: self.group)
                 .connect(to: address) { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>(wrappingChannelSynchronously: channel)
+                        try NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>(
+                            wrappingChannelSynchronously: channel)
                     }
                 }
         } catch {
@@ -191,7 +201,11 @@ public struct DNSResolver: Sendable {
         let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
         do {
             channel = try await ClientBootstrap(group: self.group)
-                .connectTimeout(.nanoseconds(Int64(self.timeout.components.seconds) * 1_000_000_000 + self.timeout.components.attoseconds / 1_000_000_000))
+                .connectTimeout(
+                    .nanoseconds(
+                        Int64(self.timeout.components.seconds) * 1_000_000_000 + self.timeout.components.attoseconds
+                            / 1_000_000_000)
+                )
                 .connect(to: address) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)

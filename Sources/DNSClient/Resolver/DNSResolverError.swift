@@ -4,7 +4,8 @@
 /// (worth retrying later); a name that cannot be queried at all is not.
 public struct DNSResolverError: Error, Hashable, Sendable, CustomStringConvertible {
     private enum Code: Hashable, Sendable {
-        case timeout, serverFailure, refused, otherResponseCode, malformedReply, connectionFailed, invalidName, invalidConfiguration
+        case timeout, serverFailure, refused, otherResponseCode, malformedReply, connectionFailed, invalidName,
+            invalidConfiguration
     }
 
     private let code: Code

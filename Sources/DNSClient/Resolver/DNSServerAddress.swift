@@ -66,7 +66,9 @@ public struct DNSServerAddress: Hashable, Sendable, CustomStringConvertible {
         return (try? SocketAddress(ipAddress: text, port: 0)) != nil
     }
 
-    public var description: String { self.host.contains(":") ? "[\(self.host)]:\(self.port)" : "\(self.host):\(self.port)" }
+    public var description: String {
+        self.host.contains(":") ? "[\(self.host)]:\(self.port)" : "\(self.host):\(self.port)"
+    }
 }
 
 extension String {

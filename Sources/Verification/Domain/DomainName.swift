@@ -50,7 +50,8 @@ public struct DomainName: Hashable, Sendable, CustomStringConvertible {
             guard lowered.unicodeScalars.allSatisfy(Self.isLDH) else { throw .invalidCharacter }
             encoded = lowered
         } else {
-            for scalar in lowered.unicodeScalars where scalar.isASCII ? !Self.isLDH(scalar) : Self.isDisallowed(scalar) {
+            for scalar in lowered.unicodeScalars where scalar.isASCII ? !Self.isLDH(scalar) : Self.isDisallowed(scalar)
+            {
                 throw .invalidCharacter
             }
             guard let punycode = Punycode.encode(lowered) else { throw .labelTooLong }
@@ -79,11 +80,13 @@ public struct DomainName: Hashable, Sendable, CustomStringConvertible {
     private static func isDisallowed(_ scalar: Unicode.Scalar) -> Bool {
         if scalar.properties.isWhitespace { return true }
         switch scalar.properties.generalCategory {
-        case .control, .format, .unassigned, .privateUse, .surrogate, .lineSeparator, .paragraphSeparator, .spaceSeparator:
+        case .control, .format, .unassigned, .privateUse, .surrogate, .lineSeparator, .paragraphSeparator,
+            .spaceSeparator:
             return true
         case .mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol:
             return true
-        case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation, .finalPunctuation, .otherPunctuation:
+        case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation,
+            .finalPunctuation, .otherPunctuation:
             return true
         default:
             return false

@@ -9,7 +9,9 @@ public enum DomainVerdictRules {
     public static func rejectedByLists(freeMail: Bool, disposable: Bool) -> Bool { freeMail || disposable }
 
     /// The verdict for `domain` from the list checks and, when not rejected by them, the DNS evidence.
-    public static func evaluate(domain: DomainName, freeMail: Bool, disposable: Bool, evidence: DomainEvidence?, token: String?) -> DomainVerificationResult {
+    public static func evaluate(
+        domain: DomainName, freeMail: Bool, disposable: Bool, evidence: DomainEvidence?, token: String?
+    ) -> DomainVerificationResult {
         var reasons: [String] = []
         var rejected = false
         if freeMail {
@@ -26,7 +28,10 @@ public enum DomainVerdictRules {
             switch Self.mailHosts(domain: domain, evidence: evidence) {
             case .hosts(let hosts, let implicit):
                 mx = hosts
-                reasons.append(implicit ? "no MX record: the domain's A/AAAA address is the implicit mail exchanger" : "MX records found")
+                reasons.append(
+                    implicit
+                        ? "no MX record: the domain's A/AAAA address is the implicit mail exchanger"
+                        : "MX records found")
             case .nonexistent:
                 reasons.append("domain does not exist (NXDOMAIN)")
                 rejected = true
@@ -55,7 +60,8 @@ public enum DomainVerdictRules {
             verdict = .verified
         }
         return DomainVerificationResult(
-            domain: domain.ascii, verdict: verdict, mx: mx, freeMail: freeMail, disposable: disposable, txtProof: txtProof, reasons: reasons
+            domain: domain.ascii, verdict: verdict, mx: mx, freeMail: freeMail, disposable: disposable,
+            txtProof: txtProof, reasons: reasons
         )
     }
 

@@ -13,7 +13,10 @@ public struct DomainVerificationResult: Encodable, Sendable, Hashable {
     /// Why the verdict is what it is, in order; safe to show (never the token or an address).
     public var reasons: [String]
 
-    public init(domain: String, verdict: DomainVerdict, mx: [String], freeMail: Bool, disposable: Bool, txtProof: Bool?, reasons: [String]) {
+    public init(
+        domain: String, verdict: DomainVerdict, mx: [String], freeMail: Bool, disposable: Bool, txtProof: Bool?,
+        reasons: [String]
+    ) {
         self.domain = domain
         self.verdict = verdict
         self.mx = mx

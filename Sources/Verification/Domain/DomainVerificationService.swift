@@ -34,7 +34,8 @@ public struct DomainVerificationService: Sendable {
         let service = self
         registry.register(
             JobDefinition<VerifyCompanyDomainArguments>(
-                name: Self.jobType, timeout: self.timeout, retryPolicy: self.retryPolicy, dependencies: [Self.dependency],
+                name: Self.jobType, timeout: self.timeout, retryPolicy: self.retryPolicy,
+                dependencies: [Self.dependency],
                 validate: { arguments throws(JobError) in _ = try Self.validated(arguments) }
             ),
             queues: queues
@@ -46,7 +47,9 @@ public struct DomainVerificationService: Sendable {
     }
 
     /// The domain and token of valid arguments; permanent errors name the argument, never its value.
-    static func validated(_ arguments: VerifyCompanyDomainArguments) throws(JobError) -> (domain: DomainName, token: String?) {
+    static func validated(_ arguments: VerifyCompanyDomainArguments) throws(JobError) -> (
+        domain: DomainName, token: String?
+    ) {
         let domain: DomainName
         switch (arguments.email, arguments.domain) {
         case (.some, .some):
@@ -54,15 +57,25 @@ public struct DomainVerificationService: Sendable {
         case (.none, .none):
             throw .permanent("invalid arguments: missing 'email' or 'domain'")
         case (.some(let email), .none):
-            do { domain = try DomainName.ofEmail(email) } catch { throw .permanent("invalid arguments: argument 'email' is invalid: \(error.message)") }
+            do { domain = try DomainName.ofEmail(email) } catch {
+                throw .permanent("invalid arguments: argument 'email' is invalid: \(error.message)")
+            }
         case (.none, .some(let name)):
-            do { domain = try DomainName(name) } catch { throw .permanent("invalid arguments: argument 'domain' is invalid: \(error.message)") }
+            do { domain = try DomainName(name) } catch {
+                throw .permanent("invalid arguments: argument 'domain' is invalid: \(error.message)")
+            }
         }
         if let token = arguments.token {
             guard !token.isEmpty, token.utf8.count <= Self.maximumTokenLength,
-                token.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil || "-_.".unicodeScalars.contains($0)) })
+                token.unicodeScalars.allSatisfy({
+                    $0.isASCII
+                        && ($0.properties.isAlphabetic || $0.properties.numericType != nil
+                            || "-_.".unicodeScalars.contains($0))
+                })
             else {
-                throw .permanent("invalid arguments: argument 'token' must be 1 to \(Self.maximumTokenLength) ASCII letters, digits, '-', '_' or '.'")
+                throw .permanent(
+                    "invalid arguments: argument 'token' must be 1 to \(Self.maximumTokenLength) ASCII letters, digits, '-', '_' or '.'"
+                )
             }
         }
         if let company = arguments.companyName, company.count > 200 {
@@ -77,10 +90,12 @@ public struct DomainVerificationService: Sendable {
         let freeMail = DomainLists.isFreeMail(domain.ascii)
         let disposable = DomainLists.isDisposable(domain.ascii)
         if DomainVerdictRules.rejectedByLists(freeMail: freeMail, disposable: disposable) {
-            return DomainVerdictRules.evaluate(domain: domain, freeMail: freeMail, disposable: disposable, evidence: nil, token: token)
+            return DomainVerdictRules.evaluate(
+                domain: domain, freeMail: freeMail, disposable: disposable, evidence: nil, token: token)
         }
         let evidence = try await self.gatherEvidence(domain: domain, wantsTXT: token != nil)
-        return DomainVerdictRules.evaluate(domain: domain, freeMail: freeMail, disposable: disposable, evidence: evidence, token: token)
+        return DomainVerdictRules.evaluate(
+            domain: domain, freeMail: freeMail, disposable: disposable, evidence: evidence, token: token)
     }
 
     /// The DNS lookups: MX and (with a token) TXT side by side; A and AAAA only when there is no MX.
@@ -108,6 +123,7 @@ public struct DomainVerificationService: Sendable {
     }
 
     static func jobError(_ error: DNSResolverError) -> JobError {
-        error.isTransient ? .dependencyFailure(Self.dependency, error.shortDescription) : .permanent(error.shortDescription)
+        error.isTransient
+            ? .dependencyFailure(Self.dependency, error.shortDescription) : .permanent(error.shortDescription)
     }
 }
