@@ -25,13 +25,8 @@ start_test_dns() {
   command -v dnsmasq >/dev/null || { echo "dnsmasq is not installed (scripts/apt/test/dns.txt)" >&2; return 1; }
   DNS_TEST_ZONE=example-corp.test
   DNS_TEST_TOKEN=bp-test-token-7f3a
-  local zone=$DNS_TEST_ZONE port
-  port=$(free_port)
-  local args=(
-    --keep-in-foreground --no-resolv --no-hosts --no-poll --conf-file=/dev/null
-    --listen-address=127.0.0.1 --bind-interfaces --port="$port"
-    --user="$(id -un)" --group="$(id -gn)" --pid-file="$dir/dnsmasq-internal.pid"
-    --log-facility="$dir/dnsmasq.log"
+  local zone=$DNS_TEST_ZONE port="" attempt i
+  local records=(
     --local=/test/
     --mx-host="$zone,mail.$zone,10" --mx-host="$zone,mail2.$zone,20"
     --txt-record="$zone,blueprint-verify=$DNS_TEST_TOKEN"
@@ -44,14 +39,24 @@ start_test_dns() {
     --txt-record="nomail.$zone,just text"
     --mx-host="xn--3e0b707e.$zone,mail.$zone,10"
   )
-  local i
   for i in $(seq 1 40); do
-    args+=(--txt-record="big.$zone,filler record number $i abcdefghijklmnopqrstuvwxyz")
+    records+=(--txt-record="big.$zone,filler record number $i abcdefghijklmnopqrstuvwxyz")
   done
-  dnsmasq "${args[@]}" >"$dir/dnsmasq.out" 2>&1 &
-  echo $! >"$dir/dns.pid"
-  wait_for python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1).close()" ||
-    { echo "dnsmasq did not start" >&2; cat "$dir/dnsmasq.out" "$dir/dnsmasq.log" >&2 2>/dev/null; return 1; }
+  # free_port checks TCP only: if the UDP side of the port is taken, dnsmasq exits; try another.
+  for attempt in 1 2 3 4 5; do
+    port=$(free_port)
+    dnsmasq --keep-in-foreground --no-resolv --no-hosts --no-poll --conf-file=/dev/null \
+      --listen-address=127.0.0.1 --bind-interfaces --port="$port" \
+      --user="$(id -un)" --group="$(id -gn)" --pid-file="$dir/dnsmasq-internal.pid" \
+      --log-facility="$dir/dnsmasq.log" "${records[@]}" >"$dir/dnsmasq.out" 2>&1 &
+    echo $! >"$dir/dns.pid"
+    if wait_for python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1).close()"; then
+      break
+    fi
+    stop_pidfile "$dir/dns.pid"
+    port=""
+  done
+  [ -n "$port" ] || { echo "dnsmasq did not start" >&2; cat "$dir/dnsmasq.out" "$dir/dnsmasq.log" >&2 2>/dev/null; return 1; }
   DNS_TEST_RESOLVER="127.0.0.1:$port"
   export DNS_TEST_RESOLVER DNS_TEST_ZONE DNS_TEST_TOKEN
   echo "==> dnsmasq $(dnsmasq --version | head -1 | awk '{print $3}') on $DNS_TEST_RESOLVER (zone $DNS_TEST_ZONE)"

@@ -6,7 +6,7 @@ import DomainLists
 /// a domain there. A subdomain of a listed domain is refused too (`mx.mailinator.com`).
 public enum FreeMailDomains {
     /// The listed domains (free-mail and disposable).
-    public static var domains: Set<String> { DomainLists.freeMail.union(DomainLists.disposable) }
+    public static let domains: Set<String> = DomainLists.freeMail.union(DomainLists.disposable)
 
     /// Whether `domain` (or a parent domain of it) is free-mail or disposable.
     public static func contains(_ domain: String) -> Bool {
