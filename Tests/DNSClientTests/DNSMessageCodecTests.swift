@@ -82,6 +82,8 @@ struct DNSMessageCodecTests {
         expected.header.authorityCount = 1
         #expect(decoded == expected)
         #expect(decoded.answers[1].data.addressText == "2001:db8:0:0:0:0:0:1")
+        #expect(DNSRecordData.aaaa(IPv6: [1, 2]).addressText == nil)
+        #expect(DNSRecordData.a(IPv4: []).addressText == nil)
     }
 
     @Test func refusesNamesThatCannotBeEncoded() {

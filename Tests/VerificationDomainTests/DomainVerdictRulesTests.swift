@@ -79,7 +79,7 @@ struct DomainVerdictRulesTests {
         let noHost = Self.evaluate(DomainEvidence(mx: .noData, addresses: [.noData, .noData]))
         #expect(noHost.verdict == .rejected)
         #expect(noHost.reasons.contains { $0.contains("accepts no mail") })
-        // An MX answer holding only a CNAME chain without MX is no data.
+        // No MX and both address lookups NXDOMAIN (the name vanished between lookups): does not exist.
         #expect(
             Self.evaluate(DomainEvidence(mx: .noData, addresses: [.nxdomain, .nxdomain])).reasons.contains(
                 "domain does not exist (NXDOMAIN)"))

@@ -22,12 +22,15 @@ public enum DNSRecordData: Hashable, Sendable {
         return nil
     }
 
-    /// The address in its usual text form for A and AAAA, `nil` for other types.
+    /// The address in its usual text form for A and AAAA (IPv6 not compressed), `nil` for other
+    /// types and for addresses of the wrong length.
     public var addressText: String? {
         switch self {
         case .a(let bytes):
+            guard bytes.count == 4 else { return nil }
             return bytes.map(String.init).joined(separator: ".")
         case .aaaa(let bytes):
+            guard bytes.count == 16 else { return nil }
             return stride(from: 0, to: 16, by: 2).map {
                 String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16)
             }.joined(separator: ":")
