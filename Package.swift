@@ -150,13 +150,36 @@ let package = Package(
             name: "Messaging",
             dependencies: [
                 "JobEngine", "ServiceModule", "SettingsModel", "OutboundHTTP", "RedisClient", "RESP",
-                "SMTPProtocol", "SMTPClient",
+                "SMTPProtocol", "SMTPClient", "DomainLists",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // DNS: message codec (pure, no I/O) and a stub resolver on SwiftNIO (UDP, TCP fallback).
+        .target(
+            name: "DNSClient",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        // Free-mail and disposable-mail domain lists, shared by Messaging and Verification.
+        .target(
+            name: "DomainLists",
+            swiftSettings: strict
+        ),
+        // Service: identity verification (this entry: the company-domain check; the lead merges it).
+        .target(
+            name: "Verification",
+            dependencies: [
+                "JobEngine", "ServiceModule", "SettingsModel", "OutboundHTTP", "RedisClient", "RESP", "DNSClient", "DomainLists",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -335,6 +358,23 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "DNSClientTests",
+            dependencies: [
+                "TestSupport", "DNSClient",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "VerificationDomainTests",
+            dependencies: [
+                "TestSupport", "Verification", "DNSClient", "DomainLists", "JobEngine", "RedisClient", "RESP",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
