@@ -14,10 +14,12 @@ public protocol ObjectStorage: Sendable {
     func put(_ key: StorageKey, bytes: ByteBuffer, contentType: String) async throws(StorageError) -> StoredObject
 
     /// Writes the object to a new file at `path` (replacing one that is there), streamed;
-    /// ``StorageError/tooLarge`` when it has more than `maxBytes` bytes (no file is left then).
+    /// ``StorageError/tooLarge`` when it has more than `maxBytes` bytes. On any failure no file
+    /// is left at `path`.
     func get(_ key: StorageKey, toFileAt path: String, maxBytes: Int) async throws(StorageError) -> ObjectInfo
 
-    /// The object's size, type and tag; `nil` when there is none.
+    /// The object's size, type and tag; `nil` when there is none (S3: a missing bucket also
+    /// gives `nil`, since a HEAD answer has no body to tell them apart).
     func head(_ key: StorageKey) async throws(StorageError) -> ObjectInfo?
 
     /// Deletes the object; deleting a missing object succeeds.

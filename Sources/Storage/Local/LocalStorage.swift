@@ -80,9 +80,22 @@ public struct LocalStorage: ObjectStorage {
     }
 
     public func get(_ key: StorageKey, toFileAt path: String, maxBytes: Int) async throws(StorageError) -> ObjectInfo {
-        guard let info = try await self.head(key) else { throw .notFound(operation: "GET") }
-        guard info.bytes <= Int64(maxBytes) else { throw .tooLarge(limit: maxBytes, size: info.bytes) }
         let destination = FilePath(path)
+        let info: ObjectInfo?
+        do {
+            info = try await self.head(key)
+        } catch {
+            await Self.removeQuietly(destination)
+            throw error
+        }
+        guard let info else {
+            await Self.removeQuietly(destination)
+            throw .notFound(operation: "GET")
+        }
+        guard info.bytes <= Int64(maxBytes) else {
+            await Self.removeQuietly(destination)
+            throw .tooLarge(limit: maxBytes, size: info.bytes)
+        }
         do {
             let copied = try await Self.copy(
                 from: self.objectPath(key), to: destination, chunkLength: self.chunkLength, limit: Int64(maxBytes),
