@@ -30,18 +30,21 @@ start_test_s3() {
 }
 JSON
   )
-  local master volume filer s3
+  local master volume filer s3 master_grpc volume_grpc filer_grpc s3_grpc
   master=$(free_port); volume=$(free_port); filer=$(free_port); s3=$(free_port)
   # gRPC ports are given explicitly: their default (HTTP port + 10000) may be taken.
+  master_grpc=$(free_port); volume_grpc=$(free_port); filer_grpc=$(free_port); s3_grpc=$(free_port)
   "$weed" server -ip=127.0.0.1 -ip.bind=127.0.0.1 -dir="$dir/data" \
-    -master.port="$master" -master.port.grpc="$(free_port)" -master.volumeSizeLimitMB=64 -master.telemetry=false \
-    -volume.port="$volume" -volume.port.grpc="$(free_port)" -volume.max=20 \
-    -filer -filer.port="$filer" -filer.port.grpc="$(free_port)" \
-    -s3 -s3.port="$s3" -s3.port.grpc="$(free_port)" -s3.config="$dir/s3.json" \
-    -s3.port.iceberg="$(free_port)" -s3.port.lance="$(free_port)" \
+    -master.port="$master" -master.port.grpc="$master_grpc" -master.volumeSizeLimitMB=64 -master.telemetry=false \
+    -volume.port="$volume" -volume.port.grpc="$volume_grpc" -volume.max=20 \
+    -filer -filer.port="$filer" -filer.port.grpc="$filer_grpc" -filer.localSocket="$dir/filer.sock" \
+    -s3 -s3.port="$s3" -s3.port.grpc="$s3_grpc" -s3.config="$dir/s3.json" \
+    -s3.port.iceberg="$(free_port)" -s3.port.lance="$(free_port)" -s3.localSocket="$dir/s3.sock" \
     -iam=false -webdav=false -sftp=false -mq.broker=false -mq.agent=false \
     >"$dir/s3.log" 2>&1 &
   echo $! >"$dir/s3.pid"
+  # SeaweedFS also opens Unix sockets in /tmp named after ports: stop_test_s3 removes them.
+  echo "$master $volume $filer $s3 $master_grpc $volume_grpc $filer_grpc $s3_grpc" >"$dir/s3.ports"
   S3_TEST_ENDPOINT="http://127.0.0.1:$s3"
   export S3_TEST_ENDPOINT S3_TEST_BUCKET S3_TEST_ACCESS_KEY_ID S3_TEST_SECRET_ACCESS_KEY S3_TEST_REGION
   # Up when an unsigned request is answered (403 is fine: the server checks signatures).
@@ -65,5 +68,10 @@ JSON
 }
 
 stop_test_s3() {
-  stop_pidfile "$1/s3.pid"
+  local dir=$1 port
+  stop_pidfile "$dir/s3.pid"
+  if [ -f "$dir/s3.ports" ]; then
+    for port in $(cat "$dir/s3.ports"); do rm -f /tmp/seaweedfs-*-"$port".sock; done
+    rm -f "$dir/s3.ports"
+  fi
 }
