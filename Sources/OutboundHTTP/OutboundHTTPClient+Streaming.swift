@@ -61,7 +61,8 @@ extension OutboundHTTPClient {
                 let body = try await response.body.collect(upTo: errorLimit)
                 return OutboundResponse(status: status, headers: response.headers, body: body)
             }
-            if let declared = response.headers.first(name: "content-length").flatMap(Int.init), declared > maximumBytes {
+            if let declared = response.headers.first(name: "content-length").flatMap(Int.init), declared > maximumBytes
+            {
                 throw BodyTooLarge()
             }
             var received = 0

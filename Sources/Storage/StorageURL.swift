@@ -29,14 +29,16 @@ public enum StorageURL: Sendable, Hashable, CustomStringConvertible, CustomDebug
         }
         let lower = trimmed.lowercased()
         if lower.hasPrefix("s3://") {
-            self = .s3(try Self.parseS3(trimmed.dropFirst(5), accessKeyId: accessKeyId, secretAccessKey: secretAccessKey))
+            self = .s3(
+                try Self.parseS3(trimmed.dropFirst(5), accessKeyId: accessKeyId, secretAccessKey: secretAccessKey))
         } else if lower.hasPrefix("file:") {
             var path = trimmed.dropFirst(5)
             if path.hasPrefix("//") {
                 path = path.dropFirst(2)
                 if path.hasPrefix("localhost/") { path = path.dropFirst("localhost".count) }
                 guard path.hasPrefix("/") else {
-                    throw .invalidConfiguration("a file:// URL needs an absolute path (file:///dir) or no // (file:dir)")
+                    throw .invalidConfiguration(
+                        "a file:// URL needs an absolute path (file:///dir) or no // (file:dir)")
                 }
             }
             guard let decoded = Self.percentDecoded(path), !decoded.isEmpty else {
@@ -85,7 +87,9 @@ public enum StorageURL: Sendable, Hashable, CustomStringConvertible, CustomDebug
             case "region":
                 guard !value.isEmpty, value.count <= 64,
                     value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
-                else { throw .invalidConfiguration("the region must be letters, digits and '-' (e.g. us-east-1, auto)") }
+                else {
+                    throw .invalidConfiguration("the region must be letters, digits and '-' (e.g. us-east-1, auto)")
+                }
                 region = value
             case "path_style":
                 switch value.lowercased() {
@@ -94,7 +98,8 @@ public enum StorageURL: Sendable, Hashable, CustomStringConvertible, CustomDebug
                 default: throw .invalidConfiguration("path_style must be true or false")
                 }
             default:
-                throw .invalidConfiguration("unknown s3:// parameter '\(name.prefix(40))' (endpoint, region, path_style)")
+                throw .invalidConfiguration(
+                    "unknown s3:// parameter '\(name.prefix(40))' (endpoint, region, path_style)")
             }
         }
         let endpoint = try S3Endpoint(parsing: endpointText ?? "https://s3.\(region).amazonaws.com")
@@ -122,9 +127,12 @@ public enum StorageURL: Sendable, Hashable, CustomStringConvertible, CustomDebug
         }
         guard let keyId, !keyId.isEmpty, let secret, !secret.isEmpty else {
             throw .invalidConfiguration(
-                "s3:// needs an access key id and a secret (in the URL or STORAGE_ACCESS_KEY_ID/STORAGE_SECRET_ACCESS_KEY)")
+                "s3:// needs an access key id and a secret (in the URL or STORAGE_ACCESS_KEY_ID/STORAGE_SECRET_ACCESS_KEY)"
+            )
         }
-        guard keyId.utf8.count <= 128, keyId.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else {
+        guard keyId.utf8.count <= 128,
+            keyId.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })
+        else {
             throw .invalidConfiguration("the access key id must be at most 128 letters, digits, '-', '_' or '.'")
         }
         guard secret.utf8.count <= 256, secret.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) else {
@@ -152,7 +160,9 @@ public enum StorageURL: Sendable, Hashable, CustomStringConvertible, CustomDebug
         var iterator = Array(text.utf8).makeIterator()
         while let byte = iterator.next() {
             if byte == UInt8(ascii: "%") {
-                guard let high = iterator.next().flatMap(Self.hexValue), let low = iterator.next().flatMap(Self.hexValue) else {
+                guard let high = iterator.next().flatMap(Self.hexValue),
+                    let low = iterator.next().flatMap(Self.hexValue)
+                else {
                     return nil
                 }
                 bytes.append(high << 4 | low)

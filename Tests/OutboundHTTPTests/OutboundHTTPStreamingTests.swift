@@ -46,7 +46,8 @@ struct OutboundHTTPStreamingTests {
                 })
         }
         router.get("missing") { _, _ -> Response in
-            Response(status: .notFound, body: .init(byteBuffer: ByteBuffer(string: "<Error><Code>NoSuchKey</Code></Error>")))
+            Response(
+                status: .notFound, body: .init(byteBuffer: ByteBuffer(string: "<Error><Code>NoSuchKey</Code></Error>")))
         }
         return router
     }
@@ -84,8 +85,9 @@ struct OutboundHTTPStreamingTests {
         }
     }
 
-    @Test("a streamed response reaches the consumer chunk by chunk, with or without Content-Length",
-          arguments: [false, true])
+    @Test(
+        "a streamed response reaches the consumer chunk by chunk, with or without Content-Length",
+        arguments: [false, true])
     func streamedDownload(declared: Bool) async throws {
         let received = NIOLockedValueBox<[UInt8]>([])
         try await withFakeHTTPServer(Self.router()) { port in
@@ -156,11 +158,13 @@ struct OutboundHTTPStreamingTests {
         try await withOutboundHTTP { client in
             await #expect(throws: OutboundHTTPError.connectFailed) {
                 try await client.execute(
-                    OutboundRequest(method: .PUT, url: "http://127.0.0.1:\(port)/x"), streamingBody: Self.chunks(1, size: 10),
+                    OutboundRequest(method: .PUT, url: "http://127.0.0.1:\(port)/x"),
+                    streamingBody: Self.chunks(1, size: 10),
                     length: 10)
             }
             await #expect(throws: OutboundHTTPError.connectFailed) {
-                try await client.execute(OutboundRequest(url: "http://127.0.0.1:\(port)/x"), streamingResponseUpTo: 10) { _ in }
+                try await client.execute(OutboundRequest(url: "http://127.0.0.1:\(port)/x"), streamingResponseUpTo: 10)
+                { _ in }
             }
         }
     }

@@ -59,7 +59,9 @@ struct ObjectStorageTests {
     func keyCharacters(_ backend: Backend) async throws {
         try await StorageFixtures.with(backend) { storage, scratch in
             let prefix = try StorageFixtures.key("k").rawValue
-            let names = ["with space.txt", "plus+sign.txt", "사진/한글 파일.png", "é&=?#%;,!$'()*[]@:.txt", "~tilde-_.txt", "emoji 😀"]
+            let names = [
+                "with space.txt", "plus+sign.txt", "사진/한글 파일.png", "é&=?#%;,!$'()*[]@:.txt", "~tilde-_.txt", "emoji 😀",
+            ]
             for (index, name) in names.enumerated() {
                 let key = try StorageKey(validating: "\(prefix)/\(name)")
                 let content = Array("content \(index) \(name)".utf8)

@@ -76,9 +76,22 @@ struct S3StorageTests {
             let storage = S3Storage(configuration: configuration, http: http, logger: StorageFixtures.logger)
             let key = try StorageFixtures.key("x")
             for (name, call) in [
-                ("put bytes", { () async throws(StorageError) in _ = try await storage.put(key, bytes: [1], contentType: "a/b") }),
-                ("put file", { () async throws(StorageError) in _ = try await storage.put(key, fileAt: source, contentType: "a/b") }),
-                ("get", { () async throws(StorageError) in _ = try await storage.get(key, toFileAt: scratch + "/o", maxBytes: 10) }),
+                (
+                    "put bytes",
+                    { () async throws(StorageError) in _ = try await storage.put(key, bytes: [1], contentType: "a/b") }
+                ),
+                (
+                    "put file",
+                    { () async throws(StorageError) in
+                        _ = try await storage.put(key, fileAt: source, contentType: "a/b")
+                    }
+                ),
+                (
+                    "get",
+                    { () async throws(StorageError) in
+                        _ = try await storage.get(key, toFileAt: scratch + "/o", maxBytes: 10)
+                    }
+                ),
                 ("head", { () async throws(StorageError) in _ = try await storage.head(key) }),
                 ("delete", { () async throws(StorageError) in try await storage.delete(key) }),
             ] as [(String, () async throws(StorageError) -> Void)] {
@@ -115,7 +128,8 @@ struct S3StorageTests {
             // Before part 2, the file shrinks under the upload (as when another process truncates
             // it): part 2 can send only part of its declared length and the call fails for real.
             let storage = S3Storage(
-                configuration: configuration, http: http, logger: StorageFixtures.logger, wallClock: { Int64(time(nil)) },
+                configuration: configuration, http: http, logger: StorageFixtures.logger,
+                wallClock: { Int64(time(nil)) },
                 willUploadPart: { number in
                     guard number == 2 else { return }
                     let pending = (try? await observer.pendingUploads(of: key)) ?? ["<list failed>"]
@@ -130,7 +144,9 @@ struct S3StorageTests {
             } catch let error as StorageError {
                 #expect(error != .refused, "\(error)")
             }
-            #expect(seenDuringUpload.current?.count == 1, "one upload was pending during the parts: \(String(describing: seenDuringUpload.current))")
+            #expect(
+                seenDuringUpload.current?.count == 1,
+                "one upload was pending during the parts: \(String(describing: seenDuringUpload.current))")
             #expect(try await observer.pendingUploads(of: key).isEmpty, "the upload was aborted")
             #expect(try await observer.head(key) == nil)
         }

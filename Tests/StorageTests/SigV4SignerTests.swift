@@ -14,11 +14,13 @@ import Testing
 @Suite("SigV4Signer: AWS test-suite and S3 documentation vectors")
 struct SigV4SignerTests {
     static let suite = SigV4Signer(
-        credentials: SigV4Credentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
+        credentials: SigV4Credentials(
+            accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
         region: "us-east-1", service: "service")
     static let suiteTime = SigV4Timestamp(secondsSince1970: 1_440_938_160)
     static let s3Docs = SigV4Signer(
-        credentials: SigV4Credentials(accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+        credentials: SigV4Credentials(
+            accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
         region: "us-east-1", service: "s3")
     static let s3Time = SigV4Timestamp(secondsSince1970: 1_369_353_600)
     static let host = ("host", "example.amazonaws.com")
@@ -51,7 +53,8 @@ struct SigV4SignerTests {
             payloadHash: SigV4Signer.emptyPayloadHash, signedHeaders: "host;my-header1;my-header2;x-amz-date",
             signature: "acc3ed3afb60bb290fc8d2dd0098b9911fcaa05412b367055dee359757a9c736"),
         Vector(
-            name: "get-unreserved", method: "GET", path: "/-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+            name: "get-unreserved", method: "GET",
+            path: "/-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
             query: [], headers: [host], payloadHash: SigV4Signer.emptyPayloadHash, signedHeaders: "host;x-amz-date",
             signature: "07ef7494c76fa4850883e2b006601f940f8a34d404d0cfa977f52a65bbf5f24f"),
         Vector(
@@ -67,7 +70,8 @@ struct SigV4SignerTests {
             payloadHash: SigV4Signer.emptyPayloadHash, signedHeaders: "host;x-amz-date",
             signature: "5da7c1a2acd57cee7505fc6676e4e544621c30862966e37dddb68e92efbe5d6b"),
         Vector(
-            name: "post-header-key-sort", method: "POST", path: "/", query: [], headers: [host, ("My-Header1", "value1")],
+            name: "post-header-key-sort", method: "POST", path: "/", query: [],
+            headers: [host, ("My-Header1", "value1")],
             payloadHash: SigV4Signer.emptyPayloadHash, signedHeaders: "host;my-header1;x-amz-date",
             signature: "c5410059b04c1ee005303aed430f6e6645f61f4dc9e1461ec8f8916fdf18852c"),
         Vector(
@@ -102,8 +106,11 @@ struct SigV4SignerTests {
             timestamp: Self.suiteTime)
         #expect(
             signed.canonicalRequest
-                == "GET\n/\n\nhost:example.amazonaws.com\nx-amz-date:20150830T123600Z\n\nhost;x-amz-date\n\(SigV4Signer.emptyPayloadHash)")
-        #expect(signed.stringToSign.hasPrefix("AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/service/aws4_request\n"))
+                == "GET\n/\n\nhost:example.amazonaws.com\nx-amz-date:20150830T123600Z\n\nhost;x-amz-date\n\(SigV4Signer.emptyPayloadHash)"
+        )
+        #expect(
+            signed.stringToSign.hasPrefix(
+                "AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/service/aws4_request\n"))
     }
 
     @Test("S3 docs: GET Object with Range")
@@ -144,7 +151,9 @@ struct SigV4SignerTests {
     func s3ListObjects() {
         let signed = Self.s3Docs.sign(
             method: "GET", path: "/", query: [("prefix", "J"), ("max-keys", "2")],
-            headers: [("Host", "examplebucket.s3.amazonaws.com"), ("x-amz-content-sha256", SigV4Signer.emptyPayloadHash)],
+            headers: [
+                ("Host", "examplebucket.s3.amazonaws.com"), ("x-amz-content-sha256", SigV4Signer.emptyPayloadHash),
+            ],
             payloadHash: SigV4Signer.emptyPayloadHash, timestamp: Self.s3Time)
         #expect(signed.signature == "34b48302e7b5fa45bde8084f4b7868a86f0a534bc59db6670ed5711ef69dc6f7")
     }
@@ -153,7 +162,9 @@ struct SigV4SignerTests {
     func s3Lifecycle() {
         let signed = Self.s3Docs.sign(
             method: "GET", path: "/", query: [("lifecycle", "")],
-            headers: [("Host", "examplebucket.s3.amazonaws.com"), ("x-amz-content-sha256", SigV4Signer.emptyPayloadHash)],
+            headers: [
+                ("Host", "examplebucket.s3.amazonaws.com"), ("x-amz-content-sha256", SigV4Signer.emptyPayloadHash),
+            ],
             payloadHash: SigV4Signer.emptyPayloadHash, timestamp: Self.s3Time)
         #expect(signed.signature == "fea454ca298b7da1c68078a5d1bdbfbbe0d65c699e0f91ac7a200a0136783543")
     }
@@ -166,13 +177,17 @@ struct SigV4SignerTests {
         #expect(SigV4URIEncoding.encode("-._~AZaz09", keepSlash: false) == "-._~AZaz09")
         #expect(SigV4URIEncoding.encode("사진/é.jpg", keepSlash: true) == "%EC%82%AC%EC%A7%84/%C3%A9.jpg")
         #expect(SigV4URIEncoding.encode("!*'()$&=?#", keepSlash: true) == "%21%2A%27%28%29%24%26%3D%3F%23")
-        #expect(SigV4URIEncoding.canonicalQuery([("b", "2"), ("a", "1"), ("A", "0"), ("uploads", "")]) == "A=0&a=1&b=2&uploads=")
+        #expect(
+            SigV4URIEncoding.canonicalQuery([("b", "2"), ("a", "1"), ("A", "0"), ("uploads", "")])
+                == "A=0&a=1&b=2&uploads=")
     }
 
-    @Test("timestamps from Unix seconds", arguments: [
-        (Int64(1_440_938_160), "20150830T123600Z"), (0, "19700101T000000Z"), (951_868_799, "20000229T235959Z"),
-        (4_107_542_400, "21000301T000000Z"), (-5, "19700101T000000Z"),
-    ])
+    @Test(
+        "timestamps from Unix seconds",
+        arguments: [
+            (Int64(1_440_938_160), "20150830T123600Z"), (0, "19700101T000000Z"), (951_868_799, "20000229T235959Z"),
+            (4_107_542_400, "21000301T000000Z"), (-5, "19700101T000000Z"),
+        ])
     func timestamps(_ seconds: Int64, _ expected: String) {
         let timestamp = SigV4Timestamp(secondsSince1970: seconds)
         #expect(timestamp.amzDate == expected)

@@ -31,9 +31,13 @@ enum StorageFixtures {
 
     /// The S3 configuration of the test server (`secret` replaces the real one).
     static func s3Configuration(secret: String? = nil, endpoint: String? = nil) throws -> S3Configuration {
-        guard TestS3.isAvailable || endpoint != nil else { throw TestFailure("S3_TEST_* not set: start scripts/test-servers/s3.sh") }
+        guard TestS3.isAvailable || endpoint != nil else {
+            throw TestFailure("S3_TEST_* not set: start scripts/test-servers/s3.sh")
+        }
         var text = TestS3.storageURL(secret: secret)
-        if let endpoint { text = text.replacingOccurrences(of: "endpoint=\(TestS3.endpoint ?? "")", with: "endpoint=\(endpoint)") }
+        if let endpoint {
+            text = text.replacingOccurrences(of: "endpoint=\(TestS3.endpoint ?? "")", with: "endpoint=\(endpoint)")
+        }
         guard case .s3(let configuration) = try StorageURL(parsing: text) else { throw TestFailure("not an s3 URL") }
         return configuration
     }
@@ -62,7 +66,9 @@ enum StorageFixtures {
     static func makeFile(at path: String, size: Int) async throws -> String {
         var hasher = SHA256()
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-        try await FileSystem.shared.withFileHandle(forWritingAt: FilePath(path), options: .newFile(replaceExisting: true)) { handle in
+        try await FileSystem.shared.withFileHandle(
+            forWritingAt: FilePath(path), options: .newFile(replaceExisting: true)
+        ) { handle in
             var offset = 0
             while offset < size {
                 let count = min(1 << 20, size - offset)

@@ -19,7 +19,8 @@ struct StorageURLTests {
     @Test("s3 URL with the key pair, endpoint, region and path style")
     func s3Full() throws {
         let url = try StorageURL(
-            parsing: "s3://AKID123:\(Self.secret)@my-bucket?endpoint=http://127.0.0.1:8333&region=us-east-1&path_style=true")
+            parsing:
+                "s3://AKID123:\(Self.secret)@my-bucket?endpoint=http://127.0.0.1:8333&region=us-east-1&path_style=true")
         guard case .s3(let configuration) = url else { Issue.record("not s3"); return }
         #expect(configuration.bucket == "my-bucket")
         #expect(configuration.endpoint == (try S3Endpoint(parsing: "http://127.0.0.1:8333")))
@@ -52,13 +53,16 @@ struct StorageURLTests {
         let credentials = SigV4Credentials(accessKeyId: "K", secretAccessKey: "S")
         let key = try StorageKey(validating: "dir/a b+c/사진.jpg")
         let path = S3Configuration(
-            endpoint: try S3Endpoint(parsing: "http://127.0.0.1:8333"), bucket: "bkt", region: "us-east-1", pathStyle: true,
+            endpoint: try S3Endpoint(parsing: "http://127.0.0.1:8333"), bucket: "bkt", region: "us-east-1",
+            pathStyle: true,
             credentials: credentials)
         let located = path.location(of: key, query: [("uploadId", "a/b"), ("partNumber", "2")])
-        #expect(located.url == "http://127.0.0.1:8333/bkt/dir/a%20b%2Bc/%EC%82%AC%EC%A7%84.jpg?partNumber=2&uploadId=a%2Fb")
+        #expect(
+            located.url == "http://127.0.0.1:8333/bkt/dir/a%20b%2Bc/%EC%82%AC%EC%A7%84.jpg?partNumber=2&uploadId=a%2Fb")
         #expect(located.host == "127.0.0.1:8333" && located.path == "/bkt/dir/a b+c/사진.jpg")
         let virtual = S3Configuration(
-            endpoint: try S3Endpoint(parsing: "https://s3.example.com:443/"), bucket: "bkt", region: "auto", pathStyle: false,
+            endpoint: try S3Endpoint(parsing: "https://s3.example.com:443/"), bucket: "bkt", region: "auto",
+            pathStyle: false,
             credentials: credentials)
         let hosted = virtual.location(of: key)
         #expect(hosted.url == "https://bkt.s3.example.com/dir/a%20b%2Bc/%EC%82%AC%EC%A7%84.jpg")
@@ -66,16 +70,18 @@ struct StorageURLTests {
         #expect(virtual.location(of: nil, query: [("uploads", "")]).url == "https://bkt.s3.example.com/?uploads=")
     }
 
-    @Test("bad URLs: a clear error that never echoes the secret", arguments: [
-        "", "   ", "ftp://x/y", "s3://K:\(secret)@", "s3://K:\(secret)@Bad_Bucket", "s3://K:\(secret)@ab",
-        "s3://K:\(secret)@bucket?endpoint=ftp://x", "s3://K:\(secret)@bucket?endpoint=http://h/path",
-        "s3://K:\(secret)@bucket?endpoint=http://h:99999", "s3://K:\(secret)@bucket?endpoint=http://h:abc",
-        "s3://K:\(secret)@bucket?region=us east", "s3://K:\(secret)@bucket?path_style=maybe",
-        "s3://K:\(secret)@bucket?colour=red", "s3://bucket", "s3://K@bucket", "s3://:\(secret)@bucket",
-        "s3://K:\(secret)%ZZ@bucket", "s3://K:\(secret)@bucket?endpoint=%ZZ", "s3://K:\(secret)\n@bucket",
-        "file://relative/dir", "file:", "s3://K:\(secret)@bucket?endpoint=http://user:pw@h",
-        "s3://K:\(secret)@bucket?endpoint=http://[::1", String(repeating: "s3://", count: 1000),
-    ])
+    @Test(
+        "bad URLs: a clear error that never echoes the secret",
+        arguments: [
+            "", "   ", "ftp://x/y", "s3://K:\(secret)@", "s3://K:\(secret)@Bad_Bucket", "s3://K:\(secret)@ab",
+            "s3://K:\(secret)@bucket?endpoint=ftp://x", "s3://K:\(secret)@bucket?endpoint=http://h/path",
+            "s3://K:\(secret)@bucket?endpoint=http://h:99999", "s3://K:\(secret)@bucket?endpoint=http://h:abc",
+            "s3://K:\(secret)@bucket?region=us east", "s3://K:\(secret)@bucket?path_style=maybe",
+            "s3://K:\(secret)@bucket?colour=red", "s3://bucket", "s3://K@bucket", "s3://:\(secret)@bucket",
+            "s3://K:\(secret)%ZZ@bucket", "s3://K:\(secret)@bucket?endpoint=%ZZ", "s3://K:\(secret)\n@bucket",
+            "file://relative/dir", "file:", "s3://K:\(secret)@bucket?endpoint=http://user:pw@h",
+            "s3://K:\(secret)@bucket?endpoint=http://[::1", String(repeating: "s3://", count: 1000),
+        ])
     func invalid(_ text: String) {
         do {
             let parsed = try StorageURL(parsing: text)

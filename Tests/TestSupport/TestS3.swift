@@ -19,12 +19,15 @@ public enum TestS3 {
     public static var region: String { Self.environment["S3_TEST_REGION"] ?? "us-east-1" }
 
     /// Whether the variables are set.
-    public static var isAvailable: Bool { Self.endpoint != nil && !Self.accessKeyId.isEmpty && !Self.secretAccessKey.isEmpty }
+    public static var isAvailable: Bool {
+        Self.endpoint != nil && !Self.accessKeyId.isEmpty && !Self.secretAccessKey.isEmpty
+    }
 
     /// `s3://KEY:SECRET@BUCKET?endpoint=...&region=...&path_style=true`, the secret percent-encoded.
     public static func storageURL(secret: String? = nil) -> String {
         let allowed = CharacterSet.alphanumerics
         let encoded = (secret ?? Self.secretAccessKey).addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
-        return "s3://\(Self.accessKeyId):\(encoded)@\(Self.bucket)?endpoint=\(Self.endpoint ?? "")&region=\(Self.region)&path_style=true"
+        return
+            "s3://\(Self.accessKeyId):\(encoded)@\(Self.bucket)?endpoint=\(Self.endpoint ?? "")&region=\(Self.region)&path_style=true"
     }
 }

@@ -36,36 +36,45 @@ public struct LocalStorage: ObjectStorage {
     private func objectPath(_ key: StorageKey) -> FilePath { FilePath("\(self.directory)/objects/\(key.rawValue)") }
     private func metadataPath(_ key: StorageKey) -> FilePath { FilePath("\(self.directory)/meta/\(key.rawValue)") }
     private func temporaryPath() -> FilePath {
-        FilePath("\(self.directory)/tmp/\(String(UInt64.random(in: .min ... .max), radix: 16))-\(String(UInt64.random(in: .min ... .max), radix: 16))")
+        FilePath(
+            "\(self.directory)/tmp/\(String(UInt64.random(in: .min ... .max), radix: 16))-\(String(UInt64.random(in: .min ... .max), radix: 16))"
+        )
     }
 
     // MARK: ObjectStorage
 
-    public func put(_ key: StorageKey, fileAt path: String, contentType: String) async throws(StorageError) -> StoredObject {
+    public func put(_ key: StorageKey, fileAt path: String, contentType: String) async throws(StorageError)
+        -> StoredObject
+    {
         try ContentType.check(contentType)
         _ = try await S3Storage.fileSize(path)
         let temporary = try await self.prepareTemporary()
         var hasher = SHA256()
         let copied: Int64
         do {
-            copied = try await Self.copy(from: FilePath(path), to: temporary, chunkLength: self.chunkLength, limit: nil) { chunk in
+            copied = try await Self.copy(from: FilePath(path), to: temporary, chunkLength: self.chunkLength, limit: nil)
+            { chunk in
                 chunk.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
             }
         } catch let failure as CopyFailure {
             await Self.removeQuietly(temporary)
             throw failure.isSource
                 ? StorageError.localFile("cannot read the file to store: \(S3Storage.describe(failure.underlying))")
-                : StorageError.unavailable("cannot write to the storage directory: \(S3Storage.describe(failure.underlying))")
+                : StorageError.unavailable(
+                    "cannot write to the storage directory: \(S3Storage.describe(failure.underlying))")
         } catch {
             await Self.removeQuietly(temporary)
             throw .unavailable("cannot write to the storage directory: \(S3Storage.describe(error))")
         }
         let etag = SigV4Signer.hex(hasher.finalize())
-        try await self.commit(key, temporary: temporary, metadata: LocalObjectMetadata(contentType: contentType, etag: etag))
+        try await self.commit(
+            key, temporary: temporary, metadata: LocalObjectMetadata(contentType: contentType, etag: etag))
         return StoredObject(key: key, bytes: copied, contentType: contentType, etag: etag)
     }
 
-    public func put(_ key: StorageKey, bytes: ByteBuffer, contentType: String) async throws(StorageError) -> StoredObject {
+    public func put(_ key: StorageKey, bytes: ByteBuffer, contentType: String) async throws(StorageError)
+        -> StoredObject
+    {
         try ContentType.check(contentType)
         let temporary = try await self.prepareTemporary()
         do {
@@ -75,7 +84,8 @@ public struct LocalStorage: ObjectStorage {
             throw .unavailable("cannot write to the storage directory: \(S3Storage.describe(error))")
         }
         let etag = SigV4Signer.sha256Hex(bytes.readableBytesView)
-        try await self.commit(key, temporary: temporary, metadata: LocalObjectMetadata(contentType: contentType, etag: etag))
+        try await self.commit(
+            key, temporary: temporary, metadata: LocalObjectMetadata(contentType: contentType, etag: etag))
         return StoredObject(key: key, bytes: Int64(bytes.readableBytes), contentType: contentType, etag: etag)
     }
 
@@ -120,8 +130,8 @@ public struct LocalStorage: ObjectStorage {
         let info: FileInfo?
         do {
             info = try await FileSystem.shared.info(forFileAt: self.objectPath(key), infoAboutSymbolicLink: true)
-        } catch let error as FileSystemError where error.code == .notFound || error.code == .invalidArgument {
-            return nil  // ENOTDIR: a parent "directory" of the key is an object
+        } catch let error as FileSystemError where Self.isAbsent(error) {
+            return nil
         } catch {
             throw .unavailable("cannot read the storage directory: \(S3Storage.describe(error))")
         }
@@ -133,11 +143,13 @@ public struct LocalStorage: ObjectStorage {
     public func delete(_ key: StorageKey) async throws(StorageError) {
         for path in [self.objectPath(key), self.metadataPath(key)] {
             do {
-                if let info = try await FileSystem.shared.info(forFileAt: path, infoAboutSymbolicLink: true), info.type == .directory {
+                if let info = try await FileSystem.shared.info(forFileAt: path, infoAboutSymbolicLink: true),
+                    info.type == .directory
+                {
                     continue  // a "directory" key prefix, not an object
                 }
                 try await FileSystem.shared.removeItem(at: path, strategy: .platformDefault, recursively: false)
-            } catch let error as FileSystemError where error.code == .notFound || error.code == .invalidArgument {
+            } catch let error as FileSystemError where Self.isAbsent(error) {
                 continue
             } catch {
                 throw .unavailable("cannot delete from the storage directory: \(S3Storage.describe(error))")
@@ -159,14 +171,17 @@ public struct LocalStorage: ObjectStorage {
     }
 
     /// Writes the metadata, then renames the temporary object into place.
-    private func commit(_ key: StorageKey, temporary: FilePath, metadata: LocalObjectMetadata) async throws(StorageError) {
+    private func commit(_ key: StorageKey, temporary: FilePath, metadata: LocalObjectMetadata)
+        async throws(StorageError)
+    {
         let objectPath = self.objectPath(key)
         let metadataPath = self.metadataPath(key)
         let metadataTemporary = self.temporaryPath()
         do {
             for path in [objectPath, metadataPath] {
                 if let parent = Optional(path.removingLastComponent()) {
-                    try await FileSystem.shared.createDirectory(at: parent, withIntermediateDirectories: true, permissions: nil)
+                    try await FileSystem.shared.createDirectory(
+                        at: parent, withIntermediateDirectories: true, permissions: nil)
                 }
             }
             if let existing = try await FileSystem.shared.info(forFileAt: objectPath, infoAboutSymbolicLink: true),
@@ -185,7 +200,8 @@ public struct LocalStorage: ObjectStorage {
                 || (error as? RenameFailure)?.errno == EISDIR
             {
                 throw .refused(
-                    status: 409, serverCode: "KeyConflict", "the key or one of its prefixes is used as both an object and a folder",
+                    status: 409, serverCode: "KeyConflict",
+                    "the key or one of its prefixes is used as both an object and a folder",
                     operation: "PUT")
             }
             throw .unavailable("cannot write to the storage directory: \(S3Storage.describe(error))")
@@ -215,7 +231,8 @@ public struct LocalStorage: ObjectStorage {
 
     /// Writes `bytes` to a new file at `path`.
     private static func write(_ bytes: ByteBuffer, to path: FilePath) async throws {
-        try await FileSystem.shared.withFileHandle(forWritingAt: path, options: .newFile(replaceExisting: true)) { handle in
+        try await FileSystem.shared.withFileHandle(forWritingAt: path, options: .newFile(replaceExisting: true)) {
+            handle in
             _ = try await handle.write(contentsOf: bytes.readableBytesView, toAbsoluteOffset: 0)
         }
     }
@@ -284,6 +301,14 @@ public struct LocalStorage: ObjectStorage {
         } catch {
             return nil
         }
+    }
+
+    /// Whether `error` means "no such object": not found, or `ENOTDIR` (a parent "directory"
+    /// of the key is an object, so the key cannot exist).
+    private static func isAbsent(_ error: FileSystemError) -> Bool {
+        if error.code == .notFound { return true }
+        if let cause = error.cause as? FileSystemError.SystemCallError { return cause.errno == .notDirectory }
+        return false
     }
 
     private static func removeQuietly(_ path: FilePath) async {

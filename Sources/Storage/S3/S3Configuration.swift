@@ -34,7 +34,9 @@ public struct S3Configuration: Sendable, Hashable, CustomStringConvertible, Cust
 
     /// Where `key` lives: the URL to send (path encoded once), the `Host` header and the
     /// unencoded path to sign. `key == nil` addresses the bucket itself.
-    func location(of key: StorageKey?, query: [(name: String, value: String)] = []) -> (url: String, host: String, path: String) {
+    func location(of key: StorageKey?, query: [(name: String, value: String)] = []) -> (
+        url: String, host: String, path: String
+    ) {
         let objectPath = key.map { "/" + $0.rawValue } ?? "/"
         let host: String
         let path: String

@@ -23,13 +23,19 @@ public struct S3Endpoint: Sendable, Hashable, CustomStringConvertible {
         var authority = rest
         if authority.hasSuffix("/") { authority = authority.dropLast() }
         guard !authority.isEmpty else { throw .invalidConfiguration("the endpoint has no host") }
-        guard !authority.contains(where: { "/?#@ \\".contains($0) || $0.isNewline || $0.asciiValue.map({ $0 < 0x20 || $0 == 0x7F }) == true }) else {
+        guard
+            !authority.contains(where: {
+                "/?#@ \\".contains($0) || $0.isNewline || $0.asciiValue.map({ $0 < 0x20 || $0 == 0x7F }) == true
+            })
+        else {
             throw .invalidConfiguration("the endpoint must be scheme://host[:port] (no path, query or user info)")
         }
         var host = authority
         var port: Int? = nil
         if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else { throw .invalidConfiguration("the endpoint's IPv6 host has no ]") }
+            guard let close = authority.firstIndex(of: "]") else {
+                throw .invalidConfiguration("the endpoint's IPv6 host has no ]")
+            }
             host = authority[...close]
             let after = authority[authority.index(after: close)...]
             if !after.isEmpty {
@@ -47,7 +53,9 @@ public struct S3Endpoint: Sendable, Hashable, CustomStringConvertible {
     }
 
     private static func port(_ text: Substring) throws(StorageError) -> Int {
-        guard !text.isEmpty, text.count <= 5, text.allSatisfy(\.isASCII), let value = Int(text), (1...65535).contains(value) else {
+        guard !text.isEmpty, text.count <= 5, text.allSatisfy(\.isASCII), let value = Int(text),
+            (1...65535).contains(value)
+        else {
             throw .invalidConfiguration("the endpoint's port must be 1...65535")
         }
         return value

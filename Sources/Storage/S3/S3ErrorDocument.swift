@@ -10,11 +10,13 @@ struct S3ErrorDocument: Sendable, Equatable {
     init(body: String) {
         let code = S3XML.firstElement("Code", in: body)
         self.code = code.flatMap { value in
-            value.count <= 64 && value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_") })
+            value.count <= 64
+                && value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_") })
                 ? value : nil
         }
         self.message = S3XML.firstElement("Message", in: body).map { message in
-            String(message.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.prefix(200).map(Character.init))
+            String(
+                message.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.prefix(200).map(Character.init))
         }
     }
 }

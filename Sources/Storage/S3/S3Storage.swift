@@ -54,7 +54,9 @@ public struct S3Storage: ObjectStorage {
 
     // MARK: ObjectStorage
 
-    public func put(_ key: StorageKey, bytes: ByteBuffer, contentType: String) async throws(StorageError) -> StoredObject {
+    public func put(_ key: StorageKey, bytes: ByteBuffer, contentType: String) async throws(StorageError)
+        -> StoredObject
+    {
         try ContentType.check(contentType)
         let request = self.request(
             .PUT, key: key, headers: [("content-type", contentType)],
@@ -65,7 +67,9 @@ public struct S3Storage: ObjectStorage {
             key: key, bytes: Int64(bytes.readableBytes), contentType: contentType, etag: Self.etag(response.headers))
     }
 
-    public func put(_ key: StorageKey, fileAt path: String, contentType: String) async throws(StorageError) -> StoredObject {
+    public func put(_ key: StorageKey, fileAt path: String, contentType: String) async throws(StorageError)
+        -> StoredObject
+    {
         try ContentType.check(contentType)
         let size = try await Self.fileSize(path)
         if size > Int64(self.configuration.multipartThreshold) {
@@ -112,7 +116,8 @@ public struct S3Storage: ObjectStorage {
                 key: key, bytes: written.withLockedValue { $0 }, contentType: headers.first(name: "content-type"),
                 etag: Self.etag(headers))
         } catch {
-            _ = try? await FileSystem.shared.removeItem(at: FilePath(path), strategy: .platformDefault, recursively: false)
+            _ = try? await FileSystem.shared.removeItem(
+                at: FilePath(path), strategy: .platformDefault, recursively: false)
             throw error
         }
     }
@@ -139,7 +144,7 @@ public struct S3Storage: ObjectStorage {
         let request = self.request(.DELETE, key: key, payloadHash: SigV4Signer.emptyPayloadHash)
         do {
             _ = try await self.send(request, operation: "DELETE")
-        } catch where error == .notFound {
+        } catch  where error == .notFound {
             return
         }
     }
@@ -189,7 +194,8 @@ public struct S3Storage: ObjectStorage {
                 payloadHash: SigV4Signer.sha256Hex(document.readableBytesView), body: document,
                 timeout: self.configuration.transferTimeout)
             let completed = try await self.send(complete, operation: "CompleteMultipartUpload")
-            if let error = S3ResponseClassifier.errorInSuccessBody(completed.text, operation: "CompleteMultipartUpload") {
+            if let error = S3ResponseClassifier.errorInSuccessBody(completed.text, operation: "CompleteMultipartUpload")
+            {
                 throw error
             }
             let etag = S3XML.firstElement("ETag", in: completed.text).map(Self.unquoted)
@@ -202,10 +208,11 @@ public struct S3Storage: ObjectStorage {
 
     /// `AbortMultipartUpload`, best effort: a failure is logged, the caller's error is what matters.
     private func abort(_ key: StorageKey, uploadId: String) async {
-        let request = self.request(.DELETE, key: key, query: [("uploadId", uploadId)], payloadHash: SigV4Signer.emptyPayloadHash)
+        let request = self.request(
+            .DELETE, key: key, query: [("uploadId", uploadId)], payloadHash: SigV4Signer.emptyPayloadHash)
         do {
             _ = try await self.send(request, operation: "AbortMultipartUpload")
-        } catch where error == .notFound {
+        } catch  where error == .notFound {
             return
         } catch {
             self.logger.warning(
@@ -217,13 +224,18 @@ public struct S3Storage: ObjectStorage {
     /// The upload ids of the unfinished multipart uploads of `key` (`ListMultipartUploads`).
     func pendingUploads(of key: StorageKey) async throws(StorageError) -> [String] {
         let request = self.request(
-            .GET, key: nil, query: [("uploads", ""), ("prefix", key.rawValue)], payloadHash: SigV4Signer.emptyPayloadHash)
+            .GET, key: nil, query: [("uploads", ""), ("prefix", key.rawValue)],
+            payloadHash: SigV4Signer.emptyPayloadHash)
         let response = try await self.send(request, operation: "ListMultipartUploads")
         var ids: [String] = []
         var rest = Substring(response.text)
-        while let start = rest.range(of: "<Upload>"), let end = rest.range(of: "</Upload>", range: start.upperBound..<rest.endIndex) {
+        while let start = rest.range(of: "<Upload>"),
+            let end = rest.range(of: "</Upload>", range: start.upperBound..<rest.endIndex)
+        {
             let upload = String(rest[start.upperBound..<end.lowerBound])
-            if S3XML.firstElement("Key", in: upload) == key.rawValue, let id = S3XML.firstElement("UploadId", in: upload) {
+            if S3XML.firstElement("Key", in: upload) == key.rawValue,
+                let id = S3XML.firstElement("UploadId", in: upload)
+            {
                 ids.append(id)
             }
             rest = rest[end.upperBound...]

@@ -7,8 +7,11 @@ enum S3XML {
 
     /// The decoded text of the first element `name` (without attributes), or `nil`.
     static func firstElement(_ name: String, in document: String) -> String? {
-        let text = document.utf8.count > Self.maximumDocumentBytes ? String(document.prefix(Self.maximumDocumentBytes)) : document
-        guard let open = text.range(of: "<\(name)>"), let close = text.range(of: "</\(name)>", range: open.upperBound..<text.endIndex)
+        let text =
+            document.utf8.count > Self.maximumDocumentBytes
+            ? String(document.prefix(Self.maximumDocumentBytes)) : document
+        guard let open = text.range(of: "<\(name)>"),
+            let close = text.range(of: "</\(name)>", range: open.upperBound..<text.endIndex)
         else { return nil }
         return Self.decodeEntities(text[open.upperBound..<close.lowerBound])
     }
@@ -34,7 +37,8 @@ enum S3XML {
             case "quot": replacement = "\""
             case "apos": replacement = "'"
             default:
-                if entity.hasPrefix("#x") || entity.hasPrefix("#X"), let value = UInt32(entity.dropFirst(2), radix: 16) {
+                if entity.hasPrefix("#x") || entity.hasPrefix("#X"), let value = UInt32(entity.dropFirst(2), radix: 16)
+                {
                     replacement = Unicode.Scalar(value).map { String(Character($0)) }
                 } else if entity.hasPrefix("#"), let value = UInt32(entity.dropFirst()) {
                     replacement = Unicode.Scalar(value).map { String(Character($0)) }

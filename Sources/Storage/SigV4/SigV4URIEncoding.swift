@@ -29,7 +29,10 @@ public enum SigV4URIEncoding {
     public static func canonicalQuery(_ items: [(name: String, value: String)]) -> String {
         items
             .map { (Self.encode($0.name, keepSlash: false), Self.encode($0.value, keepSlash: false)) }
-            .sorted { $0.0 == $1.0 ? $0.1.utf8.lexicographicallyPrecedes($1.1.utf8) : $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
+            .sorted {
+                $0.0 == $1.0
+                    ? $0.1.utf8.lexicographicallyPrecedes($1.1.utf8) : $0.0.utf8.lexicographicallyPrecedes($1.0.utf8)
+            }
             .map { "\($0.0)=\($0.1)" }
             .joined(separator: "&")
     }
