@@ -101,6 +101,23 @@ struct ObjectStorageTests {
         }
     }
 
+    @Test("empty objects, from bytes and from an empty file", arguments: Backend.all)
+    func emptyObjects(_ backend: Backend) async throws {
+        try await StorageFixtures.with(backend) { storage, scratch in
+            let key = try StorageFixtures.key("empty")
+            _ = try await storage.put(key, bytes: [], contentType: "text/plain")
+            #expect(try await storage.head(key)?.bytes == 0)
+            let source = scratch + "/empty"
+            _ = FileManager.default.createFile(atPath: source, contents: Data())
+            let stored = try await storage.put(key, fileAt: source, contentType: "text/plain")
+            #expect(stored.bytes == 0)
+            let path = scratch + "/empty.out"
+            #expect(try await storage.get(key, toFileAt: path, maxBytes: 0).bytes == 0)
+            #expect(try Data(contentsOf: URL(fileURLWithPath: path)).isEmpty)
+            try await storage.delete(key)
+        }
+    }
+
     @Test("bad arguments are refused before any I/O", arguments: Backend.all)
     func badArguments(_ backend: Backend) async throws {
         try await StorageFixtures.with(backend) { storage, scratch in
