@@ -47,7 +47,7 @@ public struct LocalStorage: ObjectStorage {
         -> StoredObject
     {
         try ContentType.check(contentType)
-        _ = try await S3Storage.fileSize(path)
+        _ = try await LocalFiles.size(ofFileAt: path)
         let temporary = try await self.prepareTemporary()
         var hasher = SHA256()
         let copied: Int64
@@ -59,12 +59,12 @@ public struct LocalStorage: ObjectStorage {
         } catch let failure as CopyFailure {
             await Self.removeQuietly(temporary)
             throw failure.isSource
-                ? StorageError.localFile("cannot read the file to store: \(S3Storage.describe(failure.underlying))")
+                ? StorageError.localFile("cannot read the file to store: \(LocalFiles.describe(failure.underlying))")
                 : StorageError.unavailable(
-                    "cannot write to the storage directory: \(S3Storage.describe(failure.underlying))")
+                    "cannot write to the storage directory: \(LocalFiles.describe(failure.underlying))")
         } catch {
             await Self.removeQuietly(temporary)
-            throw .unavailable("cannot write to the storage directory: \(S3Storage.describe(error))")
+            throw .unavailable("cannot write to the storage directory: \(LocalFiles.describe(error))")
         }
         let etag = SigV4Signer.hex(hasher.finalize())
         try await self.commit(
@@ -81,7 +81,7 @@ public struct LocalStorage: ObjectStorage {
             try await Self.write(bytes, to: temporary)
         } catch {
             await Self.removeQuietly(temporary)
-            throw .unavailable("cannot write to the storage directory: \(S3Storage.describe(error))")
+            throw .unavailable("cannot write to the storage directory: \(LocalFiles.describe(error))")
         }
         let etag = SigV4Signer.sha256Hex(bytes.readableBytesView)
         try await self.commit(
@@ -118,11 +118,11 @@ public struct LocalStorage: ObjectStorage {
                 throw .notFound(operation: "GET")
             }
             throw failure.isSource
-                ? StorageError.unavailable("cannot read the stored object: \(S3Storage.describe(failure.underlying))")
-                : StorageError.localFile("cannot write the download: \(S3Storage.describe(failure.underlying))")
+                ? StorageError.unavailable("cannot read the stored object: \(LocalFiles.describe(failure.underlying))")
+                : StorageError.localFile("cannot write the download: \(LocalFiles.describe(failure.underlying))")
         } catch {
             await Self.removeQuietly(destination)
-            throw .localFile("cannot write the download: \(S3Storage.describe(error))")
+            throw .localFile("cannot write the download: \(LocalFiles.describe(error))")
         }
     }
 
@@ -133,7 +133,7 @@ public struct LocalStorage: ObjectStorage {
         } catch let error as FileSystemError where Self.isAbsent(error) {
             return nil
         } catch {
-            throw .unavailable("cannot read the storage directory: \(S3Storage.describe(error))")
+            throw .unavailable("cannot read the storage directory: \(LocalFiles.describe(error))")
         }
         guard let info, info.type == .regular else { return nil }
         let metadata = await self.readMetadata(key)
@@ -152,7 +152,7 @@ public struct LocalStorage: ObjectStorage {
             } catch let error as FileSystemError where Self.isAbsent(error) {
                 continue
             } catch {
-                throw .unavailable("cannot delete from the storage directory: \(S3Storage.describe(error))")
+                throw .unavailable("cannot delete from the storage directory: \(LocalFiles.describe(error))")
             }
         }
     }
@@ -165,7 +165,7 @@ public struct LocalStorage: ObjectStorage {
             try await FileSystem.shared.createDirectory(
                 at: FilePath("\(self.directory)/tmp"), withIntermediateDirectories: true, permissions: nil)
         } catch {
-            throw .unavailable("cannot create the storage directory: \(S3Storage.describe(error))")
+            throw .unavailable("cannot create the storage directory: \(LocalFiles.describe(error))")
         }
         return self.temporaryPath()
     }
@@ -204,7 +204,7 @@ public struct LocalStorage: ObjectStorage {
                     "the key or one of its prefixes is used as both an object and a folder",
                     operation: "PUT")
             }
-            throw .unavailable("cannot write to the storage directory: \(S3Storage.describe(error))")
+            throw .unavailable("cannot write to the storage directory: \(LocalFiles.describe(error))")
         }
     }
 

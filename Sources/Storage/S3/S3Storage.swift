@@ -71,7 +71,7 @@ public struct S3Storage: ObjectStorage {
         -> StoredObject
     {
         try ContentType.check(contentType)
-        let size = try await Self.fileSize(path)
+        let size = try await LocalFiles.size(ofFileAt: path)
         if size > Int64(self.configuration.multipartThreshold) {
             return try await self.putMultipart(key, fileAt: path, size: size, contentType: contentType)
         }
@@ -104,7 +104,7 @@ public struct S3Storage: ObjectStorage {
                 }
             }
         } catch {
-            outcome = .failure(.localFile("cannot write the download: \(Self.describe(error))"))
+            outcome = .failure(.localFile("cannot write the download: \(LocalFiles.describe(error))"))
         }
         do throws(StorageError) {
             let response = try outcome.get()
@@ -298,7 +298,7 @@ public struct S3Storage: ObjectStorage {
                 }
             }
         } catch {
-            throw .localFile("cannot read the file to upload: \(Self.describe(error))")
+            throw .localFile("cannot read the file to upload: \(LocalFiles.describe(error))")
         }
         let response = try outcome.get()
         if let error = S3ResponseClassifier.error(status: response.status, body: response.text, operation: operation) {
@@ -308,25 +308,6 @@ public struct S3Storage: ObjectStorage {
     }
 
     // MARK: Helpers
-
-    /// The size of the regular file at `path`.
-    static func fileSize(_ path: String) async throws(StorageError) -> Int64 {
-        let info: FileInfo?
-        do {
-            info = try await FileSystem.shared.info(forFileAt: FilePath(path), infoAboutSymbolicLink: false)
-        } catch {
-            throw .localFile("cannot read the file to upload: \(Self.describe(error))")
-        }
-        guard let info else { throw .localFile("the file to upload does not exist") }
-        guard info.type == .regular else { throw .localFile("the file to upload is not a regular file") }
-        return info.size
-    }
-
-    /// A file-system error in one line without the path (paths may hold a user's file name).
-    static func describe(_ error: any Error) -> String {
-        if let error = error as? FileSystemError { return "\(error.code)" }
-        return "\(type(of: error))"
-    }
 
     /// The `ETag` header without its quotes.
     static func etag(_ headers: HTTPHeaders) -> String? {
