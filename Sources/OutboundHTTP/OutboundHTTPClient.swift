@@ -29,7 +29,7 @@ public final class OutboundHTTPClient: Service, Sendable {
     public let client: HTTPClient
     /// The settings it was made with.
     public let configuration: OutboundHTTPConfiguration
-    private let logger: Logger
+    let logger: Logger
 
     /// Creates the client; ``run()`` (or ``shutdown()``) must eventually be called.
     public init(
@@ -85,31 +85,38 @@ public final class OutboundHTTPClient: Service, Sendable {
             outbound.body = .bytes(body)
         }
         let prepared = outbound
+        return try await self.withDeadline(host: host, timeout: timeout, limit: limit) {
+            let response = try await self.client.execute(prepared, timeout: TimeAmount(timeout), logger: self.logger)
+            let body = try await response.body.collect(upTo: limit)
+            return OutboundResponse(status: Int(response.status.code), headers: response.headers, body: body)
+        }
+    }
+
+    /// Runs `call` within `timeout`, mapping whatever it throws to ``OutboundHTTPError``.
+    ///
+    /// AHC's deadline ends when the response head arrives; the race with a timer makes it cover
+    /// the body as well (a server dripping bytes cannot hold a call forever).
+    func withDeadline<Value: Sendable>(
+        host: String, timeout: Duration, limit: Int, _ call: @escaping @Sendable () async throws -> Value
+    ) async throws(OutboundHTTPError) -> Value {
         let deadline = ContinuousClock.now.advanced(by: timeout)
         do {
-            // AHC's deadline ends when the response head arrives; the race with a timer makes it
-            // cover the body as well (a server dripping bytes cannot hold a call forever).
-            return try await withThrowingTaskGroup(of: OutboundResponse?.self) { group in
-                group.addTask {
-                    let response = try await self.client.execute(
-                        prepared, timeout: TimeAmount(timeout), logger: self.logger)
-                    let body = try await response.body.collect(upTo: limit)
-                    return OutboundResponse(status: Int(response.status.code), headers: response.headers, body: body)
-                }
+            return try await withThrowingTaskGroup(of: Value?.self) { group in
+                group.addTask { try await call() }
                 group.addTask {
                     try await Task.sleep(until: deadline, clock: .continuous)
                     return nil
                 }
                 defer { group.cancelAll() }
-                guard let first = try await group.next(), let response = first else { throw DeadlineReached() }
-                return response
+                guard let first = try await group.next(), let value = first else { throw DeadlineReached() }
+                return value
             }
         } catch {
             throw Self.map(error, host: host, timeout: timeout, limit: limit)
         }
     }
 
-    /// Thrown by the deadline timer of ``execute(_:)``.
+    /// Thrown by the deadline timer of ``withDeadline(host:timeout:limit:_:)``.
     private struct DeadlineReached: Error {}
 
     /// Maps an AsyncHTTPClient / NIO error to ours. `HTTPClientError` is a struct with a private
@@ -118,6 +125,12 @@ public final class OutboundHTTPClient: Service, Sendable {
         switch error {
         case is DeadlineReached:
             return .timedOut(host: host, after: timeout)
+        case let error as OutboundHTTPError:
+            return error
+        case is BodyTooLarge:
+            return .responseTooLarge(host: host, limit: limit)
+        case let error as CallerStreamFailure:
+            return .callerStream("\(error.underlying)")
         case is NIOTooManyBytesError:
             return .responseTooLarge(host: host, limit: limit)
         case let error as NIOConnectionError:

@@ -12,6 +12,7 @@ public struct OutboundHTTPError: Error, Sendable, Hashable, CustomStringConverti
         case responseTooLarge = "response_too_large"
         case cancelled = "cancelled"
         case transport = "transport"
+        case callerStream = "caller_stream"
     }
 
     private let code: Code
@@ -48,6 +49,10 @@ public struct OutboundHTTPError: Error, Sendable, Hashable, CustomStringConverti
     /// Any other transport failure (connection reset, malformed response, client shut down...).
     public static let transport = OutboundHTTPError(.transport, "HTTP call failed")
 
+    /// The caller's streamed request body or response consumer failed (e.g. a local file could
+    /// not be read or written); see ``OutboundHTTPClient/execute(_:streamingBody:length:)``.
+    public static let callerStream = OutboundHTTPError(.callerStream, "the caller's stream failed")
+
     // MARK: Constructors with details
 
     static func invalidURL(_ text: String) -> OutboundHTTPError {
@@ -72,5 +77,9 @@ public struct OutboundHTTPError: Error, Sendable, Hashable, CustomStringConverti
 
     static func transport(host: String, _ detail: String) -> OutboundHTTPError {
         .init(.transport, "HTTP call to \(host) failed: \(detail)")
+    }
+
+    static func callerStream(_ detail: String) -> OutboundHTTPError {
+        .init(.callerStream, "the caller's body stream failed: \(detail.prefix(300))")
     }
 }

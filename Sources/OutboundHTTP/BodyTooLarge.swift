@@ -1,0 +1,2 @@
+/// A streamed response body went past its cap.
+struct BodyTooLarge: Error {}

@@ -1,0 +1,19 @@
+/// What is known about a stored object (``ObjectStorage/head(_:)``, ``ObjectStorage/get(_:toFileAt:maxBytes:)``).
+public struct ObjectInfo: Sendable, Hashable {
+    /// The object's key.
+    public let key: StorageKey
+    /// Size in bytes.
+    public let bytes: Int64
+    /// The content type stored with the object, if any.
+    public let contentType: String?
+    /// An opaque version tag (S3's ETag without quotes; a SHA-256 for local files), if known.
+    public let etag: String?
+
+    /// Creates a value.
+    public init(key: StorageKey, bytes: Int64, contentType: String?, etag: String?) {
+        self.key = key
+        self.bytes = bytes
+        self.contentType = contentType
+        self.etag = etag
+    }
+}
