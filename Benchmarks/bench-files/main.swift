@@ -18,7 +18,7 @@ import Imaging
 import Logging
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 struct BenchError: Error, CustomStringConvertible {
@@ -69,7 +69,9 @@ struct Totals: Sendable {
 }
 
 let configuration = ImagingConfiguration(jpegQuality: jpegQuality)
-print("# bench-files: \(files.count) files, purpose \(purpose.rawValue), formats \(formatNames.joined(separator: ",")), \(threads) pool threads, JPEG Q \(jpegQuality)")
+print(
+    "# bench-files: \(files.count) files, purpose \(purpose.rawValue), formats \(formatNames.joined(separator: ",")), \(threads) pool threads, JPEG Q \(jpegQuality)"
+)
 
 let (totals, elapsed) = try await CPUWorkPool.withPool(threadCount: threads) { pool -> (Totals, Duration) in
     let processor = try ImageProcessor(configuration: configuration, pool: pool, logger: Logger(label: "bench-files"))

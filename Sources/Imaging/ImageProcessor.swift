@@ -58,7 +58,8 @@ public struct ImageProcessor: Sendable {
         let configuration = configuration
         let specs = purpose.variantSpecs
         let (header, base) = try await pool.execute { () throws(ImagingError) -> (ImageHeader, VipsImageHandle) in
-            let header = try VipsImaging.probe(path: path, allowed: ImageFormat.imageInputs, configuration: configuration)
+            let header = try VipsImaging.probe(
+                path: path, allowed: ImageFormat.imageInputs, configuration: configuration)
             let base = try VipsImaging.variantBase(path: path, largest: specs[0])
             return (header, base)
         }
@@ -122,7 +123,8 @@ public struct ImageProcessor: Sendable {
                 for (index, (spec, format)) in jobs.enumerated() {
                     group.addTask {
                         let variant = try await pool.execute { () throws(ImagingError) -> ImageVariant in
-                            try VipsImaging.variant(from: base, spec: spec, format: format, configuration: configuration)
+                            try VipsImaging.variant(
+                                from: base, spec: spec, format: format, configuration: configuration)
                         }
                         return (index, variant)
                     }

@@ -80,7 +80,8 @@ public struct ImagingError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     static func pageOutOfRange(_ page: Int, pages: Int) -> ImagingError {
-        ImagingError(.pageOutOfRange, "page \(page) does not exist (the document has \(pages) page(s), numbered from 0)")
+        ImagingError(
+            .pageOutOfRange, "page \(page) does not exist (the document has \(pages) page(s), numbered from 0)")
     }
 
     static func invalidArgument(_ message: String) -> ImagingError {

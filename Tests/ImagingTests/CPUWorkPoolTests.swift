@@ -14,7 +14,9 @@ struct CPUWorkPoolTests {
                 for index in 0..<12 {
                     group.addTask {
                         try await pool.execute { () throws(ImagingError) -> Int in
-                            running.state.withLock { $0.now += 1; $0.peak = max($0.peak, $0.now) }
+                            running.state.withLock {
+                                $0.now += 1; $0.peak = max($0.peak, $0.now)
+                            }
                             usleep(5_000)  // stands for CPU work that keeps the thread
                             running.state.withLock { $0.now -= 1 }
                             return index
@@ -65,10 +67,4 @@ struct CPUWorkPoolTests {
             #expect(ran.state.withLock { $0 } == false)
         }
     }
-}
-
-/// A value several tasks update under a lock.
-final class Shared<Value: Sendable>: Sendable {
-    let state: Mutex<Value>
-    init(_ value: Value) { state = Mutex(value) }
 }

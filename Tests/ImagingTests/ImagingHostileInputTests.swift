@@ -54,7 +54,9 @@ struct ImagingHostileInputTests {
                     #expect(error?.isPermanent == true)
                     #expect(error?.message.contains("100000 x 100000") == true)
                     // A figure for the record, not an assertion (timings are not tested).
-                    print("imaging: PNG bomb 100000 x 100000 refused by \(attempt == 0 ? "probe" : "makeVariants") in \(elapsed)")
+                    print(
+                        "imaging: PNG bomb 100000 x 100000 refused by \(attempt == 0 ? "probe" : "makeVariants") in \(elapsed)"
+                    )
                 }
             }
         }
@@ -91,7 +93,8 @@ struct ImagingHostileInputTests {
 
     @Test("a truncated PNG fails permanently")
     func truncatedPNG() async throws {
-        let png = try TestImages.noise(width: 400, height: 300).encode({ bp_vips_pngsave_buffer($0, $1, $2) }, failure: { .internal($0) })
+        let png = try TestImages.noise(width: 400, height: 300).encode(
+            { bp_vips_pngsave_buffer($0, $1, $2) }, failure: { .internal($0) })
         for length in [png.count / 2, 40, 20, 9] {
             let error = try await failure(Array(png.prefix(length)), name: "cut.png")
             #expect(error != nil && error!.isPermanent, "cut at \(length): \(String(describing: error))")
@@ -103,7 +106,8 @@ struct ImagingHostileInputTests {
     func notImages() async throws {
         var generator = SystemRandomNumberGenerator()
         let garbage = (0..<4096).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        for (bytes, name) in [(garbage, "garbage.jpg"), ([], "empty.png"), (Array("hello, world\n".utf8), "hello.txt")] {
+        for (bytes, name) in [(garbage, "garbage.jpg"), ([], "empty.png"), (Array("hello, world\n".utf8), "hello.txt")]
+        {
             let error = try await failure(bytes, name: name)
             #expect(error?.kind == .notAnImage, "\(name): \(String(describing: error))")
             #expect(error?.isPermanent == true)
@@ -129,7 +133,9 @@ struct ImagingHostileInputTests {
 
     @Test("SVG and PDF are refused as images; PDF is accepted by probe")
     func unsupportedFormats() async throws {
-        let svg = Array(#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>"#.utf8)
+        let svg = Array(
+            #"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>"#.utf8
+        )
         #expect(try await failure(svg, name: "a.svg")?.kind == .unsupportedFormat)
         let pdf = MinimalPDF.make(pages: 1)
         #expect(try await failure(pdf, name: "a.pdf")?.kind == .unsupportedFormat)
@@ -151,9 +157,12 @@ struct ImagingHostileInputTests {
     func messagesHaveNoPath() async throws {
         try await TestImages.withDirectory { dir in
             let file = dir.appendingPathComponent("secret-name.jpg")
-            try TestImages.write(Array(TestImages.jpegBytes(try TestImages.noise(width: 300, height: 300)).prefix(900)), to: file)
+            try TestImages.write(
+                Array(TestImages.jpegBytes(try TestImages.noise(width: 300, height: 300)).prefix(900)), to: file)
             let error = try await TestImages.withProcessor { processor in
-                await #expect(throws: ImagingError.self) { try await processor.makeVariants(fileAt: file.path, purpose: .profile) }
+                await #expect(throws: ImagingError.self) {
+                    try await processor.makeVariants(fileAt: file.path, purpose: .profile)
+                }
             }
             #expect(error.map { !$0.description.contains("secret-name") && !$0.description.contains(dir.path) } == true)
         }

@@ -25,9 +25,13 @@ struct ImagingPDFTests {
             let pdf = dir.appendingPathComponent("many.pdf")
             try TestImages.write(MinimalPDF.make(pages: 5), to: pdf)
             try await TestImages.withProcessor(ImagingConfiguration(maxPages: 4)) { processor in
-                let notPDF = await #expect(throws: ImagingError.self) { try await processor.pdfPageCount(fileAt: image.path) }
+                let notPDF = await #expect(throws: ImagingError.self) {
+                    try await processor.pdfPageCount(fileAt: image.path)
+                }
                 #expect(notPDF?.kind == .unsupportedFormat)
-                let tooMany = await #expect(throws: ImagingError.self) { try await processor.pdfPageCount(fileAt: pdf.path) }
+                let tooMany = await #expect(throws: ImagingError.self) {
+                    try await processor.pdfPageCount(fileAt: pdf.path)
+                }
                 #expect(tooMany?.kind == .tooLarge)
             }
         }

@@ -30,7 +30,8 @@ struct ImagingUnitTests {
     func classification() {
         #expect(ImagingError.decodeFailure(vipsMessage: "VipsJpeg: Premature end of JPEG file\n").kind == .truncated)
         #expect(ImagingError.decodeFailure(vipsMessage: "spng: unexpected end of file").kind == .truncated)
-        #expect(ImagingError.decodeFailure(vipsMessage: "VipsJpeg: Corrupt JPEG data: bad Huffman code").kind == .damaged)
+        #expect(
+            ImagingError.decodeFailure(vipsMessage: "VipsJpeg: Corrupt JPEG data: bad Huffman code").kind == .damaged)
         #expect(ImagingError.decodeFailure(vipsMessage: "").kind == .damaged)
     }
 

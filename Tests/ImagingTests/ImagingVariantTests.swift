@@ -10,7 +10,9 @@ struct ImagingVariantTests {
         try await TestImages.withDirectory { dir in
             let file = dir.appendingPathComponent("photo.jpg")
             try TestImages.save(try TestImages.noise(width: 1200, height: 900), to: file)
-            let set = try await TestImages.withProcessor { try await $0.makeVariants(fileAt: file.path, purpose: .profile) }
+            let set = try await TestImages.withProcessor {
+                try await $0.makeVariants(fileAt: file.path, purpose: .profile)
+            }
             #expect(set.header == ImageHeader(width: 1200, height: 900, format: .jpeg))
             #expect(set.variants.map(\.spec.box) == [512, 512, 256, 256, 128, 128])
             #expect(set.variants.map(\.format) == [.webp, .jpeg, .webp, .jpeg, .webp, .jpeg])
@@ -61,13 +63,15 @@ struct ImagingVariantTests {
     func autoRotate() async throws {
         try await TestImages.withDirectory { dir in
             let file = dir.appendingPathComponent("rotated.jpg")
-            let jpeg = try TestImages.jpegWithExif(try TestImages.leftDark(width: 400, height: 200), orientation: 6, gps: false)
+            let jpeg = try TestImages.jpegWithExif(
+                try TestImages.leftDark(width: 400, height: 200), orientation: 6, gps: false)
             try TestImages.write(jpeg, to: file)
             try await TestImages.withProcessor { processor in
                 let header = try await processor.probe(fileAt: file.path)
                 #expect(header.orientation == 6 && header.width == 400 && header.height == 200)
                 #expect(header.displayWidth == 200 && header.displayHeight == 400)
-                let set = try await processor.makeVariants(fileAt: file.path, purpose: .project, formats: [.jpeg, .webp])
+                let set = try await processor.makeVariants(
+                    fileAt: file.path, purpose: .project, formats: [.jpeg, .webp])
                 for variant in set.variants {
                     #expect(variant.width == 200 && variant.height == 400)
                     let out = dir.appendingPathComponent("out.\(variant.format.fileExtension)")
@@ -85,13 +89,16 @@ struct ImagingVariantTests {
     func metadataStripped() async throws {
         try await TestImages.withDirectory { dir in
             let file = dir.appendingPathComponent("gps.jpg")
-            let jpeg = try TestImages.jpegWithExif(try TestImages.noise(width: 900, height: 700), orientation: 1, gps: true)
+            let jpeg = try TestImages.jpegWithExif(
+                try TestImages.noise(width: 900, height: 700), orientation: 1, gps: true)
             // The input really carries the position (so this test can fail).
             #expect(try TestImages.hasField("exif-ifd3-GPSLatitude", in: jpeg))
             #expect(try TestImages.hasField("exif-ifd3-GPSLongitude", in: jpeg))
             try TestImages.write(jpeg, to: file)
             for purpose in ImagePurpose.allCases {
-                let set = try await TestImages.withProcessor { try await $0.makeVariants(fileAt: file.path, purpose: purpose) }
+                let set = try await TestImages.withProcessor {
+                    try await $0.makeVariants(fileAt: file.path, purpose: purpose)
+                }
                 #expect(set.variants.count == 6)
                 for variant in set.variants {
                     let label = "\(purpose) \(variant.spec.box) \(variant.format)"
@@ -107,7 +114,8 @@ struct ImagingVariantTests {
                         let hasAPP1 = jpegHasMarker(variant.bytes, 0xE1)
                         #expect(!hasAPP1, "\(label): no APP1 (EXIF/XMP) segment")
                     case .webp:
-                        let hasChunk = contains(variant.bytes, Array("EXIF".utf8)) || contains(variant.bytes, Array("XMP ".utf8))
+                        let hasChunk =
+                            contains(variant.bytes, Array("EXIF".utf8)) || contains(variant.bytes, Array("XMP ".utf8))
                         #expect(!hasChunk, "\(label): no EXIF or XMP chunk")
                     }
                 }
@@ -120,9 +128,14 @@ struct ImagingVariantTests {
         try await TestImages.withDirectory { dir in
             let file = dir.appendingPathComponent("huge.jpg")
             try TestImages.save(try TestImages.flat(width: 10000, height: 8000, value: 90), to: file)
-            let set = try await TestImages.withProcessor { try await $0.makeVariants(fileAt: file.path, purpose: .project) }
+            let set = try await TestImages.withProcessor {
+                try await $0.makeVariants(fileAt: file.path, purpose: .project)
+            }
             #expect(set.header.width == 10000 && set.header.height == 8000)
-            #expect(set.variants.map { [$0.width, $0.height] } == [[1600, 1280], [1600, 1280], [800, 640], [800, 640], [400, 320], [400, 320]])
+            #expect(
+                set.variants.map { [$0.width, $0.height] } == [
+                    [1600, 1280], [1600, 1280], [800, 640], [800, 640], [400, 320], [400, 320],
+                ])
         }
     }
 
@@ -144,7 +157,9 @@ struct ImagingVariantTests {
 
     private func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
         guard haystack.count >= needle.count else { return false }
-        return (0...(haystack.count - needle.count)).contains { haystack[$0..<($0 + needle.count)].elementsEqual(needle) }
+        return (0...(haystack.count - needle.count)).contains {
+            haystack[$0..<($0 + needle.count)].elementsEqual(needle)
+        }
     }
 
     /// True when the JPEG has a marker segment `marker` before its scan data.

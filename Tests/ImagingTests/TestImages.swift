@@ -73,7 +73,9 @@ enum TestImages {
         let xImage = VipsImageHandle(x!)
         // x < width/2 -> 0, else 255: scale x by 255 / (width/2) and clip through the uchar cast.
         var scaled: UnsafeMutablePointer<VipsImage>?
-        try xImage.withPointer { try check(bp_vips_linear1($0, &scaled, 1000, -1000 * Double(width / 2) + 1), "linear") }
+        try xImage.withPointer {
+            try check(bp_vips_linear1($0, &scaled, 1000, -1000 * Double(width / 2) + 1), "linear")
+        }
         let scaledImage = VipsImageHandle(scaled!)
         var cast: UnsafeMutablePointer<VipsImage>?
         try scaledImage.withPointer { try check(bp_vips_cast($0, &cast, VIPS_FORMAT_UCHAR), "cast") }

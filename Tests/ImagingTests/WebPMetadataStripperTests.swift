@@ -20,7 +20,8 @@ struct WebPMetadataStripperTests {
     func strips() {
         let vp8x = chunk("VP8X", [0x20 | 0x10 | 0x08 | 0x04, 0, 0, 0, 9, 0, 0, 9, 0, 0])
         let image = chunk("VP8 ", [1, 2, 3])  // odd: padded
-        let input = riff(vp8x + chunk("ICCP", [9, 9]) + image + chunk("EXIF", Array("II*\0GPS".utf8)) + chunk("XMP ", [7]))
+        let input = riff(
+            vp8x + chunk("ICCP", [9, 9]) + image + chunk("EXIF", Array("II*\0GPS".utf8)) + chunk("XMP ", [7]))
         let expected = riff(chunk("VP8X", [0x10, 0, 0, 0, 9, 0, 0, 9, 0, 0]) + image)
         #expect(WebPMetadataStripper.strip(input) == expected)
         #expect(WebPMetadataStripper.strip(expected) == expected)
