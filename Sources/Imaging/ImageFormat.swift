@@ -4,9 +4,10 @@ public enum ImageFormat: String, Sendable, Hashable, CaseIterable {
     /// Recognised by libvips, but none of the above (its loader name is in the error of a refusal).
     case other
 
-    /// The formats an uploaded image may have: raster formats with maintained, trusted loaders.
-    /// SVG (renders external references, scripts in librsvg's past), PDF and the exotic loaders
-    /// (matrix, csv, FITS, ImageMagick...) are refused for images.
+    /// The formats an uploaded image may have: raster formats whose libvips loaders are marked
+    /// trusted (fuzzed for hostile input). SVG, PDF and the exotic loaders (vips, PPM, matrix, CSV,
+    /// FITS, ImageMagick...) are all marked "untrusted" by libvips and refused for images; PDF is
+    /// read only by `pdfPageCount` and `renderGray` (poppler, in process).
     public static let imageInputs: Set<ImageFormat> = [.jpeg, .png, .webp, .gif, .tiff, .heif]
 
     /// The format for a libvips loader nickname (`jpegload`, `pngload_buffer`, `heifload_source`...).

@@ -78,6 +78,10 @@ public struct ImageProcessor: Sendable {
     }
 
     /// The number of pages of a PDF (from poppler, through libvips' pdfload; nothing is rendered).
+    ///
+    /// Poppler parses the document in this process and libvips marks its PDF loader untrusted (not
+    /// fuzzed): a hostile PDF that crashes poppler takes the worker with it. Run PDF jobs where a
+    /// crash costs a restart, not other jobs, if that matters.
     public func pdfPageCount(fileAt path: String) async throws(ImagingError) -> Int {
         let configuration = configuration
         return try await pool.execute { () throws(ImagingError) -> Int in

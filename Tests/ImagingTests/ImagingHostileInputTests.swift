@@ -131,12 +131,21 @@ struct ImagingHostileInputTests {
         #expect(error?.kind == .tooLarge)
     }
 
-    @Test("SVG and PDF are refused as images; PDF is accepted by probe")
+    @Test("SVG, PDF, PPM and .v are refused as images; PDF is accepted by probe")
     func unsupportedFormats() async throws {
         let svg = Array(
             #"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>"#.utf8
         )
         #expect(try await failure(svg, name: "a.svg")?.kind == .unsupportedFormat)
+        // Formats libvips knows through its untrusted loaders: PPM, and its own .v format.
+        let ppm = Array("P6\n2 2\n255\n".utf8) + [UInt8](repeating: 7, count: 12)
+        #expect(try await failure(ppm, name: "a.ppm")?.kind == .unsupportedFormat)
+        let vipsFile = try await TestImages.withDirectory { dir in
+            let file = dir.appendingPathComponent("a.v")
+            try TestImages.save(try TestImages.noise(width: 8, height: 8), to: file)
+            return try Array(Data(contentsOf: file))
+        }
+        #expect(try await failure(vipsFile, name: "a.v")?.kind == .unsupportedFormat)
         let pdf = MinimalPDF.make(pages: 1)
         #expect(try await failure(pdf, name: "a.pdf")?.kind == .unsupportedFormat)
         #expect(try await failure(pdf, name: "a.pdf", probeOnly: true) == nil)
