@@ -26,3 +26,25 @@ enum FileProbe {
         return size
     }
 }
+
+extension FileProbe {
+    /// The last `count` bytes of the file (fewer if it is shorter); empty when it cannot be read.
+    static func tail(of path: String, count: Int) -> [UInt8] {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { return [] }
+        defer { close(descriptor) }
+        let size = lseek(descriptor, 0, SEEK_END)
+        guard size > 0 else { return [] }
+        let start = max(0, Int(size) - count)
+        guard lseek(descriptor, off_t(start), SEEK_SET) == off_t(start) else { return [] }
+        var buffer = [UInt8](repeating: 0, count: Int(size) - start)
+        let read = buffer.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress, $0.count) }
+        return read == buffer.count ? buffer : []
+    }
+}
+
+#if canImport(Glibc)
+    private let systemRead = Glibc.read
+#elseif canImport(Darwin)
+    private let systemRead = Darwin.read
+#endif

@@ -60,7 +60,7 @@ public struct ImageProcessor: Sendable {
         let (header, base) = try await pool.execute { () throws(ImagingError) -> (ImageHeader, VipsImageHandle) in
             let header = try VipsImaging.probe(
                 path: path, allowed: ImageFormat.imageInputs, configuration: configuration)
-            let base = try VipsImaging.variantBase(path: path, largest: specs[0])
+            let base = try VipsImaging.variantBase(path: path, format: header.format, largest: specs[0])
             return (header, base)
         }
         let jobs = specs.flatMap { spec in formats.map { (spec, $0) } }

@@ -41,7 +41,12 @@ extension VipsImaging {
         if image.bandFormat != VIPS_FORMAT_UCHAR {
             image = try image.derive { bp_vips_cast($0, $1, VIPS_FORMAT_UCHAR) }
         }
-        let bytes = try image.pixelBytes(failure: ImagingError.decodeFailure(vipsMessage:))
+        let bytes: [UInt8]
+        do {
+            bytes = try image.pixelBytes(failure: ImagingError.decodeFailure(vipsMessage:))
+        } catch let error where error.kind == .damaged {
+            throw refineDecodeFailure(error, path: path, format: header.format)
+        }
         guard bytes.count == image.width * image.height else {
             throw .internal("grayscale rendering produced an unexpected buffer")
         }

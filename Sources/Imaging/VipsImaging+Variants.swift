@@ -5,7 +5,23 @@ extension VipsImaging {
     /// JPEG/WebP decoder scale down while decoding), auto-rotated per EXIF orientation, and for a
     /// square crop, a centre square. The smaller variants are resized from it, so the file is decoded
     /// once. Fails on truncated data.
-    static func variantBase(path: String, largest: VariantSpec) throws(ImagingError) -> VipsImageHandle {
+    static func variantBase(path: String, format: ImageFormat, largest: VariantSpec) throws(ImagingError)
+        -> VipsImageHandle
+    {
+        do {
+            return try decodeVariantBase(path: path, largest: largest)
+        } catch let error where error.kind == .damaged {
+            throw refineDecodeFailure(error, path: path, format: format)
+        }
+    }
+
+    /// A `damaged` decode failure of a file that lacks its format's trailer is `truncated`.
+    static func refineDecodeFailure(_ error: ImagingError, path: String, format: ImageFormat) -> ImagingError {
+        let tail = FileProbe.tail(of: path, count: ImageTrailer.length)
+        return ImageTrailer.isComplete(format: format, tail: tail) == false ? .truncated() : error
+    }
+
+    private static func decodeVariantBase(path: String, largest: VariantSpec) throws(ImagingError) -> VipsImageHandle {
         let box = Int32(largest.box)
         let crop = largest.squareCrop ? VIPS_INTERESTING_CENTRE : VIPS_INTERESTING_NONE
         let thumbnail = try VipsImageHandle.make(

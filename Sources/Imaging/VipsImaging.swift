@@ -20,7 +20,12 @@ enum VipsImaging {
         guard allowed.contains(format) else {
             throw .unsupportedFormat(format == .other ? "these" : format.rawValue.uppercased())
         }
-        let image = try open(path: path, page: 0)
+        let image: VipsImageHandle
+        do {
+            image = try open(path: path, page: 0)
+        } catch let error where error.kind == .damaged {
+            throw refineDecodeFailure(error, path: path, format: format)
+        }
         let header = ImageHeader(
             width: image.width,
             height: image.height,
