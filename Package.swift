@@ -247,6 +247,26 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // libvips through a shim of non-variadic `static inline` wrappers (Swift cannot call C varargs).
+        .systemLibrary(
+            name: "CVips",
+            path: "Sources/CVips",
+            pkgConfig: "vips",
+            providers: [.apt(["libvips-dev"])]
+        ),
+        // Images: header probe with a pixel guard, web variants (WebP/JPEG), PDF pages, grayscale
+        // rendering for OCR; CPU work on a pool bounded to the cores.
+        .target(
+            name: "Imaging",
+            dependencies: [
+                "CVips",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         // Benchmark programs (not tests): print figures for scripts to compare.
         .executableTarget(
             name: "bench-redis",
@@ -270,6 +290,12 @@ let package = Package(
             name: "bench-email",
             dependencies: ["SMTPClient", "SMTPProtocol", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/bench-email",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "bench-files",
+            dependencies: ["Imaging", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/bench-files",
             swiftSettings: strict
         ),
         // Decoder fuzz entry point: a corpus replayer normally, libFuzzer target with -DFUZZING.
@@ -367,6 +393,14 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ImagingTests",
+            dependencies: [
+                "Imaging", "CVips",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
