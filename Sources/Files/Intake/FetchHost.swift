@@ -28,12 +28,13 @@ public enum FetchHost: Sendable, Hashable, CustomStringConvertible {
             guard let address = IPAddress.parseIPv6(inner) else { throw .invalidURL("invalid IPv6 address") }
             return .ip(address)
         }
-        if host.hasSuffix(".") { host.removeLast() }
-        guard !host.isEmpty else { throw .invalidURL("empty host") }
+        // Before dropping the trailing dot: `127.0.0.1.` is an address, `127.0.0.1..` is invalid.
         if Self.endsInANumber(host) {
             guard let address = Self.parseIPv4(host) else { throw .invalidURL("invalid IPv4 address") }
             return .ip(.v4(address))
         }
+        if host.hasSuffix(".") { host.removeLast() }
+        guard !host.isEmpty else { throw .invalidURL("empty host") }
         guard host.utf8.count <= 253 else { throw .invalidURL("host name too long") }
         for label in host.split(separator: ".", omittingEmptySubsequences: false) {
             guard !label.isEmpty, label.utf8.count <= 63, !label.hasPrefix("-"), !label.hasSuffix("-"),
