@@ -15,6 +15,9 @@ import NIOSSL
 /// public address to the check and `127.0.0.1` to the connection. Here the address is pinned while
 /// TLS still verifies the certificate, and sends SNI, for the URL's host NAME (`serverHostname`).
 ///
+/// NIOSSL also accepts a certificate whose IP-address SAN names the connected address; that
+/// address was itself checked by the caller, so this does not widen what can be reached.
+///
 /// Deliberately small: one request per connection (`Connection: close`), no redirects (the
 /// caller re-validates each `Location`), no decompression, a byte cap checked against
 /// `Content-Length` first and then while streaming, and one deadline for the whole exchange. It

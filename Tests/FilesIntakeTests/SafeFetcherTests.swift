@@ -244,10 +244,30 @@ struct SafeFetcherTests {
 /// host name, not the pinned address.
 @Suite("SafeFetcher over TLS", .enabled(if: TestServers.shouldRun(TestCertificates.isSupported), "openssl is not installed"))
 struct SafeFetcherTLSTests {
+    /// A server certificate for the DNS name `localhost` ONLY, signed by the test CA.
+    ///
+    /// TestCertificates' server certificate also names `IP:127.0.0.1`, and NIOSSL accepts a
+    /// certificate whose IP SAN matches the connected address even when a host name is expected;
+    /// with a name-only certificate, a wrong name can only fail.
     static func serverTLS(_ certificates: TestCertificates) throws -> TLSConfiguration {
-        TLSConfiguration.makeServerConfiguration(
-            certificateChain: try NIOSSLCertificate.fromPEMFile(certificates.serverCertificate).map { .certificate($0) },
-            privateKey: .privateKey(try NIOSSLPrivateKey(file: certificates.serverKey, format: .pem)))
+        guard let openssl = findExecutable("openssl") else { throw TestFailure("openssl is not installed") }
+        let directory = certificates.directory
+        try runProgram(
+            openssl,
+            ["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "name.key",
+             "-out", "name.csr", "-subj", "/CN=localhost"],
+            in: directory)
+        try "subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\n".write(
+            to: directory.appendingPathComponent("name.ext"), atomically: true, encoding: .utf8)
+        try runProgram(
+            openssl,
+            ["x509", "-req", "-in", "name.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out",
+             "name.crt", "-days", "2", "-extfile", "name.ext"],
+            in: directory)
+        return TLSConfiguration.makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMFile(directory.appendingPathComponent("name.crt").path)
+                .map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: directory.appendingPathComponent("name.key").path, format: .pem)))
     }
 
     static func clientTLS(ca: String) -> TLSConfiguration {
@@ -280,8 +300,8 @@ struct SafeFetcherTLSTests {
                 let type = try await FileSniffer.inspect(fileAt: path, declaredContentType: file.declaredContentType, filename: "doc.pdf")
                 #expect(type.format == .pdf)
 
-                // The certificate is for localhost and 127.0.0.1: connecting to 127.0.0.1 as another
-                // name must fail, which proves verification uses the name, not the address.
+                // The certificate names only localhost: connecting to the same 127.0.0.1 as another
+                // name must fail, which proves verification uses the URL's name.
                 let wrongName = await SafeFetcherTests.error { () async throws(FetchError) in
                     try await fetcher.fetch("https://wrong-name.test:\(port)/doc.pdf", toFileAt: path, timeout: .seconds(10))
                 }
