@@ -78,6 +78,56 @@ struct SafeFetcherTests {
         }
     }
 
+    @Test("control: with allow-private on, the same target IS contacted (the counter works)")
+    func counterControl() async throws {
+        try await ConnectionCounter.with { target in
+            let fetcher = try Self.fetcher(.init(allowPrivateAddresses: true))
+            let error = try await Self.withPath { path in
+                await Self.error { () async throws(FetchError) in
+                    try await fetcher.fetch("https://127.0.0.1:\(target.port)/", toFileAt: path, timeout: .seconds(5))
+                }
+            }
+            #expect(error == .connectFailed || error == .transport, "\(String(describing: error))")
+            try await waitUntil("the target to see the connection", timeout: .seconds(5)) { target.connections == 1 }
+        }
+    }
+
+    @Test(
+        "malformed, truncated or oversize responses are clear errors",
+        arguments: [
+            ("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort", FetchError.transport),
+            ("this is not HTTP\r\n\r\n", FetchError.transport),
+            ("HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\n", FetchError.transport),
+            ("HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", FetchError.transport),
+            ("HTTP/1.1 200 OK\r\nContent-Length: 99999999999999\r\n\r\n", FetchError.tooLarge),
+            ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", FetchError.transport),
+            ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab", FetchError.transport),
+            ("", FetchError.transport),
+            ("HTTP/1.1 302 Found\r\nContent-Length: 0\r\n\r\n", FetchError.invalidRedirect),
+            ("HTTP/1.1 503 Busy\r\nContent-Length: 0\r\n\r\n", FetchError.httpStatus),
+        ])
+    func malformedResponses(reply: String, expected: FetchError) async throws {
+        try await RawResponder.with(host: "127.0.0.2", reply: Array(reply.utf8)) { port in
+            let fetcher = try Self.originFetcher()
+            let error = try await Self.withPath { path in
+                let error = await Self.error { () async throws(FetchError) in
+                    try await fetcher.fetch("http://127.0.0.2:\(port)/x", toFileAt: path, maxBytes: 1 << 20, timeout: .seconds(5))
+                }
+                #expect(!FileManager.default.fileExists(atPath: path))
+                return error
+            }
+            #expect(error == expected, "\(reply.debugDescription): \(String(describing: error))")
+        }
+    }
+
+    @Test("transient or not")
+    func transience() {
+        #expect(FetchError.connectFailed.isTransient && FetchError.timedOut.isTransient)
+        #expect(!FetchError.forbiddenAddress.isTransient && !FetchError.tooLarge.isTransient)
+        #expect(FetchError.httpStatus(host: "h", 503).isTransient && FetchError.httpStatus(host: "h", 503).status == 503)
+        #expect(!FetchError.httpStatus(host: "h", 404).isTransient)
+    }
+
     @Test("the system resolver: localhost resolves to loopback and is refused (allow-private off)")
     func systemResolverLocalhost() async throws {
         let addresses = try await SystemHostResolver().resolve("localhost")
