@@ -233,7 +233,8 @@ public struct PinnedFetch: Sendable {
                     }
                 }
         } catch {
-            self.logger.debug("pinned fetch connection failed", metadata: ["http.host": "\(host)", "error": "\(error)"])
+            self.logger.debug(
+                "pinned fetch connection failed", metadata: ["http.host": "\(host)", "error": "\(error)"])
             throw .connectFailed(host: host, "\(error)")
         }
     }

@@ -83,7 +83,9 @@ struct ClamdClientTests {
     func sizeLimit() async throws {
         let client = try Self.client(.tcp)
         let bytes = [UInt8](repeating: 0x20, count: TestClamd.streamMaxLength + 1024 * 1024)
-        let error = try await Self.withFile(bytes) { path in await Self.error { () async throws(ClamdError) in try await client.scan(fileAt: path) } }
+        let error = try await Self.withFile(bytes) { path in
+            await Self.error { () async throws(ClamdError) in try await client.scan(fileAt: path) }
+        }
         #expect(error == .sizeLimitExceeded, "\(String(describing: error))")
         #expect(error?.isTransient == false)
     }
@@ -122,7 +124,9 @@ struct ClamdFailureTests {
     @Test("nothing listening: unavailable (transient)")
     func notListening() async throws {
         let client = Self.client(port: try await freeTCPPort())
-        let error = await ClamdClientTests.error { () async throws(ClamdError) in try await client.scan(fileAt: "/etc/hostname") }
+        let error = await ClamdClientTests.error { () async throws(ClamdError) in
+            try await client.scan(fileAt: "/etc/hostname")
+        }
         #expect(error == .unavailable)
         #expect(error?.isTransient == true)
         await #expect(throws: ClamdError.unavailable) { try await client.ping() }

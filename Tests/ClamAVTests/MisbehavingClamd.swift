@@ -41,7 +41,11 @@ final class MisbehavingClamd: Sendable {
             }
             .bind(host: "127.0.0.1", port: 0).get()
         let server = MisbehavingClamd(port: channel.localAddress!.port!, channel: channel, received: counter)
-        return try await withCleanup { try await body(server) } cleanup: { try? await channel.close() }
+        return try await withCleanup {
+            try await body(server)
+        } cleanup: {
+            try? await channel.close()
+        }
     }
 
     private final class Handler: ChannelInboundHandler, @unchecked Sendable {

@@ -72,7 +72,10 @@ struct AddressPolicyTests {
 
     @Test(
         "public IPv4 addresses are allowed, including the edges of forbidden ranges",
-        arguments: ["8.8.8.8", "1.1.1.1", "100.63.255.255", "100.128.0.0", "172.15.255.255", "172.32.0.0", "192.169.0.1", "198.17.255.255", "198.20.0.0", "223.255.255.255", "11.0.0.1", "126.255.255.255", "128.0.0.1"])
+        arguments: [
+            "8.8.8.8", "1.1.1.1", "100.63.255.255", "100.128.0.0", "172.15.255.255", "172.32.0.0", "192.169.0.1",
+            "198.17.255.255", "198.20.0.0", "223.255.255.255", "11.0.0.1", "126.255.255.255", "128.0.0.1",
+        ])
     func allowedV4(text: String) throws {
         #expect(AddressPolicy.classify(try #require(Self.v4(text))) == nil, "\(text) refused")
     }
@@ -81,7 +84,8 @@ struct AddressPolicyTests {
         "forbidden IPv6 addresses",
         arguments: [
             "::", "::1", "::127.0.0.1", "::ffff:127.0.0.1", "::ffff:10.0.0.1", "::ffff:169.254.169.254",
-            "64:ff9b::7f00:1", "64:ff9b::a00:1", "64:ff9b:1::1", "2002:7f00:1::", "2002:a9fe:a9fe::1", "2002:c0a8:101::1",
+            "64:ff9b::7f00:1", "64:ff9b::a00:1", "64:ff9b:1::1", "2002:7f00:1::", "2002:a9fe:a9fe::1",
+            "2002:c0a8:101::1",
             "2001::1", "2001:0:4136:e378:8000:63bf:3fff:fdd2", "2001:2::1", "2001:10::1", "2001:db8::1", "3fff::1",
             "fc00::1", "fd12:3456::1", "fe80::1", "febf::1", "fec0::1", "ff02::1", "ff05::1:3", "100::1", "::2",
         ])
@@ -92,7 +96,10 @@ struct AddressPolicyTests {
 
     @Test(
         "public IPv6 addresses are allowed, and mapped/NAT64/6to4 forms of public IPv4",
-        arguments: ["2606:4700::1111", "2a00:1450:4001::200e", "2001:4860:4860::8888", "::ffff:8.8.8.8", "64:ff9b::808:808", "2002:808:808::1"])
+        arguments: [
+            "2606:4700::1111", "2a00:1450:4001::200e", "2001:4860:4860::8888", "::ffff:8.8.8.8", "64:ff9b::808:808",
+            "2002:808:808::1",
+        ])
     func allowedV6(text: String) throws {
         #expect(AddressPolicy.classify(try #require(IPAddress.parseIPv6(text))) == nil, "\(text) refused")
     }
@@ -115,7 +122,8 @@ struct AddressPolicyTests {
         arguments: [
             "http://example.com/", "ftp://example.com/", "file:///etc/passwd", "gopher://x/", "//example.com/",
             "example.com", "https://user:pass@example.com/", "https://user@example.com/", "https://example.com:0/",
-            "https://example.com:65536/", "https://example.com:+80/", "https://example.com:8o/", "https://exa mple.com/",
+            "https://example.com:65536/", "https://example.com:+80/", "https://example.com:8o/",
+            "https://exa mple.com/",
             "https://example.com\\@evil.com/", "https://example.com/\u{0}", "https://éxample.com/", "https:///path",
             "https://[::1/", "https://[::1]x/", "jar:https://x/!/", "https://" + String(repeating: "a", count: 5000),
         ])

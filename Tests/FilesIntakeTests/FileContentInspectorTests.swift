@@ -66,7 +66,9 @@ struct FileContentInspectorTests {
         #expect(throws: FileIntakeError.activeContent) { try Self.inspect(bytes, as: .jpeg, chunk: 999) }
     }
 
-    @Test("PDF actions that run code or carry files are refused", arguments: ["/JavaScript", "/Launch", "/EmbeddedFile", "/RichMedia"])
+    @Test(
+        "PDF actions that run code or carry files are refused",
+        arguments: ["/JavaScript", "/Launch", "/EmbeddedFile", "/RichMedia"])
     func pdfActions(name: String) {
         let bytes = Samples.pdf.dropLast(6) + Array("2 0 obj << /S \(name) >> endobj\n%%EOF\n".utf8)
         #expect(throws: FileIntakeError.activeContent) { try Self.inspect(Array(bytes), as: .pdf, chunk: 5) }
@@ -97,12 +99,15 @@ struct FileContentInspectorTests {
         }
         let small = directory.appendingPathComponent("small.pdf")
         try Data(Samples.pdf).write(to: small)
-        #expect(try await FileSniffer.inspect(fileAt: small.path, declaredContentType: nil, filename: "x.pdf").format == .pdf)
+        #expect(
+            try await FileSniffer.inspect(fileAt: small.path, declaredContentType: nil, filename: "x.pdf").format
+                == .pdf)
         await #expect(throws: FileIntakeError.extensionMismatch) {
             try await FileSniffer.inspect(fileAt: small.path, declaredContentType: nil, filename: "x.png")
         }
         await #expect(throws: FileIntakeError.unreadable) {
-            try await FileSniffer.inspect(fileAt: directory.appendingPathComponent("missing").path, declaredContentType: nil, filename: nil)
+            try await FileSniffer.inspect(
+                fileAt: directory.appendingPathComponent("missing").path, declaredContentType: nil, filename: nil)
         }
         let empty = directory.appendingPathComponent("empty")
         try Data().write(to: empty)

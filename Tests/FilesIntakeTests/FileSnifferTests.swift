@@ -4,7 +4,9 @@ import Testing
 
 @Suite("FileSniffer: magic bytes, declarations, extensions")
 struct FileSnifferTests {
-    static func sniff(_ bytes: [UInt8], _ type: String? = nil, _ name: String? = nil) throws(FileIntakeError) -> SniffedType {
+    static func sniff(_ bytes: [UInt8], _ type: String? = nil, _ name: String? = nil) throws(FileIntakeError)
+        -> SniffedType
+    {
         try FileSniffer.sniff(prefix: bytes, declaredContentType: type, filename: name)
     }
 
@@ -91,7 +93,10 @@ struct FileSnifferTests {
 
     @Test(
         "HTML or script in the first KiB of any format is refused",
-        arguments: ["<script>alert(1)</script>", "<HTML>", "<?php system($_GET[1]); ?>", "<iframe src=x>", "javascript:alert(1)"])
+        arguments: [
+            "<script>alert(1)</script>", "<HTML>", "<?php system($_GET[1]); ?>", "<iframe src=x>",
+            "javascript:alert(1)",
+        ])
     func markupInPrefix(markup: String) {
         let bytes = Samples.png + Array(markup.utf8)
         #expect(throws: FileIntakeError.activeContent) { try Self.sniff(bytes) }

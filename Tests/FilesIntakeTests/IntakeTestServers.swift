@@ -75,7 +75,11 @@ final class ConnectionCounter: Sendable {
             }
             .bind(host: "127.0.0.1", port: 0).get()
         let counter = ConnectionCounter(port: channel.localAddress!.port!, accepted: accepted)
-        return try await withCleanup { try await body(counter) } cleanup: { try? await channel.close() }
+        return try await withCleanup {
+            try await body(counter)
+        } cleanup: {
+            try? await channel.close()
+        }
     }
 }
 
@@ -102,7 +106,11 @@ enum RawResponder {
             }
             .bind(host: host, port: 0).get()
         let port = channel.localAddress!.port!
-        return try await withCleanup { try await body(port) } cleanup: { try? await channel.close() }
+        return try await withCleanup {
+            try await body(port)
+        } cleanup: {
+            try? await channel.close()
+        }
     }
 
     /// Waits for the request head, then writes the reply and closes.

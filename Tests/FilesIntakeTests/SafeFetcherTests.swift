@@ -70,7 +70,9 @@ struct SafeFetcherTests {
             let url = template.replacingOccurrences(of: "PORT", with: String(target.port))
             let fetcher = try Self.fetcher(resolver: resolver)
             let error = try await Self.withPath { path in
-                await Self.error { () async throws(FetchError) in try await fetcher.fetch(url, toFileAt: path, timeout: .seconds(5)) }
+                await Self.error { () async throws(FetchError) in
+                    try await fetcher.fetch(url, toFileAt: path, timeout: .seconds(5))
+                }
             }
             #expect(error == .forbiddenAddress || error == .invalidURL, "\(url): \(String(describing: error))")
             #expect(error?.isTransient == false)
@@ -111,7 +113,8 @@ struct SafeFetcherTests {
             let fetcher = try Self.originFetcher()
             let error = try await Self.withPath { path in
                 let error = await Self.error { () async throws(FetchError) in
-                    try await fetcher.fetch("http://127.0.0.2:\(port)/x", toFileAt: path, maxBytes: 1 << 20, timeout: .seconds(5))
+                    try await fetcher.fetch(
+                        "http://127.0.0.2:\(port)/x", toFileAt: path, maxBytes: 1 << 20, timeout: .seconds(5))
                 }
                 #expect(!FileManager.default.fileExists(atPath: path))
                 return error
@@ -124,7 +127,8 @@ struct SafeFetcherTests {
     func transience() {
         #expect(FetchError.connectFailed.isTransient && FetchError.timedOut.isTransient)
         #expect(!FetchError.forbiddenAddress.isTransient && !FetchError.tooLarge.isTransient)
-        #expect(FetchError.httpStatus(host: "h", 503).isTransient && FetchError.httpStatus(host: "h", 503).status == 503)
+        #expect(
+            FetchError.httpStatus(host: "h", 503).isTransient && FetchError.httpStatus(host: "h", 503).status == 503)
         #expect(!FetchError.httpStatus(host: "h", 404).isTransient)
     }
 
@@ -156,7 +160,8 @@ struct SafeFetcherTests {
                 for route in ["to-ip", "to-name", "to-metadata"] {
                     let error = try await Self.withPath { path in
                         await Self.error { () async throws(FetchError) in
-                            try await fetcher.fetch("http://127.0.0.2:\(port)/\(route)", toFileAt: path, timeout: .seconds(5))
+                            try await fetcher.fetch(
+                                "http://127.0.0.2:\(port)/\(route)", toFileAt: path, timeout: .seconds(5))
                         }
                     }
                     #expect(error == .forbiddenAddress, "\(route): \(String(describing: error))")
@@ -180,7 +185,8 @@ struct SafeFetcherTests {
         try await withIntakeServer(router, host: "127.0.0.2") { port in
             let fetcher = try Self.originFetcher()
             try await Self.withPath { path in
-                let file = try await fetcher.fetch("http://127.0.0.2:\(port)/hop/3", toFileAt: path, timeout: .seconds(5))
+                let file = try await fetcher.fetch(
+                    "http://127.0.0.2:\(port)/hop/3", toFileAt: path, timeout: .seconds(5))
                 #expect(file.redirects == 3 && file.byteCount == 4)
                 #expect(try String(contentsOfFile: path, encoding: .utf8) == "done")
                 let tooMany = await Self.error { () async throws(FetchError) in
@@ -227,17 +233,20 @@ struct SafeFetcherTests {
             let fetcher = try Self.originFetcher()
             try await Self.withPath { path in
                 let declared = await Self.error { () async throws(FetchError) in
-                    try await fetcher.fetch("http://127.0.0.2:\(port)/declared", toFileAt: path, maxBytes: 4999, timeout: .seconds(5))
+                    try await fetcher.fetch(
+                        "http://127.0.0.2:\(port)/declared", toFileAt: path, maxBytes: 4999, timeout: .seconds(5))
                 }
                 #expect(declared == .tooLarge)
                 let started = ContinuousClock.now
                 let endless = await Self.error { () async throws(FetchError) in
-                    try await fetcher.fetch("http://127.0.0.2:\(port)/endless", toFileAt: path, maxBytes: 1 << 20, timeout: .seconds(20))
+                    try await fetcher.fetch(
+                        "http://127.0.0.2:\(port)/endless", toFileAt: path, maxBytes: 1 << 20, timeout: .seconds(20))
                 }
                 #expect(endless == .tooLarge)
                 #expect(ContinuousClock.now - started < .seconds(10))
                 #expect(!FileManager.default.fileExists(atPath: path), "the partial file is removed")
-                let small = try await fetcher.fetch("http://127.0.0.2:\(port)/small", toFileAt: path, maxBytes: 1000, timeout: .seconds(5))
+                let small = try await fetcher.fetch(
+                    "http://127.0.0.2:\(port)/small", toFileAt: path, maxBytes: 1000, timeout: .seconds(5))
                 #expect(small.byteCount == 1000)
                 #expect(try Data(contentsOf: URL(fileURLWithPath: path)).count == 1000)
             }
@@ -282,7 +291,8 @@ struct SafeFetcherTests {
             // "files.test" exists only in this resolver: the request must reach 127.0.0.2 with Host files.test.
             let fetcher = try Self.originFetcher(resolver: StaticResolver(answers: ["files.test": [Self.testOrigin]]))
             try await Self.withPath { path in
-                let file = try await fetcher.fetch("http://files.test:\(port)/file", toFileAt: path, timeout: .seconds(5))
+                let file = try await fetcher.fetch(
+                    "http://files.test:\(port)/file", toFileAt: path, timeout: .seconds(5))
                 #expect(try String(contentsOfFile: path, encoding: .utf8) == "files.test:\(port)")
                 #expect(file.finalOrigin == "http://files.test:\(port)")
             }
@@ -292,7 +302,9 @@ struct SafeFetcherTests {
 
 /// A real https fetch with allow-private on: the certificate and SNI are checked against the URL's
 /// host name, not the pinned address.
-@Suite("SafeFetcher over TLS", .enabled(if: TestServers.shouldRun(TestCertificates.isSupported), "openssl is not installed"))
+@Suite(
+    "SafeFetcher over TLS",
+    .enabled(if: TestServers.shouldRun(TestCertificates.isSupported), "openssl is not installed"))
 struct SafeFetcherTLSTests {
     /// A server certificate for the DNS name `localhost` ONLY, signed by the test CA.
     ///
@@ -304,20 +316,25 @@ struct SafeFetcherTLSTests {
         let directory = certificates.directory
         try runProgram(
             openssl,
-            ["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "name.key",
-             "-out", "name.csr", "-subj", "/CN=localhost"],
+            [
+                "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "name.key",
+                "-out", "name.csr", "-subj", "/CN=localhost",
+            ],
             in: directory)
         try "subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\n".write(
             to: directory.appendingPathComponent("name.ext"), atomically: true, encoding: .utf8)
         try runProgram(
             openssl,
-            ["x509", "-req", "-in", "name.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out",
-             "name.crt", "-days", "2", "-extfile", "name.ext"],
+            [
+                "x509", "-req", "-in", "name.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out",
+                "name.crt", "-days", "2", "-extfile", "name.ext",
+            ],
             in: directory)
         return TLSConfiguration.makeServerConfiguration(
             certificateChain: try NIOSSLCertificate.fromPEMFile(directory.appendingPathComponent("name.crt").path)
                 .map { .certificate($0) },
-            privateKey: .privateKey(try NIOSSLPrivateKey(file: directory.appendingPathComponent("name.key").path, format: .pem)))
+            privateKey: .privateKey(
+                try NIOSSLPrivateKey(file: directory.appendingPathComponent("name.key").path, format: .pem)))
     }
 
     static func clientTLS(ca: String) -> TLSConfiguration {
@@ -342,18 +359,22 @@ struct SafeFetcherTLSTests {
                 "localhost": [.v4(127, 0, 0, 1)], "wrong-name.test": [.v4(127, 0, 0, 1)],
             ])
             let fetcher = try SafeFetcherTests.fetcher(
-                .init(allowPrivateAddresses: true), resolver: resolver, tls: Self.clientTLS(ca: certificates.caCertificate))
+                .init(allowPrivateAddresses: true), resolver: resolver,
+                tls: Self.clientTLS(ca: certificates.caCertificate))
             try await SafeFetcherTests.withPath { path in
-                let file = try await fetcher.fetch("https://localhost:\(port)/doc.pdf", toFileAt: path, timeout: .seconds(10))
+                let file = try await fetcher.fetch(
+                    "https://localhost:\(port)/doc.pdf", toFileAt: path, timeout: .seconds(10))
                 #expect(file.byteCount == payload.count && file.declaredContentType == "application/pdf")
                 #expect(Array(try Data(contentsOf: URL(fileURLWithPath: path))) == payload)
-                let type = try await FileSniffer.inspect(fileAt: path, declaredContentType: file.declaredContentType, filename: "doc.pdf")
+                let type = try await FileSniffer.inspect(
+                    fileAt: path, declaredContentType: file.declaredContentType, filename: "doc.pdf")
                 #expect(type.format == .pdf)
 
                 // The certificate names only localhost: connecting to the same 127.0.0.1 as another
                 // name must fail, which proves verification uses the URL's name.
                 let wrongName = await SafeFetcherTests.error { () async throws(FetchError) in
-                    try await fetcher.fetch("https://wrong-name.test:\(port)/doc.pdf", toFileAt: path, timeout: .seconds(10))
+                    try await fetcher.fetch(
+                        "https://wrong-name.test:\(port)/doc.pdf", toFileAt: path, timeout: .seconds(10))
                 }
                 #expect(wrongName == .connectFailed, "\(String(describing: wrongName))")
                 let otherCA = try SafeFetcherTests.fetcher(
@@ -368,7 +389,8 @@ struct SafeFetcherTLSTests {
             let system = try SafeFetcherTests.fetcher(
                 .init(allowPrivateAddresses: true), tls: Self.clientTLS(ca: certificates.caCertificate))
             try await SafeFetcherTests.withPath { path in
-                let file = try await system.fetch("https://localhost:\(port)/doc.pdf", toFileAt: path, timeout: .seconds(10))
+                let file = try await system.fetch(
+                    "https://localhost:\(port)/doc.pdf", toFileAt: path, timeout: .seconds(10))
                 #expect(file.byteCount == payload.count)
             }
         }

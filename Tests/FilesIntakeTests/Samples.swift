@@ -1,9 +1,16 @@
 /// Byte samples of each format and of hostile files, built in code (no binary fixtures).
 enum Samples {
-    static let pdf = Array("%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n".utf8)
-    static let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10] + Array("JFIF\0".utf8) + [UInt8](repeating: 0x11, count: 64) + [0xFF, 0xD9]
-    static let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13] + Array("IHDR".utf8) + [UInt8](repeating: 1, count: 17)
-    static let webp: [UInt8] = Array("RIFF".utf8) + [0x24, 0, 0, 0] + Array("WEBPVP8 ".utf8) + [UInt8](repeating: 0, count: 24)
+    static let pdf = Array(
+        "%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n".utf8)
+    static let jpeg: [UInt8] =
+        [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10] + Array("JFIF\0".utf8) + [UInt8](repeating: 0x11, count: 64) + [
+            0xFF, 0xD9,
+        ]
+    static let png: [UInt8] =
+        [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13] + Array("IHDR".utf8)
+        + [UInt8](repeating: 1, count: 17)
+    static let webp: [UInt8] =
+        Array("RIFF".utf8) + [0x24, 0, 0, 0] + Array("WEBPVP8 ".utf8) + [UInt8](repeating: 0, count: 24)
 
     /// An ISO-BMFF `ftyp` box: major brand, minor version 0, compatible brands.
     static func ftyp(_ major: String, _ compatible: [String]) -> [UInt8] {
@@ -28,7 +35,11 @@ enum Samples {
         local += [0, 0, 0, 0]  // crc (not checked here)
         local += [UInt8(data.count), 0, 0, 0, UInt8(data.count), 0, 0, 0, UInt8(name.count), 0, 0, 0] + name + data
         var central: [UInt8] = [0x50, 0x4B, 0x01, 0x02, 20, 0, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
-        central += [UInt8(data.count), 0, 0, 0, UInt8(data.count), 0, 0, 0, UInt8(name.count), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] + name
+        central +=
+            [
+                UInt8(data.count), 0, 0, 0, UInt8(data.count), 0, 0, 0, UInt8(name.count), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                0, 0, 0, 0, 0, 0, 0,
+            ] + name
         var eocd: [UInt8] = [0x50, 0x4B, 0x05, 0x06, 0, 0, 0, 0, 1, 0, 1, 0]
         eocd += [UInt8(central.count), 0, 0, 0, UInt8(local.count), 0, 0, 0, 0, 0]
         return local + central + eocd

@@ -163,9 +163,10 @@ public struct ClamdClient: Sendable {
 
     /// Connects, runs `body` within the exchange deadline, closes the connection.
     private func exchange(
-        _ body: @escaping @Sendable (
-            NIOAsyncChannelInboundStream<ByteBuffer>, NIOAsyncChannelOutboundWriter<ByteBuffer>
-        ) async throws(ClamdError) -> ByteBuffer
+        _ body:
+            @escaping @Sendable (
+                NIOAsyncChannelInboundStream<ByteBuffer>, NIOAsyncChannelOutboundWriter<ByteBuffer>
+            ) async throws(ClamdError) -> ByteBuffer
     ) async throws(ClamdError) -> ByteBuffer {
         let channel = try await self.connect()
         let timeout = self.configuration.timeout

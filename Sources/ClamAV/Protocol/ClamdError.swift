@@ -72,7 +72,9 @@ public struct ClamdError: Error, Sendable, Hashable, CustomStringConvertible {
         .init(.invalidReply, "invalid reply from clamd: \(detail.prefix(200))")
     }
 
-    static func scanFailed(_ detail: String) -> ClamdError { .init(.scanFailed, "clamd could not scan: \(detail.prefix(200))") }
+    static func scanFailed(_ detail: String) -> ClamdError {
+        .init(.scanFailed, "clamd could not scan: \(detail.prefix(200))")
+    }
 
     static func sizeLimitExceeded(_ detail: String) -> ClamdError {
         .init(.sizeLimitExceeded, "the file is too large to scan: \(detail)")
@@ -82,5 +84,7 @@ public struct ClamdError: Error, Sendable, Hashable, CustomStringConvertible {
         .init(.fileUnreadable, "the file to scan cannot be read: \(detail)")
     }
 
-    static func invalidAddress(_ detail: String) -> ClamdError { .init(.invalidAddress, "invalid clamd address: \(detail)") }
+    static func invalidAddress(_ detail: String) -> ClamdError {
+        .init(.invalidAddress, "invalid clamd address: \(detail)")
+    }
 }

@@ -59,7 +59,9 @@ extension ClamdReply {
         var bytes = Array(bytes)
         while let last = bytes.last, last == 0 || last == UInt8(ascii: "\n") { bytes.removeLast() }
         guard !bytes.isEmpty else { throw .invalidReply("empty reply") }
-        guard bytes.count <= Self.maximumLength else { throw .invalidReply("reply longer than \(Self.maximumLength) bytes") }
+        guard bytes.count <= Self.maximumLength else {
+            throw .invalidReply("reply longer than \(Self.maximumLength) bytes")
+        }
         guard bytes.allSatisfy({ $0 >= 0x20 && $0 != 0x7F }) else { throw .invalidReply("control characters in reply") }
         guard let text = String(validating: bytes, as: UTF8.self) else { throw .invalidReply("reply is not UTF-8") }
         return text

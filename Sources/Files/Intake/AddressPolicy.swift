@@ -94,7 +94,9 @@ public struct AddressPolicy: Sendable, Hashable {
             default: return "not global unicast (outside 2000::/3)"
             }
         }
-        if bytes[0] == 0x20, bytes[1] == 0x01, bytes[2] == 0x0D, bytes[3] == 0xB8 { return "documentation 2001:db8::/32" }
+        if bytes[0] == 0x20, bytes[1] == 0x01, bytes[2] == 0x0D, bytes[3] == 0xB8 {
+            return "documentation 2001:db8::/32"
+        }
         if bytes[0] == 0x20, bytes[1] == 0x01, bytes[2] & 0xFE == 0x00 {
             if bytes[2] == 0, bytes[3] == 0 { return "Teredo 2001::/32" }
             return "IETF protocol assignments 2001::/23"

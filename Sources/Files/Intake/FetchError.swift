@@ -101,7 +101,9 @@ public struct FetchError: Error, Sendable, Hashable, CustomStringConvertible {
         .init(.tooManyRedirects, "more than \(limit) redirects")
     }
 
-    static func invalidRedirect(_ detail: String) -> FetchError { .init(.invalidRedirect, "invalid redirect: \(detail)") }
+    static func invalidRedirect(_ detail: String) -> FetchError {
+        .init(.invalidRedirect, "invalid redirect: \(detail)")
+    }
 
     static func httpStatus(host: String, _ status: Int) -> FetchError {
         .init(.httpStatus, "\(host.prefix(253)) answered HTTP status \(status)")
@@ -117,5 +119,7 @@ public struct FetchError: Error, Sendable, Hashable, CustomStringConvertible {
         .init(.transport, "the transfer from \(host.prefix(253)) failed: \(detail.prefix(200))")
     }
 
-    static func fileWrite(_ detail: String) -> FetchError { .init(.fileWrite, "cannot write the file: \(detail.prefix(200))") }
+    static func fileWrite(_ detail: String) -> FetchError {
+        .init(.fileWrite, "cannot write the file: \(detail.prefix(200))")
+    }
 }

@@ -71,7 +71,8 @@ public enum FetchHost: Sendable, Hashable, CustomStringConvertible {
                 output.append(byte)
                 continue
             }
-            guard bytes.count >= 2, let high = Self.hexValue(bytes.removeFirst()), let low = Self.hexValue(bytes.removeFirst())
+            guard bytes.count >= 2, let high = Self.hexValue(bytes.removeFirst()),
+                let low = Self.hexValue(bytes.removeFirst())
             else { throw .invalidURL("malformed percent escape in host") }
             output.append(high << 4 | low)
         }

@@ -29,7 +29,9 @@ public struct FetchURL: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `text`; `allowPlainHTTP` accepts `http://` (tests only).
     public static func parse(_ text: String, allowPlainHTTP: Bool = false) throws(FetchError) -> FetchURL {
-        guard text.utf8.count <= Self.maximumLength else { throw .invalidURL("longer than \(Self.maximumLength) bytes") }
+        guard text.utf8.count <= Self.maximumLength else {
+            throw .invalidURL("longer than \(Self.maximumLength) bytes")
+        }
         guard text.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
             throw .invalidURL("spaces, control or non-ASCII characters (percent-encode them)")
         }

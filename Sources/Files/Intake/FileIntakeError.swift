@@ -39,9 +39,11 @@ public struct FileIntakeError: Error, Sendable, Hashable, CustomStringConvertibl
     /// The bytes are none of the accepted formats (PDF, JPEG, PNG, WebP, HEIC/HEIF, AVIF).
     public static let unknownType = FileIntakeError(.unknownType, "unsupported file type")
     /// The declared content type disagrees with the bytes.
-    public static let contentTypeMismatch = FileIntakeError(.contentTypeMismatch, "content type disagrees with the file")
+    public static let contentTypeMismatch = FileIntakeError(
+        .contentTypeMismatch, "content type disagrees with the file")
     /// The file name's extension disagrees with the bytes.
-    public static let extensionMismatch = FileIntakeError(.extensionMismatch, "file name extension disagrees with the file")
+    public static let extensionMismatch = FileIntakeError(
+        .extensionMismatch, "file name extension disagrees with the file")
     /// The file is valid as two formats at once (PDF + ZIP, JPEG + PDF, image + appended archive).
     public static let polyglot = FileIntakeError(.polyglot, "the file is also another format (polyglot)")
     /// The file carries markup or active content (HTML/script, PDF JavaScript or launch actions).
@@ -51,7 +53,9 @@ public struct FileIntakeError: Error, Sendable, Hashable, CustomStringConvertibl
 
     // MARK: Constructors with details
 
-    static func unknownType(_ detail: String) -> FileIntakeError { .init(.unknownType, "unsupported file type: \(detail)") }
+    static func unknownType(_ detail: String) -> FileIntakeError {
+        .init(.unknownType, "unsupported file type: \(detail)")
+    }
 
     static func contentTypeMismatch(declared: String, actual: SniffedType) -> FileIntakeError {
         .init(
@@ -73,5 +77,7 @@ public struct FileIntakeError: Error, Sendable, Hashable, CustomStringConvertibl
         .init(.activeContent, "the file carries active content: \(detail)")
     }
 
-    static func unreadable(_ detail: String) -> FileIntakeError { .init(.unreadable, "the file cannot be read: \(detail)") }
+    static func unreadable(_ detail: String) -> FileIntakeError {
+        .init(.unreadable, "the file cannot be read: \(detail)")
+    }
 }

@@ -15,7 +15,8 @@ extension FileSniffer {
                     if inspector == nil {
                         prefix += chunk.readableBytesView
                         guard prefix.count >= Self.prefixLength else { continue }
-                        let type = try Self.sniff(prefix: prefix, declaredContentType: declaredContentType, filename: filename)
+                        let type = try Self.sniff(
+                            prefix: prefix, declaredContentType: declaredContentType, filename: filename)
                         inspector = FileContentInspector(type: type)
                         try inspector?.feed(prefix)
                     } else {
@@ -23,7 +24,8 @@ extension FileSniffer {
                     }
                 }
                 if inspector == nil {
-                    let type = try Self.sniff(prefix: prefix, declaredContentType: declaredContentType, filename: filename)
+                    let type = try Self.sniff(
+                        prefix: prefix, declaredContentType: declaredContentType, filename: filename)
                     inspector = FileContentInspector(type: type)
                     try inspector?.feed(prefix)
                 }

@@ -92,7 +92,8 @@ public struct SafeFetcher: Sendable {
         while true {
             guard ContinuousClock.now < deadline else { throw .timedOut(after: timeout) }
             let addresses = try await self.checkedAddresses(of: url)
-            let response = try await self.get(url, addresses: addresses, path: path, maxBytes: maxBytes, deadline: deadline, timeout: timeout)
+            let response = try await self.get(
+                url, addresses: addresses, path: path, maxBytes: maxBytes, deadline: deadline, timeout: timeout)
             switch response.status {
             case 200..<300:
                 return FetchedFile(
