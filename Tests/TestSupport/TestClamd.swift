@@ -12,6 +12,10 @@ public enum TestClamd {
     public static var streamMaxLength: Int {
         Int(ProcessInfo.processInfo.environment["CLAMD_TEST_STREAM_MAX"] ?? "") ?? 30 * 1024 * 1024
     }
+    /// The signature directory of the shared clamd, for tests that start (and kill) their own.
+    public static var databaseDirectory: String? { ProcessInfo.processInfo.environment["CLAMD_TEST_DATABASE"] }
+    /// The clamd executable.
+    public static var executable: String? { findExecutable("clamd") }
     /// Whether the clamd suites can run (always required under `make test`).
     public static var isAvailable: Bool { address != nil && socketPath != nil }
 

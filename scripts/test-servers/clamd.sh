@@ -4,6 +4,7 @@
 # `start_test_clamd DIR` exports:
 #   CLAMD_TEST_ADDRESS=tcp://127.0.0.1:PORT  CLAMD_TEST_SOCKET=DIR/clamd.sock
 #   CLAMD_TEST_PID_FILE=DIR/clamd.pid  CLAMD_TEST_STREAM_MAX=31457280 (StreamMaxLength in bytes)
+#   CLAMD_TEST_DATABASE=DIR/db (for tests that start a clamd of their own, to kill it)
 
 start_test_clamd() {
   local dir=$1
@@ -39,7 +40,8 @@ CONF
   CLAMD_TEST_SOCKET="$dir/clamd.sock"
   CLAMD_TEST_PID_FILE="$dir/clamd.pid"
   CLAMD_TEST_STREAM_MAX=31457280
-  export CLAMD_TEST_ADDRESS CLAMD_TEST_SOCKET CLAMD_TEST_PID_FILE CLAMD_TEST_STREAM_MAX
+  CLAMD_TEST_DATABASE="$dir/db"
+  export CLAMD_TEST_ADDRESS CLAMD_TEST_SOCKET CLAMD_TEST_PID_FILE CLAMD_TEST_STREAM_MAX CLAMD_TEST_DATABASE
   # Waits for PONG on the TCP port (the database is loaded by then).
   wait_for python3 -c "
 import socket, sys
