@@ -74,6 +74,24 @@ struct FileContentInspectorTests {
         #expect(throws: FileIntakeError.activeContent) { try Self.inspect(Array(bytes), as: .pdf, chunk: 5) }
     }
 
+    @Test(
+        "PDF names are decoded: escaped actions are refused, even split across chunks",
+        arguments: [
+            "/J#61vaScript", "/#4A#61#76#61#53#63#72#69#70#74", "/JS", "/Launch", "/Embedded#46ile", "/EmbeddedFiles",
+        ])
+    func escapedNames(name: String) {
+        let bytes = Array(Samples.pdf.dropLast(6)) + Array("2 0 obj << /S \(name) (x) >> endobj\n%%EOF\n".utf8)
+        for chunk in [1, 2, 7, 64, 4096] {
+            #expect(throws: FileIntakeError.activeContent) { try Self.inspect(bytes, as: .pdf, chunk: chunk) }
+        }
+    }
+
+    @Test("names that only look alike pass", arguments: ["/JSON", "/Javascript", "/LaunchPad", "/J#5", "/JavaScriptX"])
+    func lookalikes(name: String) throws {
+        let bytes = Array(Samples.pdf.dropLast(6)) + Array("2 0 obj << /S \(name) >> endobj\n%%EOF\n".utf8)
+        try Self.inspect(bytes, as: .pdf, chunk: 3)
+    }
+
     @Test("an empty stream fails at finish")
     func empty() {
         #expect(throws: FileIntakeError.empty) { try Self.inspect([], as: .pdf) }

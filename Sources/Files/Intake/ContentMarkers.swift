@@ -15,11 +15,6 @@ enum ContentMarkers {
     /// so a JPEG with one inside is also a PDF.
     static let pdfHeader: [UInt8] = Array("%PDF-".utf8)
 
-    /// PDF names of actions that run code, launch programs or smuggle files, matched exactly.
-    static let pdfActive: [(pattern: [UInt8], name: String)] = [
-        "/JavaScript", "/Launch", "/EmbeddedFile", "/RichMedia",
-    ].map { (Array($0.utf8), $0) }
-
     /// The first markup marker in `bytes`, by name.
     static func firstMarkup(in bytes: some Collection<UInt8>) -> String? {
         let bytes = Array(bytes)

@@ -7,8 +7,8 @@
 ///   start, so the file is also a PDF) — ``FileIntakeError/polyglot``; HTML/script markers
 ///   anywhere (`<script`, `<html`, `<?php`, `javascript:`... in metadata or appended) —
 ///   ``FileIntakeError/activeContent``;
-/// - PDF: the actions `/JavaScript`, `/Launch`, `/EmbeddedFile`, `/RichMedia` in the
-///   uncompressed structure — ``FileIntakeError/activeContent``. (Names inside compressed object
+/// - PDF: the names `/JavaScript`, `/JS`, `/Launch`, `/EmbeddedFile`, `/RichMedia` in the
+///   uncompressed structure, `#xx` escapes decoded (`/J#61vaScript`) — ``FileIntakeError/activeContent``. (Names inside compressed object
 ///   streams are not seen: this is a filter against crude payloads, not a PDF sanitiser; the
 ///   processing step must never run PDF scripts.)
 /// - every format: a ZIP end-of-central-directory record that ends exactly at the end of the
@@ -37,11 +37,11 @@ public struct FileContentInspector: Sendable {
         if type.kind == .image {
             markers.append((ContentMarkers.pdfHeader, "a PDF header inside an image", .polyglot))
             markers += ContentMarkers.markup.map { ($0.pattern, "\($0.name) inside an image", .activeContent) }
-        } else {
-            markers += ContentMarkers.pdfActive.map { ($0.pattern, "PDF action \($0.name)", .activeContent) }
         }
         self.caseFoldedMarkers = markers
-        self.maximumMarkerLength = markers.map(\.pattern.count).max() ?? 1
+        // PDF names are decoded in a window: keep enough overlap for the longest escaped name.
+        let nameOverlap = type.format == .pdf ? PDFNames.maximumRawLength + 1 : 1
+        self.maximumMarkerLength = max(markers.map(\.pattern.count).max() ?? 1, nameOverlap)
     }
 
     /// Checks the next chunk of the file.
@@ -58,6 +58,9 @@ public struct FileContentInspector: Sendable {
                 case .activeContent: throw .activeContent(marker.name)
                 }
             }
+        }
+        if self.type.format == .pdf, let name = PDFNames.firstActiveName(in: window) {
+            throw .activeContent("PDF action /\(name)")
         }
         self.overlap = Array(window.suffix(self.maximumMarkerLength - 1))
         self.byteCount += chunk.count
