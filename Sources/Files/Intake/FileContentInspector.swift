@@ -24,7 +24,8 @@ public struct FileContentInspector: Sendable {
     static let tailLength = 22 + 65535
     private var tail: [UInt8] = []
     private var overlap: [UInt8] = []
-    private let caseFoldedMarkers: [(pattern: [UInt8], name: String, error: Kind)]
+    private let markers: [(name: String, error: Kind)]
+    private let matcher: ContentMarkers.Matcher
     private let maximumMarkerLength: Int
 
     enum Kind: Sendable {
@@ -33,15 +34,21 @@ public struct FileContentInspector: Sendable {
 
     public init(type: SniffedType) {
         self.type = type
-        var markers: [(pattern: [UInt8], name: String, error: Kind)] = []
+        var patterns: [(bytes: [UInt8], caseInsensitive: Bool)] = []
+        var markers: [(name: String, error: Kind)] = []
         if type.kind == .image {
-            markers.append((ContentMarkers.pdfHeader, "a PDF header inside an image", .polyglot))
-            markers += ContentMarkers.markup.map { ($0.pattern, "\($0.name) inside an image", .activeContent) }
+            patterns.append((ContentMarkers.pdfHeader, false))
+            markers.append(("a PDF header inside an image", .polyglot))
+            for marker in ContentMarkers.markup {
+                patterns.append((marker.pattern, true))
+                markers.append(("\(marker.name) inside an image", .activeContent))
+            }
         }
-        self.caseFoldedMarkers = markers
+        self.markers = markers
+        self.matcher = ContentMarkers.Matcher(patterns)
         // PDF names are decoded in a window: keep enough overlap for the longest escaped name.
         let nameOverlap = type.format == .pdf ? PDFNames.maximumRawLength + 1 : 1
-        self.maximumMarkerLength = max(markers.map(\.pattern.count).max() ?? 1, nameOverlap)
+        self.maximumMarkerLength = max(patterns.map(\.bytes.count).max() ?? 1, nameOverlap)
     }
 
     /// Checks the next chunk of the file.
@@ -49,14 +56,11 @@ public struct FileContentInspector: Sendable {
         let chunk = Array(chunk)
         guard !chunk.isEmpty else { return }
         let window = self.overlap + chunk
-        for marker in self.caseFoldedMarkers {
-            // Markup is matched case-insensitively, `%PDF-` and PDF names exactly.
-            let caseInsensitive = marker.error == .activeContent && self.type.kind == .image
-            if ContentMarkers.find(marker.pattern, in: window, caseInsensitive: caseInsensitive) != nil {
-                switch marker.error {
-                case .polyglot: throw .polyglot(marker.name)
-                case .activeContent: throw .activeContent(marker.name)
-                }
+        if let index = self.matcher.firstMatch(in: window) {
+            let marker = self.markers[index]
+            switch marker.error {
+            case .polyglot: throw .polyglot(marker.name)
+            case .activeContent: throw .activeContent(marker.name)
             }
         }
         if self.type.format == .pdf, let name = PDFNames.firstActiveName(in: window) {
