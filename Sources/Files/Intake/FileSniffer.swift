@@ -126,9 +126,3 @@ public enum FileSniffer {
         return "unrecognised magic bytes"
     }
 }
-
-extension StringProtocol {
-    func trimmingCharacters(in set: String) -> String {
-        String(self.drop(while: { set.contains($0) }).reversed().drop(while: { set.contains($0) }).reversed())
-    }
-}
