@@ -1,0 +1,41 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import TestSupport
+import Testing
+
+@testable import ClamAV
+
+/// A real clamd of the test's own, frozen while a scan is being sent and then killed.
+@Suite(
+    "ClamdClient when a real clamd dies mid-scan",
+    .enabled(if: TestServers.shouldRun(TestClamd.isAvailable), "CLAMD_TEST_ADDRESS is not set"))
+struct ClamdKilledTests {
+    @Test("clamd killed while the file is being sent: unavailable (transient), promptly")
+    func killedMidScan() async throws {
+        let server = try await PrivateClamd.start()
+        defer { server.stop() }
+        let client = server.client(timeout: .seconds(30))
+        // Frozen: the kernel still accepts the connection and queues bytes until its buffers fill,
+        // so the scan is certainly mid-send when clamd is killed.
+        server.signal(SIGSTOP)
+        let bytes = [UInt8](repeating: 0x61, count: 24 * 1024 * 1024)
+        try await ClamdClientTests.withFile(bytes) { path in
+            try await withThrowingTaskGroup(of: ClamdError?.self) { group in
+                group.addTask {
+                    await ClamdClientTests.error { () async throws(ClamdError) in try await client.scan(fileAt: path) }
+                }
+                try await waitUntil("bytes of the scan to be queued at the frozen clamd", timeout: .seconds(10)) {
+                    server.queuedBytes() > 0
+                }
+                let killedAt = ContinuousClock.now
+                server.signal(SIGKILL)
+                let error = try await group.next() ?? nil
+                #expect(error == .unavailable, "\(String(describing: error))")
+                #expect(error?.isTransient == true)
+                #expect(ContinuousClock.now - killedAt < .seconds(10))
+            }
+        }
+    }
+}
