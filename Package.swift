@@ -217,7 +217,8 @@ let package = Package(
         .target(
             name: "Files",
             dependencies: [
-                "OutboundHTTP",
+                "OutboundHTTP", "JobEngine", "ServiceModule", "SettingsModel", "RedisClient", "RESP", "Storage", "ClamAV", "Imaging",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -254,7 +255,7 @@ let package = Package(
             name: "WorkerApp",
             dependencies: [
                 "JobEngine", "RedisClient", "RESP", "WorkerServer", "ServiceModule", "SettingsModel", "OutboundHTTP",
-                "Policies", "Secrets", "Observability", "Messaging", "Diagnostics",
+                "Policies", "Secrets", "Observability", "Messaging", "Diagnostics", "Files",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,4 +1,5 @@
 import Diagnostics
+import Files
 import JobEngine
 import Messaging
 import Policies
@@ -16,8 +17,8 @@ public struct ModuleCatalog: Sendable {
         self.modules = modules
     }
 
-    /// The modules of this build: messaging, the planned file and verification services, diagnostics.
-    public static let standard = ModuleCatalog(modules: [MessagingModule(), PlannedModule(), DiagnosticsModule()])
+    /// The modules of this build: messaging, files, the planned verification service, diagnostics.
+    public static let standard = ModuleCatalog(modules: [MessagingModule(), FilesModule(), PlannedModule(), DiagnosticsModule()])
 
     /// Every declared queue, in declaration order.
     public var queues: [QueueDeclaration] { self.modules.flatMap(\.queues) }

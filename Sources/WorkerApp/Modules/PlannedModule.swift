@@ -12,35 +12,20 @@ struct PlannedModule: ServiceModule {
 
     var queues: [QueueDeclaration] {
         [
-            QueueDeclaration("file_processing_queue", group: "file_workers", defaultConcurrency: 8, cpuBound: true, summary: "uploads, images (CPU-bound)"),
             QueueDeclaration("verification_queue", group: "verification_workers", defaultConcurrency: 32, summary: "social, domain, document review"),
         ]
     }
 
     var jobTypes: [JobTypeDeclaration] {
         [
-            JobTypeDeclaration("process_document", queue: "file_processing_queue", summary: "scan and store an uploaded document (planned)"),
-            JobTypeDeclaration("optimize_image", queue: "file_processing_queue", summary: "image variants (planned)"),
             JobTypeDeclaration("verify_social", queue: "verification_queue", summary: "GitHub / LinkedIn / Twitter account check (planned)"),
             JobTypeDeclaration("verify_company_domain", queue: "verification_queue", summary: "company domain check (planned)"),
             JobTypeDeclaration("review_document", queue: "verification_queue", summary: "OCR review of a document (planned)"),
         ]
     }
 
-    var limitActions: [LimitActionDeclaration] {
-        [LimitActionDeclaration("upload", defaultLimit: "10MB/1d", jobTypes: ["process_document", "optimize_image"])]
-    }
-
     var settings: [SettingGroup] {
         [
-            SettingGroup(
-                "File processing (planned)", summary: "Read by the file-processing service once it exists; accepted now.",
-                settings: [
-                    Setting(
-                        "STORAGE_URL", .url, defaultDescription: "`file://` under `var/storage`", secret: true,
-                        help: "`file:///dir` or `s3://bucket?endpoint=...&region=...` (Cloudflare R2: region `auto`)."),
-                    Setting("CLAMD_ADDRESS", help: "`tcp://host:port` or a unix socket path of clamd."),
-                ]),
             SettingGroup(
                 "Verification (planned)", summary: "Read by the identity-verification service once it exists; accepted now.",
                 settings: [
