@@ -151,8 +151,7 @@ public struct PinnedFetch: Sendable {
         head.headers.replaceOrAdd(name: "Host", value: request.hostHeader)
         head.headers.replaceOrAdd(name: "Connection", value: "close")
         head.headers.replaceOrAdd(name: "Accept-Encoding", value: "identity")
-        try await outbound.write(.head(head))
-        try await outbound.write(.end(nil))
+        try await outbound.write(contentsOf: [.head(head), .end(nil)])
 
         var iterator = inbound.makeAsyncIterator()
         var responseHead: HTTPResponseHead?
