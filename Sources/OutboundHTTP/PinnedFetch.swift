@@ -151,10 +151,15 @@ public struct PinnedFetch: Sendable {
         head.headers.replaceOrAdd(name: "Host", value: request.hostHeader)
         head.headers.replaceOrAdd(name: "Connection", value: "close")
         head.headers.replaceOrAdd(name: "Accept-Encoding", value: "identity")
-        try await outbound.write(.head(head))
-        try await outbound.write(.end(nil))
-
         var iterator = inbound.makeAsyncIterator()
+        do {
+            try await outbound.write(contentsOf: [.head(head), .end(nil)])
+        } catch {
+            // A failed TLS handshake (certificate, name) closes the channel, so the write fails
+            // with "I/O on closed channel"; the handshake error itself ends the inbound stream.
+            _ = try await iterator.next()
+            throw error
+        }
         var responseHead: HTTPResponseHead?
         // Skips interim 1xx responses.
         while responseHead == nil {

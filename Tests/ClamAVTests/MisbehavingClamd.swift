@@ -72,7 +72,8 @@ final class MisbehavingClamd: Sendable {
             case .reply(let reply):
                 let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
                 context.writeAndFlush(Self.wrapOutboundOut(ByteBuffer(bytes: reply))).whenComplete { _ in
-                    bound.value.close(promise: nil)
+                    // Half-close: the peer reads the reply, then EOF (a full close with unread input would be a reset).
+                    bound.value.close(mode: .output, promise: nil)
                 }
             }
         }

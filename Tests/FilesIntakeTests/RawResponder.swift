@@ -22,21 +22,26 @@ enum RawResponder {
         }
     }
 
-    /// Waits for the request head, then writes the reply and closes.
+    /// Waits for the whole request head (a close with unread bytes would be a reset), then writes
+    /// the reply and closes.
     private final class ReplyHandler: ChannelInboundHandler, @unchecked Sendable {
         typealias InboundIn = ByteBuffer
         typealias OutboundOut = ByteBuffer
         let reply: [UInt8]
+        var received: [UInt8] = []
         var answered = false
 
         init(reply: [UInt8]) { self.reply = reply }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             guard !self.answered else { return }
+            self.received += Self.unwrapInboundIn(data).readableBytesView
+            guard self.received.count >= 4, self.received.suffix(4) == Array("\r\n\r\n".utf8)[...] else { return }
             self.answered = true
             let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
             context.writeAndFlush(Self.wrapOutboundOut(ByteBuffer(bytes: self.reply))).whenComplete { _ in
-                bound.value.close(promise: nil)
+                // Half-close: the peer reads the reply, then EOF (a full close with unread input would be a reset).
+                bound.value.close(mode: .output, promise: nil)
             }
         }
     }
