@@ -22,7 +22,7 @@ fi
 if ! [ -f "$VAR/redis/redis.pid" ] || ! kill -0 "$(cat "$VAR/redis/redis.pid")" 2>/dev/null; then
   start_redis "$VAR/redis" "$PORT" --save 60 1 --dbfilename dump.rdb
 fi
-trap 'stop_pidfile "$VAR/redis/redis.pid"' EXIT INT TERM
+trap 'stop_pidfile "$VAR/redis/redis.pid"; stop_pidfile "$VAR/clamd/clamd.pid"' EXIT INT TERM
 echo "==> redis-server ready on 127.0.0.1:$PORT (files in var/redis)"
 
 BUILD=${BLUEPRINT_BUILD:-debug}
@@ -43,6 +43,21 @@ export SMTP_URL=${SMTP_URL:-outbox://$VAR/outbox/mail}
 export SMS_PROVIDER=${SMS_PROVIDER:-outbox}
 export STORAGE_URL=${STORAGE_URL:-file://$VAR/storage}
 
+# Virus scanning for the file jobs (nothing is stored unscanned): a local clamd under var/clamd.
+# It uses the system's signatures when freshclam has fetched them (/var/lib/clamav); otherwise
+# (no download here) it knows only the EICAR test signature: enough to try the file jobs, no protection.
+if [ -z "${CLAMD_ADDRESS:-}" ]; then
+  apt_install clamav-daemon clamav
+  . scripts/test-servers/clamd.sh
+  if ls /var/lib/clamav/*.cvd /var/lib/clamav/*.cld >/dev/null 2>&1; then
+    export CLAMD_DATABASE_DIR=/var/lib/clamav
+  else
+    echo "==> no ClamAV signatures on this machine (freshclam): the local clamd knows only the EICAR test signature"
+  fi
+  start_test_clamd "$VAR/clamd"
+  export CLAMD_ADDRESS=$CLAMD_TEST_ADDRESS
+fi
+
 # HTTP: health, metrics, admin API and dashboard. The admin token is made once and kept in var/.
 HTTP_PORT=${BLUEPRINT_HTTP_PORT:-8080}
 if ! python3 -c "import socket,sys; s=socket.socket(); s.bind(('127.0.0.1', $HTTP_PORT))" 2>/dev/null; then
@@ -60,7 +75,7 @@ fi
 echo "==> worker starting (Ctrl-C stops it and the local redis-server)"
 echo "    dashboard:  http://127.0.0.1:$HTTP_PORT/#token=$TOKEN"
 echo "    metrics:    http://127.0.0.1:$HTTP_PORT/metrics"
-echo "    outboxes:   var/outbox/mail, var/outbox/sms; storage: var/storage"
+echo "    outboxes:   var/outbox/mail, var/outbox/sms; storage: var/storage; clamd: $CLAMD_ADDRESS"
 echo "==> enqueue a first job from another shell:"
 echo "    REDIS_URL=$REDIS_URL $BIN enqueue email_queue canary sleep_ms=10"
 echo "    redis-cli -p $PORT XADD email_queue '*' job_data '{\"type\":\"send_email\",\"to\":\"user@example.com\",\"template\":\"welcome\"}'"

@@ -5,6 +5,8 @@
 #   CLAMD_TEST_ADDRESS=tcp://127.0.0.1:PORT  CLAMD_TEST_SOCKET=DIR/clamd.sock
 #   CLAMD_TEST_PID_FILE=DIR/clamd.pid  CLAMD_TEST_STREAM_MAX=31457280 (StreamMaxLength in bytes)
 #   CLAMD_TEST_DATABASE=DIR/db (for tests that start a clamd of their own, to kill it)
+# `make run` uses it too for a local clamd; CLAMD_DATABASE_DIR then names a real signature
+# directory (/var/lib/clamav) to use instead of the EICAR-only one.
 
 start_test_clamd() {
   local dir=$1
@@ -21,7 +23,7 @@ start_test_clamd() {
   port=$(free_port)
   # clamd runs as whoever starts it (root in CI): no `User` line, so it does not switch users.
   cat >"$dir/clamd.conf" <<CONF
-DatabaseDirectory $dir/db
+DatabaseDirectory ${CLAMD_DATABASE_DIR:-$dir/db}
 TCPSocket $port
 TCPAddr 127.0.0.1
 LocalSocket $dir/clamd.sock
