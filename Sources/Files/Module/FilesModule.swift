@@ -52,9 +52,11 @@ public struct FilesModule: ServiceModule {
         let problemsBefore = context.values.problems.count
 
         let storageURL: StorageURL?
+        let dataDirectory = context.dataDirectory.hasPrefix("/")
+            ? context.dataDirectory : FileManager.default.currentDirectoryPath + "/" + context.dataDirectory
         do {
             storageURL = try StorageURL(
-                parsing: context.values.raw(FilesSettings.storageURL.name) ?? "file://\(context.dataDirectory)/storage",
+                parsing: context.values.raw(FilesSettings.storageURL.name) ?? "file://\(dataDirectory)/storage",
                 accessKeyId: context.values.raw(FilesSettings.storageAccessKeyID.name),
                 secretAccessKey: context.values.raw(FilesSettings.storageSecretAccessKey.name))
         } catch {
