@@ -161,6 +161,18 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Service: identity verification (social accounts; company domains and document review next).
+        .target(
+            name: "Verification",
+            dependencies: [
+                "JobEngine", "ServiceModule", "SettingsModel", "OutboundHTTP", "RedisClient", "RESP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         // Service: the `canary` diagnostics job (smoke tests, benchmarks).
         .target(
             name: "Diagnostics",
@@ -188,7 +200,7 @@ let package = Package(
             name: "WorkerApp",
             dependencies: [
                 "JobEngine", "RedisClient", "RESP", "WorkerServer", "ServiceModule", "SettingsModel", "OutboundHTTP",
-                "Policies", "Secrets", "Observability", "Messaging", "Diagnostics",
+                "Policies", "Secrets", "Observability", "Messaging", "Diagnostics", "Verification",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
@@ -231,6 +243,16 @@ let package = Package(
             name: "bench-email",
             dependencies: ["SMTPClient", "SMTPProtocol", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/bench-email",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "bench-social",
+            dependencies: [
+                "Verification", "TestSupport", "OutboundHTTP", "RedisClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/bench-social",
             swiftSettings: strict
         ),
         // Decoder fuzz entry point: a corpus replayer normally, libFuzzer target with -DFUZZING.
@@ -344,6 +366,20 @@ let package = Package(
                 "TestSupport",
                 "WorkerApp", "WorkerServer", "ServiceModule", "SettingsModel", "JobEngine", "RedisClient", "RESP",
                 "Messaging", "Diagnostics", "Policies", "Secrets", "Observability",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "VerificationTests",
+            dependencies: [
+                "TestSupport",
+                "Verification", "ServiceModule", "SettingsModel", "OutboundHTTP", "JobEngine", "RedisClient", "RESP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -4,6 +4,7 @@ import Messaging
 import Policies
 import ServiceModule
 import SettingsModel
+import Verification
 
 /// The service modules of this worker and what the rest of the worker learns from them: the
 /// queues, job types, limit actions, breakers and settings they declare.
@@ -16,8 +17,8 @@ public struct ModuleCatalog: Sendable {
         self.modules = modules
     }
 
-    /// The modules of this build: messaging, the planned file and verification services, diagnostics.
-    public static let standard = ModuleCatalog(modules: [MessagingModule(), PlannedModule(), DiagnosticsModule()])
+    /// The modules of this build: messaging, verification, the planned file service, diagnostics.
+    public static let standard = ModuleCatalog(modules: [MessagingModule(), VerificationModule(), PlannedModule(), DiagnosticsModule()])
 
     /// Every declared queue, in declaration order.
     public var queues: [QueueDeclaration] { self.modules.flatMap(\.queues) }

@@ -2,10 +2,9 @@ import JobEngine
 import ServiceModule
 import SettingsModel
 
-/// The queues and job types of the contract whose services are not built yet (file processing
-/// and identity verification): declared so that their queues are consumed and a job of these
-/// types gets a clear permanent "not implemented" error, never a silent success. Their settings
-/// of the contract are declared too, so deployments may set them already (they are read once
+/// The queues and job types of the contract whose services are not built yet (file processing):
+/// declared so that their queues are consumed and a job of these types gets a clear permanent
+/// "not implemented" error, never a silent success. Their settings of the contract are declared too, so deployments may set them already (they are read once
 /// the services exist).
 struct PlannedModule: ServiceModule {
     var name: String { "planned" }
@@ -13,7 +12,6 @@ struct PlannedModule: ServiceModule {
     var queues: [QueueDeclaration] {
         [
             QueueDeclaration("file_processing_queue", group: "file_workers", defaultConcurrency: 8, cpuBound: true, summary: "uploads, images (CPU-bound)"),
-            QueueDeclaration("verification_queue", group: "verification_workers", defaultConcurrency: 32, summary: "social, domain, document review"),
         ]
     }
 
@@ -21,9 +19,6 @@ struct PlannedModule: ServiceModule {
         [
             JobTypeDeclaration("process_document", queue: "file_processing_queue", summary: "scan and store an uploaded document (planned)"),
             JobTypeDeclaration("optimize_image", queue: "file_processing_queue", summary: "image variants (planned)"),
-            JobTypeDeclaration("verify_social", queue: "verification_queue", summary: "GitHub / LinkedIn / Twitter account check (planned)"),
-            JobTypeDeclaration("verify_company_domain", queue: "verification_queue", summary: "company domain check (planned)"),
-            JobTypeDeclaration("review_document", queue: "verification_queue", summary: "OCR review of a document (planned)"),
         ]
     }
 
@@ -40,16 +35,6 @@ struct PlannedModule: ServiceModule {
                         "STORAGE_URL", .url, defaultDescription: "`file://` under `var/storage`", secret: true,
                         help: "`file:///dir` or `s3://bucket?endpoint=...&region=...` (Cloudflare R2: region `auto`)."),
                     Setting("CLAMD_ADDRESS", help: "`tcp://host:port` or a unix socket path of clamd."),
-                ]),
-            SettingGroup(
-                "Verification (planned)", summary: "Read by the identity-verification service once it exists; accepted now.",
-                settings: [
-                    Setting("DNS_RESOLVER", defaultDescription: "the system's", help: "`host:port` of the DNS server for domain checks."),
-                    Setting("GITHUB_API_URL", .url, default: "https://api.github.com", help: "GitHub REST/GraphQL base URL."),
-                    Setting("GITHUB_TOKEN", secret: true, help: "GitHub app token."),
-                    Setting("LINKEDIN_API_URL", .url, default: "https://api.linkedin.com", help: "LinkedIn API base URL (OIDC userinfo)."),
-                    Setting("TWITTER_API_URL", .url, default: "https://api.twitter.com", help: "X/Twitter API v2 base URL."),
-                    Setting("TWITTER_BEARER_TOKEN", secret: true, help: "X/Twitter app bearer token."),
                 ]),
             SettingGroup(
                 "Tracing (planned)", summary: "OpenTelemetry export, once tracing exists; accepted now.",
