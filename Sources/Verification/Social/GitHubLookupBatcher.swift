@@ -65,6 +65,9 @@ public final class GitHubLookupBatcher<C: Clock>: Service, Sendable where C.Dura
         (self.events, self.sink) = AsyncStream.makeStream(of: Event.self)
     }
 
+    /// Lookups waiting for their batch to leave (for tests and metrics).
+    public var waitingCount: Int { self.state.withLock { $0.pending.count } }
+
     /// Looks `handle` up with the next batch.
     public func lookup(_ handle: SocialHandle) async throws -> SocialLookup {
         let id = self.state.withLock { state in

@@ -112,25 +112,30 @@ public enum SocialChecks {
             let lowered = text.lowercased()
             var searchRange = lowered.startIndex..<lowered.endIndex
             while let range = lowered.range(of: wanted, range: searchRange) {
-                let after = range.upperBound == lowered.endIndex ? nil : lowered[range.upperBound]
                 let before = range.lowerBound == lowered.startIndex ? nil : lowered[lowered.index(before: range.lowerBound)]
-                let endsCleanly = after.map { $0 == "/" || !($0.isLetter || $0.isNumber || "-_.~%".contains($0)) } ?? true
                 // `www.` may precede the host; another subdomain (`evil.blueprint.example`) may not.
                 let startsCleanly =
                     before.map { !($0.isLetter || $0.isNumber || "-_.".contains($0)) } ?? true
                     || lowered[..<range.lowerBound].hasSuffix("//www.") || lowered[..<range.lowerBound] == "www."
                     || lowered[..<range.lowerBound].hasSuffix(" www.")
-                if endsCleanly && startsCleanly {
-                    // `/` after the match is fine only if nothing else follows (`.../kim/`).
-                    if after == "/" {
-                        let rest = lowered[lowered.index(after: range.upperBound)...]
-                        if rest.first.map({ $0.isWhitespace }) ?? true { return true }
-                    } else {
-                        return true
-                    }
-                }
+                if startsCleanly, Self.endsCleanly(lowered[range.upperBound...]) { return true }
                 searchRange = range.upperBound..<lowered.endIndex
             }
+        }
+        return false
+    }
+
+    /// Whether the text after a matched link ends it: nothing, white space, or sentence
+    /// punctuation at the end of a word (`.../kim.` but not `.../kim.html` or `.../kimberly`),
+    /// optionally after one `/`.
+    static func endsCleanly(_ rest: Substring) -> Bool {
+        var rest = rest
+        if rest.first == "/" { rest = rest.dropFirst() }
+        guard let next = rest.first else { return true }
+        if next.isWhitespace { return true }
+        if ".,;:!?)]>\"'".contains(next) {
+            let following = rest.dropFirst().first
+            return following == nil || following!.isWhitespace || ")]>\"'".contains(following!)
         }
         return false
     }
