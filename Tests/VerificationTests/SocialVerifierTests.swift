@@ -2,6 +2,7 @@ import Foundation
 import JobEngine
 import Logging
 import OutboundHTTP
+import RESP
 import RedisClient
 import TestSupport
 import Testing
@@ -259,7 +260,16 @@ struct SocialVerifierTests {
                             let delayed = QueueKeys(queue: queue, group: "g").delayed
                             try await waitUntil("the job is delayed") { (try await redis.send("ZCARD", delayed).int ?? 0) == 1 }
                             let reply = try await redis.send("ZRANGE", delayed, "0", "0", "WITHSCORES")
-                            guard case .array(let items) = reply, items.count == 2, let score = items[1].string.flatMap(Double.init) else {
+                            // RESP3: [[member, score]]; RESP2: [member, "score"].
+                            func number(_ value: RESPValue) -> Double? {
+                                if case .double(let double) = value { return double }
+                                return value.string.flatMap(Double.init)
+                            }
+                            var flat: [RESPValue] = []
+                            if case .array(let items) = reply {
+                                for item in items { if case .array(let pair) = item { flat += pair } else { flat.append(item) } }
+                            }
+                            guard flat.count == 2, let score = number(flat[1]) else {
                                 Issue.record("unexpected ZRANGE reply \(reply)")
                                 return
                             }

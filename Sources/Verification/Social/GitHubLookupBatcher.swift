@@ -51,6 +51,8 @@ public final class GitHubLookupBatcher<C: Clock>: Service, Sendable where C.Dura
     private enum Event: Sendable {
         /// A window opened for the batch of this generation.
         case opened(UInt64)
+        /// The window of this generation has closed.
+        case due(UInt64)
         /// A batch is ready to go.
         case ready([UInt64])
     }
@@ -109,22 +111,34 @@ public final class GitHubLookupBatcher<C: Clock>: Service, Sendable where C.Dura
 
     /// Runs the windows and the calls until the graceful shutdown (or cancellation), then sends
     /// what still waits and returns when every call has been answered.
+    ///
+    /// Window timers run in their own group, cancelled when the stream of events ends: a timer
+    /// never holds the shutdown up, while the calls already out are awaited.
     public func run() async throws {
-        await withDiscardingTaskGroup { group in
-            await withGracefulShutdownHandler {
-                for await event in self.events {
-                    switch event {
-                    case .opened(let generation):
-                        group.addTask {
-                            try? await self.clock.sleep(for: self.window)
-                            await self.flush(generation: generation)
+        await withDiscardingTaskGroup { calls in
+            await withDiscardingTaskGroup { timers in
+                await withGracefulShutdownHandler {
+                    for await event in self.events {
+                        switch event {
+                        case .opened(let generation):
+                            timers.addTask {
+                                do {
+                                    try await self.clock.sleep(for: self.window)
+                                    self.sink.yield(.due(generation))
+                                } catch {
+                                    // Cancelled at shutdown: `close()` sends what waits.
+                                }
+                            }
+                        case .due(let generation):
+                            if let batch = self.take(generation: generation) { calls.addTask { await self.send(batch) } }
+                        case .ready(let batch):
+                            calls.addTask { await self.send(batch) }
                         }
-                    case .ready(let batch):
-                        group.addTask { await self.send(batch) }
                     }
+                } onGracefulShutdown: {
+                    self.close()
                 }
-            } onGracefulShutdown: {
-                self.close()
+                timers.cancelAll()
             }
             // Cancelled rather than shut down: answer what is left (the calls fail as cancelled).
             self.close()
@@ -132,7 +146,7 @@ public final class GitHubLookupBatcher<C: Clock>: Service, Sendable where C.Dura
                 defer { state.pending = [] }
                 return state.pending
             }
-            if !rest.isEmpty { group.addTask { await self.send(rest) } }
+            if !rest.isEmpty { calls.addTask { await self.send(rest) } }
         }
     }
 
@@ -147,14 +161,14 @@ public final class GitHubLookupBatcher<C: Clock>: Service, Sendable where C.Dura
         self.sink.finish()
     }
 
-    private func flush(generation: UInt64) async {
-        let batch: [UInt64] = self.state.withLock { state in
-            guard state.generation == generation, !state.pending.isEmpty else { return [] }
+    /// The waiting batch if its window is `generation`'s (a full batch may have left meanwhile).
+    private func take(generation: UInt64) -> [UInt64]? {
+        self.state.withLock { state in
+            guard state.generation == generation, !state.pending.isEmpty else { return nil }
             state.generation &+= 1
             defer { state.pending = [] }
             return state.pending
         }
-        if !batch.isEmpty { await self.send(batch) }
     }
 
     private func send(_ ids: [UInt64]) async {
