@@ -1,4 +1,4 @@
-.PHONY: run test build docs fuzz bench-redis bench-engine bench-email bench-policies format
+.PHONY: run test build docs fuzz bench-redis bench-engine bench-email bench-policies bench-social format
 
 run:            ## run the worker on the embedded default (local Redis under ./var)
 	bash scripts/run.sh
@@ -27,6 +27,10 @@ bench-engine:   ## drain rate, enqueue rate and latency vs the peers
 
 bench-policies: ## limiter checks/s vs plain INCR; drain rate with encryption on vs off
 	bash scripts/bench-policies.sh
+
+bench-social:   ## verify_social HTTP calls per 1,000 jobs: Redis cache + batched GitHub GraphQL lookups on vs off
+	swift build --product bench-social
+	"$$(swift build --show-bin-path)/bench-social"
 
 format:
 	swift format --in-place --recursive Sources Tests Benchmarks
