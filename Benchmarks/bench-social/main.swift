@@ -66,7 +66,8 @@ func lookups(_ verifier: SocialVerifier) async throws -> (cached: Int, verified:
                 next += 1
                 group.addTask {
                     try await verifier.verify(
-                        try VerifySocialRequest(VerifySocialArguments(provider: "github", handle: handle)), logger: logger)
+                        try VerifySocialRequest(VerifySocialArguments(provider: "github", handle: handle)),
+                        logger: logger)
                 }
                 if next < concurrency { continue }
             }
@@ -78,7 +79,9 @@ func lookups(_ verifier: SocialVerifier) async throws -> (cached: Int, verified:
     }
 }
 
-func measure(_ fake: FakeSocialAPI, http: OutboundHTTPClient, redis: RedisClient?, batching: Bool) async throws -> Figures {
+func measure(_ fake: FakeSocialAPI, http: OutboundHTTPClient, redis: RedisClient?, batching: Bool) async throws
+    -> Figures
+{
     fake.reset()
     let github = GitHubAPI(baseURL: fake.baseURL, appToken: FakeSocialAPI.githubAppToken, http: http)
     var verifier = SocialVerifier(
@@ -88,7 +91,8 @@ func measure(_ fake: FakeSocialAPI, http: OutboundHTTPClient, redis: RedisClient
     let started = ContinuousClock.now
     let outcome: (cached: Int, verified: Int)
     if batching {
-        let batcher = GitHubLookupBatcher(window: .milliseconds(15), maximumBatch: 50, clock: ContinuousClock(), fetch: github.fetchBatch)
+        let batcher = GitHubLookupBatcher(
+            window: .milliseconds(15), maximumBatch: 50, clock: ContinuousClock(), fetch: github.fetchBatch)
         verifier.githubBatch = { try await batcher.lookup($0) }
         let configured = verifier
         outcome = try await withThrowingTaskGroup(of: Void.self) { group in
@@ -124,11 +128,15 @@ func benchmark() async throws {
                     let batchingOnly = try await measure(fake, http: http, redis: nil, batching: true)
                     func per1000(_ calls: Int) -> String { String(format: "%.1f", Double(calls) * 1000 / Double(jobs)) }
                     print("jobs=\(jobs) distinct_handles=\(distinct) concurrency=\(concurrency)")
-                    print("off_http_calls=\(off.calls) off_calls_per_1000_jobs=\(per1000(off.calls)) off_seconds=\(String(format: "%.2f", off.seconds))")
+                    print(
+                        "off_http_calls=\(off.calls) off_calls_per_1000_jobs=\(per1000(off.calls)) off_seconds=\(String(format: "%.2f", off.seconds))"
+                    )
                     print(
                         "on_http_calls=\(on.calls) on_calls_per_1000_jobs=\(per1000(on.calls)) on_graphql_calls=\(on.graphql) on_rest_calls=\(on.rest) on_cache_hits=\(on.cacheHits) on_seconds=\(String(format: "%.2f", on.seconds))"
                     )
-                    print("batching_only_http_calls=\(batchingOnly.calls) batching_only_calls_per_1000_jobs=\(per1000(batchingOnly.calls))")
+                    print(
+                        "batching_only_http_calls=\(batchingOnly.calls) batching_only_calls_per_1000_jobs=\(per1000(batchingOnly.calls))"
+                    )
                     print("verified_off=\(off.verified) verified_on=\(on.verified)")
                     guard off.verified == jobs, on.verified == jobs else {
                         FileHandle.standardError.write(Data("bench-social: some lookups did not verify\n".utf8))

@@ -46,7 +46,9 @@ public final class FakeSocialAPI: Sendable {
     public var requests: [Request] { self.recorded.current }
 
     /// Requests whose path starts with `prefix`.
-    public func count(_ prefix: String) -> Int { self.recorded.withLock { $0.filter { $0.path.hasPrefix(prefix) }.count } }
+    public func count(_ prefix: String) -> Int {
+        self.recorded.withLock { $0.filter { $0.path.hasPrefix(prefix) }.count }
+    }
 
     /// Forgets the requests so far.
     public func reset() { self.recorded.withLock { $0 = [] } }
@@ -60,7 +62,8 @@ public final class FakeSocialAPI: Sendable {
             for field in request.headers { headers[field.name.canonicalName] = field.value }
             let bytes = try await request.body.collect(upTo: 1 << 20)
             let seen = Request(
-                method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "", headers: headers,
+                method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "",
+                headers: headers,
                 body: Array(bytes.readableBytesView))
             holder.current?.recorded.withLock { $0.append(seen) }
             let (status, text, extra) = Self.answer(seen)
@@ -68,7 +71,8 @@ public final class FakeSocialAPI: Sendable {
             for (name, value) in extra {
                 if let name = HTTPFields.Element.Name(name) { fields.append(.init(name: name, value: value)) }
             }
-            return Response(status: .init(code: status), headers: fields, body: .init(byteBuffer: ByteBuffer(string: text)))
+            return Response(
+                status: .init(code: status), headers: fields, body: .init(byteBuffer: ByteBuffer(string: text)))
         }
         router.get("**", use: handler)
         router.post("**", use: handler)
@@ -86,7 +90,8 @@ public final class FakeSocialAPI: Sendable {
         let auth = request.headers["authorization"]
         let path = request.path
         if path.hasPrefix("/users/") || path == "/user" || path == "/graphql" {
-            guard request.headers["accept"] == "application/vnd.github+json", request.headers["x-github-api-version"] == "2022-11-28",
+            guard request.headers["accept"] == "application/vnd.github+json",
+                request.headers["x-github-api-version"] == "2022-11-28",
                 !(request.headers["user-agent"] ?? "").isEmpty
             else { return (400, #"{"message":"fake GitHub: missing Accept, X-GitHub-Api-Version or User-Agent"}"#, []) }
             if path == "/user" {
@@ -101,7 +106,9 @@ public final class FakeSocialAPI: Sendable {
             return gitHubREST(String(path.dropFirst("/users/".count)))
         }
         if path.hasPrefix("/2/users/") {
-            let unauthorizedX: Answer = (401, #"{"title":"Unauthorized","type":"about:blank","status":401,"detail":"Unauthorized"}"#, [])
+            let unauthorizedX: Answer = (
+                401, #"{"title":"Unauthorized","type":"about:blank","status":401,"detail":"Unauthorized"}"#, []
+            )
             guard request.query.contains("user.fields=created_at,description,url,entities,verified") else {
                 return (400, #"{"title":"Invalid Request","detail":"fake X: missing user.fields"}"#, [])
             }
@@ -109,7 +116,9 @@ public final class FakeSocialAPI: Sendable {
                 guard auth == "Bearer \(twitterUserToken)" else { return unauthorizedX }
                 return twitter("octocat")
             }
-            guard auth == "Bearer \(twitterAppToken)", path.hasPrefix("/2/users/by/username/") else { return unauthorizedX }
+            guard auth == "Bearer \(twitterAppToken)", path.hasPrefix("/2/users/by/username/") else {
+                return unauthorizedX
+            }
             return twitter(String(path.dropFirst("/2/users/by/username/".count)))
         }
         if path == "/v2/userinfo" {
@@ -133,7 +142,10 @@ public final class FakeSocialAPI: Sendable {
         case "ratelimited":
             return (
                 rateLimitStatus, #"{"message":"API rate limit exceeded"}"#,
-                [("x-ratelimit-remaining", "0"), ("x-ratelimit-reset", "\(reset)"), ("x-rate-limit-remaining", "0"), ("x-rate-limit-reset", "\(reset)")]
+                [
+                    ("x-ratelimit-remaining", "0"), ("x-ratelimit-reset", "\(reset)"), ("x-rate-limit-remaining", "0"),
+                    ("x-rate-limit-reset", "\(reset)"),
+                ]
             )
         case "broken": return (503, "upstream unavailable", [])
         case "garbage": return (200, "<html><body>Service temporarily unavailable</body></html>", [])
@@ -149,7 +161,9 @@ public final class FakeSocialAPI: Sendable {
         }
     }
 
-    static func id(_ handle: String) -> Int { abs(handle.lowercased().utf8.reduce(7) { ($0 &* 31 &+ Int($1)) % 1_000_000_007 }) }
+    static func id(_ handle: String) -> Int {
+        abs(handle.lowercased().utf8.reduce(7) { ($0 &* 31 &+ Int($1)) % 1_000_000_007 })
+    }
 
     static func gitHubUserJSON(_ handle: String) -> [String: Any] {
         let lower = handle.lowercased()
@@ -169,7 +183,11 @@ public final class FakeSocialAPI: Sendable {
         if let special = special(handle, rateLimitStatus: 403) { return special }
         switch handle.lowercased() {
         case let name where name.hasPrefix("missing"):
-            return (404, #"{"message":"Not Found","documentation_url":"https://docs.github.com/rest/users/users#get-a-user"}"#, [])
+            return (
+                404,
+                #"{"message":"Not Found","documentation_url":"https://docs.github.com/rest/users/users#get-a-user"}"#,
+                []
+            )
         case "truncated": return (200, #"{"login":"truncated","id":12,"na"#, [])
         case "huge":
             var user = gitHubUserJSON(handle)
@@ -180,12 +198,16 @@ public final class FakeSocialAPI: Sendable {
     }
 
     static func gitHubGraphQL(_ body: [UInt8]) -> Answer {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any], let query = object["query"] as? String else {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
+            let query = object["query"] as? String
+        else {
             return (400, #"{"message":"Problems parsing JSON"}"#, [])
         }
         let pattern = try! NSRegularExpression(pattern: #"(u[0-9]+): user\(login: "([A-Za-z0-9-]+)"\) \{ \.\.\.f \}"#)
         let matches = pattern.matches(in: query, range: NSRange(query.startIndex..., in: query))
-        guard !matches.isEmpty, query.contains("fragment f on User { databaseId login name email websiteUrl bio createdAt }") else {
+        guard !matches.isEmpty,
+            query.contains("fragment f on User { databaseId login name email websiteUrl bio createdAt }")
+        else {
             return (200, #"{"errors":[{"message":"fake GitHub: unexpected query"}]}"#, [])
         }
         var data: [String: Any] = [:]
@@ -197,14 +219,17 @@ public final class FakeSocialAPI: Sendable {
             if login.lowercased().hasPrefix("missing") {
                 data[alias] = NSNull()
                 errors.append([
-                    "type": "NOT_FOUND", "path": [alias], "message": "Could not resolve to a User with the login of '\(login)'.",
+                    "type": "NOT_FOUND", "path": [alias],
+                    "message": "Could not resolve to a User with the login of '\(login)'.",
                 ])
                 continue
             }
             let rest = gitHubUserJSON(login)
             data[alias] = [
-                "databaseId": rest["id"]!, "login": login, "name": rest["name"]!, "email": rest["email"] is NSNull ? "" : rest["email"]!,
-                "websiteUrl": rest["blog"]!, "bio": rest["bio"] is NSNull ? "" : rest["bio"]!, "createdAt": rest["created_at"]!,
+                "databaseId": rest["id"]!, "login": login, "name": rest["name"]!,
+                "email": rest["email"] is NSNull ? "" : rest["email"]!,
+                "websiteUrl": rest["blog"]!, "bio": rest["bio"] is NSNull ? "" : rest["bio"]!,
+                "createdAt": rest["created_at"]!,
             ]
         }
         var answer: [String: Any] = ["data": data]
@@ -226,9 +251,17 @@ public final class FakeSocialAPI: Sendable {
         let user: [String: Any] = [
             "id": String(id(handle)), "name": lower == "octocat" ? "The Octocat" : "User \(handle)", "username": handle,
             "created_at": created(handle).replacingOccurrences(of: "Z", with: ".000Z"),
-            "description": lower == "octocat" ? "Building things https://t.co/abc" : "", "url": lower == "octocat" ? "https://t.co/xyz" : "",
+            "description": lower == "octocat" ? "Building things https://t.co/abc" : "",
+            "url": lower == "octocat" ? "https://t.co/xyz" : "",
             "entities": [
-                "url": ["urls": [["url": "https://t.co/xyz", "expanded_url": "https://www.blueprint.example/u/octocat/", "display_url": "blueprint.example/u/octocat"]]]
+                "url": [
+                    "urls": [
+                        [
+                            "url": "https://t.co/xyz", "expanded_url": "https://www.blueprint.example/u/octocat/",
+                            "display_url": "blueprint.example/u/octocat",
+                        ]
+                    ]
+                ]
             ],
             "verified": false,
         ]

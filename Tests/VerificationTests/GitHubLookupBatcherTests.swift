@@ -22,7 +22,8 @@ import Testing
                 for handle in handles {
                     results[handle.normalized] =
                         handle.normalized.hasPrefix("missing")
-                        ? .notFound : .found(SocialAccount(id: handle.normalized, handle: handle.value, name: nil, createdAt: nil))
+                        ? .notFound
+                        : .found(SocialAccount(id: handle.normalized, handle: handle.value, name: nil, createdAt: nil))
                 }
                 return results
             }
@@ -32,7 +33,9 @@ import Testing
     static func handle(_ text: String) -> SocialHandle { try! SocialHandle(text, provider: .github) }
 
     /// Runs `batcher` while `body` runs, then cancels it.
-    static func running<T: Sendable>(_ batcher: GitHubLookupBatcher<ManualClock>, _ body: () async throws -> T) async throws -> T {
+    static func running<T: Sendable>(_ batcher: GitHubLookupBatcher<ManualClock>, _ body: () async throws -> T)
+        async throws -> T
+    {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await batcher.run() }
             defer { group.cancelAll() }
@@ -43,13 +46,16 @@ import Testing
     @Test func lookupsWithinTheWindowShareOneCall() async throws {
         let clock = ManualClock()
         let recorder = Recorder()
-        let batcher = GitHubLookupBatcher(window: .milliseconds(15), maximumBatch: 50, clock: clock, fetch: recorder.fetch)
+        let batcher = GitHubLookupBatcher(
+            window: .milliseconds(15), maximumBatch: 50, clock: clock, fetch: recorder.fetch)
         try await Self.running(batcher) {
             try await withThrowingTaskGroup(of: (String, SocialLookup).self) { group in
                 for name in ["a1", "a2", "missing-3", "a4", "A1"] {
                     group.addTask { (name, try await batcher.lookup(Self.handle(name))) }
                 }
-                try await waitUntil("5 lookups waiting and the window timer set") { batcher.waitingCount == 5 && clock.sleeperCount == 1 }
+                try await waitUntil("5 lookups waiting and the window timer set") {
+                    batcher.waitingCount == 5 && clock.sleeperCount == 1
+                }
                 #expect(recorder.batches.current.isEmpty, "nothing leaves before the window closes")
                 clock.advance(by: .milliseconds(14))
                 #expect(recorder.batches.current.isEmpty)

@@ -9,8 +9,10 @@ import Testing
 /// the GraphQL query and the checks. No I/O.
 @Suite struct SocialParsingTests {
     static let hostile = [
-        "../", "../../etc/passwd", "a\"){x}", "a\") { viewer { login } } x: user(login: \"b", "octo\ncat", "octo\r\nX-Evil: 1",
-        String(repeating: "a", count: 1000), "", "-octocat", "octocat-", "octo--cat", "octo cat", "octo/cat", "octo?x=1", "octo%2e",
+        "../", "../../etc/passwd", "a\"){x}", "a\") { viewer { login } } x: user(login: \"b", "octo\ncat",
+        "octo\r\nX-Evil: 1",
+        String(repeating: "a", count: 1000), "", "-octocat", "octocat-", "octo--cat", "octo cat", "octo/cat",
+        "octo?x=1", "octo%2e",
         "ｏｃｔｏ", "octo\u{0}cat", "@", "@@octocat", "octo_cat", "a\u{301}",
     ]
 
@@ -21,14 +23,20 @@ import Testing
         }
         #expect(try SocialHandle("OctoCat", provider: .github).normalized == "octocat")
         for bad in Self.hostile + [String(repeating: "z", count: 40)] {
-            #expect(throws: SocialHandleError.self, "\(bad.debugDescription)") { try SocialHandle(bad, provider: .github) }
+            #expect(throws: SocialHandleError.self, "\(bad.debugDescription)") {
+                try SocialHandle(bad, provider: .github)
+            }
         }
     }
 
     @Test func twitterUsernamesFollowXsRules() throws {
-        for valid in ["jack", "X_Dev_1", "_", String(repeating: "a", count: 15)] { _ = try SocialHandle(valid, provider: .twitter) }
+        for valid in ["jack", "X_Dev_1", "_", String(repeating: "a", count: 15)] {
+            _ = try SocialHandle(valid, provider: .twitter)
+        }
         for bad in Self.hostile.filter({ $0 != "octo_cat" }) + [String(repeating: "a", count: 16), "a-b"] {
-            #expect(throws: SocialHandleError.self, "\(bad.debugDescription)") { try SocialHandle(bad, provider: .twitter) }
+            #expect(throws: SocialHandleError.self, "\(bad.debugDescription)") {
+                try SocialHandle(bad, provider: .twitter)
+            }
         }
     }
 
@@ -70,14 +78,25 @@ import Testing
             if !badToken.isEmpty { #expect(text?.contains(badToken) == false) }
         }
         #expect(message(.init(provider: "github", handle: "a", expect: .init(name: ""))) != nil)
-        #expect(message(.init(provider: "github", handle: "a", expect: .init(name: String(repeating: "n", count: 201)))) != nil)
+        #expect(
+            message(.init(provider: "github", handle: "a", expect: .init(name: String(repeating: "n", count: 201))))
+                != nil)
         #expect(message(.init(provider: "github", handle: "a", expect: .init(name: "a\u{7}b"))) != nil)
         #expect(message(.init(provider: "github", handle: "a", expect: .init(email: "not-an-email"))) != nil)
         #expect(message(.init(provider: "github", handle: "a", expect: .init(email: "a b@c.d"))) != nil)
         #expect(message(.init(provider: "github", handle: "a", expect: .init(link: "javascript:alert(1)"))) != nil)
-        #expect(message(.init(provider: "github", handle: "a", expect: .init(link: "https://" + String(repeating: "a", count: 3000)))) != nil)
+        #expect(
+            message(
+                .init(
+                    provider: "github", handle: "a",
+                    expect: .init(link: "https://" + String(repeating: "a", count: 3000)))) != nil)
         #expect(message(.init(provider: "github", handle: "a", expect: .init(minAgeDays: -1))) != nil)
-        #expect(message(.init(provider: "github", handle: "a", expect: .init(name: "김민준", email: "a@b.c", link: "https://blueprint.example/u/a", minAgeDays: 30))) == nil)
+        #expect(
+            message(
+                .init(
+                    provider: "github", handle: "a",
+                    expect: .init(name: "김민준", email: "a@b.c", link: "https://blueprint.example/u/a", minAgeDays: 30)))
+                == nil)
     }
 
     @Test func argumentDescriptionsHideTheToken() {
@@ -90,11 +109,13 @@ import Testing
     }
 
     @Test func argumentsDecodeFromJobJSON() throws {
-        let json = #"{"type":"verify_social","provider":"github","handle":"octocat","expect":{"name":"The Octocat","min_age_days":7}}"#
+        let json =
+            #"{"type":"verify_social","provider":"github","handle":"octocat","expect":{"name":"The Octocat","min_age_days":7}}"#
         let arguments = try JSONDecoder().decode(VerifySocialArguments.self, from: Data(json.utf8))
         #expect(arguments.handle == "octocat")
         #expect(arguments.expect?.minAgeDays == 7)
-        let token = try JSONDecoder().decode(VerifySocialArguments.self, from: Data(#"{"provider":"linkedin","access_token":"t"}"#.utf8))
+        let token = try JSONDecoder().decode(
+            VerifySocialArguments.self, from: Data(#"{"provider":"linkedin","access_token":"t"}"#.utf8))
         #expect(token.accessToken == "t")
     }
 
@@ -103,50 +124,71 @@ import Testing
     @Test func rateLimitAdviceFollowsTheHeaders() {
         let now = Date(timeIntervalSince1970: 1_700_000_000)
         #expect(RateLimitAdvice.retryAfter(status: 200, headers: ["x-ratelimit-remaining": "0"], now: now) == nil)
-        #expect(RateLimitAdvice.retryAfter(status: 403, headers: [:], now: now) == nil, "a plain 403 is not a rate limit")
+        #expect(
+            RateLimitAdvice.retryAfter(status: 403, headers: [:], now: now) == nil, "a plain 403 is not a rate limit")
         #expect(RateLimitAdvice.retryAfter(status: 403, headers: ["x-ratelimit-remaining": "12"], now: now) == nil)
         #expect(RateLimitAdvice.retryAfter(status: 429, headers: ["Retry-After": "30"], now: now) == .seconds(30))
-        #expect(RateLimitAdvice.retryAfter(status: 403, headers: ["Retry-After": " 45 "], now: now) == .seconds(45), "GitHub secondary limit")
         #expect(
-            RateLimitAdvice.retryAfter(status: 403, headers: ["x-ratelimit-remaining": "0", "x-ratelimit-reset": "1700000120"], now: now)
+            RateLimitAdvice.retryAfter(status: 403, headers: ["Retry-After": " 45 "], now: now) == .seconds(45),
+            "GitHub secondary limit")
+        #expect(
+            RateLimitAdvice.retryAfter(
+                status: 403, headers: ["x-ratelimit-remaining": "0", "x-ratelimit-reset": "1700000120"], now: now)
                 == .seconds(120))
         #expect(
-            RateLimitAdvice.retryAfter(status: 429, headers: ["x-rate-limit-remaining": "0", "x-rate-limit-reset": "1700000900"], now: now)
+            RateLimitAdvice.retryAfter(
+                status: 429, headers: ["x-rate-limit-remaining": "0", "x-rate-limit-reset": "1700000900"], now: now)
                 == .seconds(900), "X spells it x-rate-limit-*")
         #expect(
-            RateLimitAdvice.retryAfter(status: 403, headers: ["x-ratelimit-remaining": "0", "x-ratelimit-reset": "1600000000"], now: now)
+            RateLimitAdvice.retryAfter(
+                status: 403, headers: ["x-ratelimit-remaining": "0", "x-ratelimit-reset": "1600000000"], now: now)
                 == .seconds(1), "a reset in the past waits the minimum")
         #expect(RateLimitAdvice.retryAfter(status: 429, headers: [:], now: now) == RateLimitAdvice.defaultWait)
-        #expect(RateLimitAdvice.retryAfter(status: 429, headers: ["Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"], now: now) == RateLimitAdvice.defaultWait)
-        #expect(RateLimitAdvice.retryAfter(status: 429, headers: ["Retry-After": "99999999999"], now: now) == RateLimitAdvice.maximumWait)
+        #expect(
+            RateLimitAdvice.retryAfter(status: 429, headers: ["Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"], now: now)
+                == RateLimitAdvice.defaultWait)
+        #expect(
+            RateLimitAdvice.retryAfter(status: 429, headers: ["Retry-After": "99999999999"], now: now)
+                == RateLimitAdvice.maximumWait)
     }
 
     @Test func statusesAreClassified() throws {
         let now = Date()
-        func classify(_ status: Int, _ headers: HTTPHeaders = [:], user: Bool = false) throws(SocialAPIError) -> SocialResponseStatus {
-            try SocialResponseStatus.classify(status: status, headers: headers, provider: .github, userToken: user, credentialSetting: "GITHUB_TOKEN", now: now)
+        func classify(_ status: Int, _ headers: HTTPHeaders = [:], user: Bool = false) throws(SocialAPIError)
+            -> SocialResponseStatus
+        {
+            try SocialResponseStatus.classify(
+                status: status, headers: headers, provider: .github, userToken: user, credentialSetting: "GITHUB_TOKEN",
+                now: now)
         }
         #expect(try classify(200) == .success)
         #expect(try classify(404) == .answer(.notFound))
         #expect(try classify(401, user: true) == .answer(.tokenRejected(status: 401)))
         #expect(try classify(403, user: true) == .answer(.tokenRejected(status: 403)))
         #expect(throws: SocialAPIError.self) { try classify(401) }
-        do { _ = try classify(401) } catch { #expect(error.kind == .credentialsRejected && error.message.contains("GITHUB_TOKEN")) }
+        do { _ = try classify(401) } catch {
+            #expect(error.kind == .credentialsRejected && error.message.contains("GITHUB_TOKEN"))
+        }
         do { _ = try classify(503) } catch { #expect(error.kind == .unavailable) }
-        do { _ = try classify(429, ["Retry-After": "7"], user: true) } catch { #expect(error.kind == .rateLimited && error.retryAfter == .seconds(7)) }
+        do { _ = try classify(429, ["Retry-After": "7"], user: true) } catch {
+            #expect(error.kind == .rateLimited && error.retryAfter == .seconds(7))
+        }
         do { _ = try classify(418) } catch { #expect(error.kind == .badResponse) }
     }
 
     // MARK: Provider answers
 
     static let garbage: [String] = [
-        "", "null", "[]", "<html>oops</html>", "{", #"{"login":"x","id":1,"na"#, #"{"login":5,"id":"x"}"#, "\u{0}\u{1}\u{2}",
+        "", "null", "[]", "<html>oops</html>", "{", #"{"login":"x","id":1,"na"#, #"{"login":5,"id":"x"}"#,
+        "\u{0}\u{1}\u{2}",
         String(repeating: "[", count: 100_000),
     ]
 
     @Test func gitHubUserAnswers() throws {
         let account = try GitHubUserParser.parse(
-            Array(#"{"login":"octocat","id":583231,"name":"The Octocat","blog":"https://github.blog","bio":"","email":null,"created_at":"2011-01-25T18:44:36Z","extra":{"nested":[1,2]}}"#.utf8))
+            Array(
+                #"{"login":"octocat","id":583231,"name":"The Octocat","blog":"https://github.blog","bio":"","email":null,"created_at":"2011-01-25T18:44:36Z","extra":{"nested":[1,2]}}"#
+                    .utf8))
         #expect(account.id == "583231")
         #expect(account.handle == "octocat")
         #expect(account.name == "The Octocat")
@@ -229,20 +271,29 @@ import Testing
         #expect(account.createdAt != nil)
         #expect(account.profileTexts.contains("https://developer.x.com"))
         #expect(account.profileTexts.contains("https://blueprint.example/u/x"))
-        let notFound = #"{"errors":[{"value":"nobody","detail":"Could not find user","title":"Not Found Error","type":"https://api.twitter.com/2/problems/resource-not-found"}]}"#
+        let notFound =
+            #"{"errors":[{"value":"nobody","detail":"Could not find user","title":"Not Found Error","type":"https://api.twitter.com/2/problems/resource-not-found"}]}"#
         #expect(try TwitterUserParser.parse(Array(notFound.utf8)) == .notFound)
-        #expect(throws: SocialAPIError.self) { try TwitterUserParser.parse(Array(#"{"errors":[{"title":"Forbidden"}]}"#.utf8)) }
-        for text in Self.garbage { #expect(throws: SocialAPIError.self) { try TwitterUserParser.parse(Array(text.utf8)) } }
+        #expect(throws: SocialAPIError.self) {
+            try TwitterUserParser.parse(Array(#"{"errors":[{"title":"Forbidden"}]}"#.utf8))
+        }
+        for text in Self.garbage {
+            #expect(throws: SocialAPIError.self) { try TwitterUserParser.parse(Array(text.utf8)) }
+        }
     }
 
     @Test func linkedInAnswers() throws {
         let account = try LinkedInUserInfoParser.parse(
-            Array(#"{"sub":"782bbtaQ","given_name":"Min-jun","family_name":"Kim","email":"a@b.c","email_verified":false}"#.utf8))
+            Array(
+                #"{"sub":"782bbtaQ","given_name":"Min-jun","family_name":"Kim","email":"a@b.c","email_verified":false}"#
+                    .utf8))
         #expect(account.id == "782bbtaQ")
         #expect(account.name == "Min-jun Kim")
         #expect(account.emailVerified == false)
         #expect(account.handle == nil)
-        for text in Self.garbage { #expect(throws: SocialAPIError.self) { try LinkedInUserInfoParser.parse(Array(text.utf8)) } }
+        for text in Self.garbage {
+            #expect(throws: SocialAPIError.self) { try LinkedInUserInfoParser.parse(Array(text.utf8)) }
+        }
     }
 
     // MARK: Checks
@@ -274,40 +325,54 @@ import Testing
     @Test func checksMakeTheVerdict() throws {
         let now = Date(timeIntervalSince1970: 1_700_000_000)
         let account = SocialAccount(
-            id: "1", handle: "kim", name: "Kim Min-jun", createdAt: now.addingTimeInterval(-40 * 86_400), email: "Kim@Example.com",
+            id: "1", handle: "kim", name: "Kim Min-jun", createdAt: now.addingTimeInterval(-40 * 86_400),
+            email: "Kim@Example.com",
             emailVerified: true, profileTexts: ["https://blueprint.example/u/kim"])
-        let all = SocialExpectation(name: "kim minjun", email: "kim@example.com", link: "https://blueprint.example/u/kim", minAgeDays: 30)
-        let ok = SocialChecks.evaluate(provider: .linkedin, lookup: .found(account), expect: all, minimumAgeDays: 0, cached: false, now: now)
+        let all = SocialExpectation(
+            name: "kim minjun", email: "kim@example.com", link: "https://blueprint.example/u/kim", minAgeDays: 30)
+        let ok = SocialChecks.evaluate(
+            provider: .linkedin, lookup: .found(account), expect: all, minimumAgeDays: 0, cached: false, now: now)
         #expect(ok.verified)
         #expect(ok.reasons.isEmpty)
         #expect(ok.checks.account_age_days == 40)
         #expect(ok.checks.email_verified == true)
         #expect(ok.account?.created_at == "2023-10-05T22:13:20Z")
 
-        let young = SocialChecks.evaluate(provider: .github, lookup: .found(account), expect: .init(), minimumAgeDays: 60, cached: true, now: now)
+        let young = SocialChecks.evaluate(
+            provider: .github, lookup: .found(account), expect: .init(), minimumAgeDays: 60, cached: true, now: now)
         #expect(!young.verified)
         #expect(young.checks.age_ok == false)
         #expect(young.reasons == ["account is 40 days old; at least 60 required"])
 
         var unverified = account
         unverified.emailVerified = false
-        let email = SocialChecks.evaluate(provider: .linkedin, lookup: .found(unverified), expect: .init(email: "kim@example.com"), minimumAgeDays: 0, cached: false, now: now)
+        let email = SocialChecks.evaluate(
+            provider: .linkedin, lookup: .found(unverified), expect: .init(email: "kim@example.com"), minimumAgeDays: 0,
+            cached: false, now: now)
         #expect(!email.verified)
         #expect(email.checks.email_match == true && email.checks.email_verified == false)
 
         let wrong = SocialChecks.evaluate(
-            provider: .github, lookup: .found(account), expect: .init(name: "Lee", email: "x@y.z", link: "https://blueprint.example/u/lee"),
+            provider: .github, lookup: .found(account),
+            expect: .init(name: "Lee", email: "x@y.z", link: "https://blueprint.example/u/lee"),
             minimumAgeDays: 0, cached: false, now: now)
         #expect(wrong.reasons.count == 3)
-        #expect(wrong.checks.name_match == false && wrong.checks.email_match == false && wrong.checks.link_found == false)
+        #expect(
+            wrong.checks.name_match == false && wrong.checks.email_match == false && wrong.checks.link_found == false)
 
-        let missing = SocialChecks.evaluate(provider: .github, lookup: .notFound, expect: all, minimumAgeDays: 0, cached: false, now: now)
+        let missing = SocialChecks.evaluate(
+            provider: .github, lookup: .notFound, expect: all, minimumAgeDays: 0, cached: false, now: now)
         #expect(!missing.verified && missing.account == nil && !missing.checks.exists && missing.reasons.count == 1)
-        let refused = SocialChecks.evaluate(provider: .github, lookup: .tokenRejected(status: 401), expect: all, minimumAgeDays: 0, cached: false, now: now)
+        let refused = SocialChecks.evaluate(
+            provider: .github, lookup: .tokenRejected(status: 401), expect: all, minimumAgeDays: 0, cached: false,
+            now: now)
         #expect(!refused.verified && refused.reasons[0].contains("refused the access token"))
 
         let json = String(decoding: try JSONEncoder().encode(ok), as: UTF8.self)
-        for key in [#""provider":"linkedin""#, #""verified":true"#, #""account":{"#, #""checks":{"#, #""reasons":[]"#, #""created_at":"#] {
+        for key in [
+            #""provider":"linkedin""#, #""verified":true"#, #""account":{"#, #""checks":{"#, #""reasons":[]"#,
+            #""created_at":"#,
+        ] {
             #expect(json.contains(key), "\(key) in \(json)")
         }
         #expect(!json.contains("Kim@Example.com"), "the account's email is not in the result")

@@ -48,20 +48,34 @@ import Testing
                 #expect(try await anonymous.user(Self.handle("missing-2")) == .notFound)
                 #expect(fake.requests.last?.headers["authorization"] == nil)
 
-                let tooMany = await Self.kind { () async throws(SocialAPIError) in try await api.user(try! Self.handle("toomany")) }
+                let tooMany = await Self.kind { () async throws(SocialAPIError) in
+                    try await api.user(try! Self.handle("toomany"))
+                }
                 #expect(tooMany?.kind == .rateLimited && tooMany?.retryAfter == .seconds(30))
-                let limited = await Self.kind { () async throws(SocialAPIError) in try await api.user(try! Self.handle("ratelimited")) }
+                let limited = await Self.kind { () async throws(SocialAPIError) in
+                    try await api.user(try! Self.handle("ratelimited"))
+                }
                 #expect(limited?.kind == .rateLimited)
-                #expect((limited?.retryAfter ?? .zero) > .seconds(100) && (limited?.retryAfter ?? .zero) <= .seconds(121), "x-ratelimit-reset")
-                #expect(await Self.kind { () async throws(SocialAPIError) in try await api.user(try! Self.handle("broken")) }?.kind == .unavailable)
+                #expect(
+                    (limited?.retryAfter ?? .zero) > .seconds(100) && (limited?.retryAfter ?? .zero) <= .seconds(121),
+                    "x-ratelimit-reset")
+                #expect(
+                    await Self.kind { () async throws(SocialAPIError) in try await api.user(try! Self.handle("broken"))
+                    }?.kind == .unavailable)
                 for bad in ["garbage", "truncated", "huge"] {
-                    let error = await Self.kind { () async throws(SocialAPIError) in try await api.user(try! Self.handle(bad)) }
+                    let error = await Self.kind { () async throws(SocialAPIError) in
+                        try await api.user(try! Self.handle(bad))
+                    }
                     #expect(error?.kind == .badResponse, "\(bad)")
-                    #expect(error?.message.contains("github answered unexpectedly") == true, "\(bad): \(error?.message ?? "")")
+                    #expect(
+                        error?.message.contains("github answered unexpectedly") == true,
+                        "\(bad): \(error?.message ?? "")")
                 }
 
                 let wrongApp = Self.github(fake, http: http, token: "ghs_wrong")
-                let refused = await Self.kind { () async throws(SocialAPIError) in try await wrongApp.user(try! Self.handle("octocat")) }
+                let refused = await Self.kind { () async throws(SocialAPIError) in
+                    try await wrongApp.user(try! Self.handle("octocat"))
+                }
                 #expect(refused?.kind == .credentialsRejected)
                 #expect(refused?.message.contains("GITHUB_TOKEN") == true)
                 #expect(refused?.message.contains("ghs_wrong") == false)
@@ -136,12 +150,20 @@ import Testing
                 #expect(request.query == "user.fields=created_at,description,url,entities,verified")
                 #expect(request.headers["authorization"] == "Bearer \(Fake.twitterAppToken)")
                 #expect(try await api.user(Self.handle("missing_x", .twitter)) == .notFound)
-                let limited = await Self.kind { () async throws(SocialAPIError) in try await api.user(try! Self.handle("ratelimited", .twitter)) }
+                let limited = await Self.kind { () async throws(SocialAPIError) in
+                    try await api.user(try! Self.handle("ratelimited", .twitter))
+                }
                 #expect(limited?.kind == .rateLimited && (limited?.retryAfter ?? .zero) > .seconds(100))
-                #expect(await Self.kind { () async throws(SocialAPIError) in try await api.user(try! Self.handle("truncated", .twitter)) }?.kind == .badResponse)
+                #expect(
+                    await Self.kind { () async throws(SocialAPIError) in
+                        try await api.user(try! Self.handle("truncated", .twitter))
+                    }?.kind == .badResponse)
 
                 let wrong = TwitterAPI(baseURL: fake.baseURL, bearerToken: "wrong", http: http)
-                #expect(await Self.kind { () async throws(SocialAPIError) in try await wrong.user(try! Self.handle("octocat", .twitter)) }?.kind == .credentialsRejected)
+                #expect(
+                    await Self.kind { () async throws(SocialAPIError) in
+                        try await wrong.user(try! Self.handle("octocat", .twitter))
+                    }?.kind == .credentialsRejected)
                 #expect(try await api.authenticatedUser(token: Fake.twitterUserToken) != .tokenRejected(status: 401))
                 #expect(try await api.authenticatedUser(token: "expired") == .tokenRejected(status: 401))
             }
@@ -167,7 +189,9 @@ import Testing
         let port = try await freeTCPPort()
         try await withOutboundHTTP({ $0.connectTimeout = .seconds(2) }) { http in
             let api = GitHubAPI(baseURL: "http://127.0.0.1:\(port)", appToken: nil, http: http, timeout: .seconds(3))
-            let error = await Self.kind { () async throws(SocialAPIError) in try await api.user(try! Self.handle("octocat")) }
+            let error = await Self.kind { () async throws(SocialAPIError) in
+                try await api.user(try! Self.handle("octocat"))
+            }
             #expect(error?.kind == .unavailable)
             #expect(error.map { SocialVerifier.jobError($0).dependency } == "github")
         }

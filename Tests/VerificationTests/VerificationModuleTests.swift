@@ -29,7 +29,10 @@ import Testing
         #expect(module.jobTypes.allSatisfy { $0.queue == "verification_queue" })
         #expect(Set(module.dependencies.map(\.name)) == ["github", "linkedin", "twitter", "dns"])
         let settings = module.settings.flatMap(\.settings)
-        for name in ["GITHUB_API_URL", "GITHUB_TOKEN", "LINKEDIN_API_URL", "TWITTER_API_URL", "TWITTER_BEARER_TOKEN", "SOCIAL_CACHE_TTL", "DNS_RESOLVER"] {
+        for name in [
+            "GITHUB_API_URL", "GITHUB_TOKEN", "LINKEDIN_API_URL", "TWITTER_API_URL", "TWITTER_BEARER_TOKEN",
+            "SOCIAL_CACHE_TTL", "DNS_RESOLVER",
+        ] {
             #expect(settings.contains { $0.name == name }, "\(name)")
         }
         #expect(settings.filter(\.isSecret).map(\.name).sorted() == ["GITHUB_TOKEN", "TWITTER_BEARER_TOKEN"])

@@ -20,7 +20,9 @@ struct CapturingLogHandler: LogHandler {
         let all = self.metadata.merging(event.metadata ?? [:]) { $1 }
         let error = event.error.map { " error=\($0)" } ?? ""
         self.lines.withLock {
-            $0.append("\(event.level) \(event.message) \(all.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " "))\(error)")
+            $0.append(
+                "\(event.level) \(event.message) \(all.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " "))\(error)"
+            )
         }
     }
 }
@@ -28,7 +30,8 @@ struct CapturingLogHandler: LogHandler {
 enum VerificationTestEnv {
     static let logger: Logger = {
         var logger = Logger(label: "verification-test")
-        logger.logLevel = ProcessInfo.processInfo.environment["TEST_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .critical
+        logger.logLevel =
+            ProcessInfo.processInfo.environment["TEST_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .critical
         return logger
     }()
 
@@ -37,15 +40,19 @@ enum VerificationTestEnv {
     static func queue() -> String { "t_verify_\(UUID().uuidString.prefix(8))" }
 
     /// A GitHub login no other test run uses (so the shared Redis holds no cached answer for it).
-    static func uniqueLogin(_ prefix: String = "u") -> String { "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())" }
+    static func uniqueLogin(_ prefix: String = "u") -> String {
+        "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())"
+    }
 }
 
 /// An engine consuming one private queue with `registry`, stopped at the end of `body`.
 func withEngine<T: Sendable>(
-    queue: String, registry: JobRegistry, client: RedisClient, logger: Logger = VerificationTestEnv.logger, _ body: () async throws -> T
+    queue: String, registry: JobRegistry, client: RedisClient, logger: Logger = VerificationTestEnv.logger,
+    _ body: () async throws -> T
 ) async throws -> T {
     var configuration = EngineConfiguration(
-        workerID: "w-\(UUID().uuidString.prefix(6))", queues: [QueueConfiguration(keys: QueueKeys(queue: queue, group: "g"), concurrency: 16)])
+        workerID: "w-\(UUID().uuidString.prefix(6))",
+        queues: [QueueConfiguration(keys: QueueKeys(queue: queue, group: "g"), concurrency: 16)])
     configuration.blockTime = .milliseconds(100)
     configuration.minIdle = .milliseconds(2000)
     configuration.heartbeatInterval = .milliseconds(300)
@@ -74,7 +81,9 @@ func outcomes(_ client: RedisClient, queue: String) async throws -> [String: [St
 /// Deletes every key of a test queue.
 func deleteQueue(_ client: RedisClient, _ queue: String) async {
     let keys = QueueKeys(queue: queue, group: "g")
-    for key in [keys.stream, keys.delayed, keys.dead, keys.results, keys.idempotency, keys.idempotencyIndex, keys.paused] {
+    for key in [
+        keys.stream, keys.delayed, keys.dead, keys.results, keys.idempotency, keys.idempotencyIndex, keys.paused,
+    ] {
         _ = try? await client.send("DEL", key)
     }
 }

@@ -14,15 +14,20 @@ public struct VerificationModule: ServiceModule {
     public var queues: [QueueDeclaration] {
         [
             // I/O-bound: jobs wait on provider APIs and DNS.
-            QueueDeclaration(SocialVerifier.queue, group: "verification_workers", defaultConcurrency: 32, summary: "social, domain, document review")
+            QueueDeclaration(
+                SocialVerifier.queue, group: "verification_workers", defaultConcurrency: 32,
+                summary: "social, domain, document review")
         ]
     }
 
     public var jobTypes: [JobTypeDeclaration] {
         [
-            JobTypeDeclaration("verify_social", queue: SocialVerifier.queue, summary: "GitHub / LinkedIn / X account check"),
-            JobTypeDeclaration("verify_company_domain", queue: SocialVerifier.queue, summary: "company domain check (planned)"),
-            JobTypeDeclaration("review_document", queue: SocialVerifier.queue, summary: "OCR review of a document (planned)"),
+            JobTypeDeclaration(
+                "verify_social", queue: SocialVerifier.queue, summary: "GitHub / LinkedIn / X account check"),
+            JobTypeDeclaration(
+                "verify_company_domain", queue: SocialVerifier.queue, summary: "company domain check (planned)"),
+            JobTypeDeclaration(
+                "review_document", queue: SocialVerifier.queue, summary: "OCR review of a document (planned)"),
         ]
     }
 
@@ -41,7 +46,9 @@ public struct VerificationModule: ServiceModule {
         var build = ModuleBuild()
         let problemsBefore = context.values.problems.count
         var urls: [String] = []
-        for setting in [VerificationSettings.githubAPIURL, VerificationSettings.linkedinAPIURL, VerificationSettings.twitterAPIURL] {
+        for setting in [
+            VerificationSettings.githubAPIURL, VerificationSettings.linkedinAPIURL, VerificationSettings.twitterAPIURL,
+        ] {
             let text = context.values.string(setting) ?? ""
             if !(text.hasPrefix("http://") || text.hasPrefix("https://")) || URL(string: text)?.host == nil {
                 context.values.report("\(setting.name) must be an http(s) URL")
@@ -62,7 +69,8 @@ public struct VerificationModule: ServiceModule {
         verifier.minimumAgeDays = minimumAge
         if ttl > 0 { verifier.cache = SocialLookupCache(redis: context.redis, ttl: .seconds(ttl)) }
         if github.supportsGraphQL, window > 0 {
-            let batcher = GitHubLookupBatcher(window: .milliseconds(window), clock: ContinuousClock(), fetch: github.fetchBatch)
+            let batcher = GitHubLookupBatcher(
+                window: .milliseconds(window), clock: ContinuousClock(), fetch: github.fetchBatch)
             verifier.githubBatch = { try await batcher.lookup($0) }
             build.services.append(batcher)
         }

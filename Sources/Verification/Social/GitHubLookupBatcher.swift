@@ -95,7 +95,8 @@ public final class GitHubLookupBatcher<C: Clock>: Service, Sendable where C.Dura
                 }
                 switch action {
                 case .none: break
-                case .closed: continuation.resume(throwing: SocialAPIError.unavailable(.github, "the lookup batcher has stopped"))
+                case .closed:
+                    continuation.resume(throwing: SocialAPIError.unavailable(.github, "the lookup batcher has stopped"))
                 case .cancelled: continuation.resume(throwing: CancellationError())
                 case .send(let event): self.sink.yield(event)
                 }
@@ -130,7 +131,9 @@ public final class GitHubLookupBatcher<C: Clock>: Service, Sendable where C.Dura
                                 }
                             }
                         case .due(let generation):
-                            if let batch = self.take(generation: generation) { calls.addTask { await self.send(batch) } }
+                            if let batch = self.take(generation: generation) {
+                                calls.addTask { await self.send(batch) }
+                            }
                         case .ready(let batch):
                             calls.addTask { await self.send(batch) }
                         }
@@ -183,14 +186,16 @@ public final class GitHubLookupBatcher<C: Clock>: Service, Sendable where C.Dura
         } catch {
             outcome = .failure(error)
         }
-        let waiters: [Waiter] = self.state.withLock { state in ids.compactMap { state.waiters.removeValue(forKey: $0) } }
+        let waiters: [Waiter] = self.state.withLock { state in ids.compactMap { state.waiters.removeValue(forKey: $0) }
+        }
         for waiter in waiters {
             switch outcome {
             case .success(let results):
                 if let lookup = results[waiter.handle.normalized] {
                     waiter.continuation.resume(returning: lookup)
                 } else {
-                    waiter.continuation.resume(throwing: SocialAPIError.badResponse(.github, "no answer for one of the batched users"))
+                    waiter.continuation.resume(
+                        throwing: SocialAPIError.badResponse(.github, "no answer for one of the batched users"))
                 }
             case .failure(let error):
                 waiter.continuation.resume(throwing: error)

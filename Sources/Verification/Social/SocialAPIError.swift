@@ -25,20 +25,28 @@ public struct SocialAPIError: Error, Sendable, Hashable, CustomStringConvertible
     public var description: String { self.message }
 
     static func rateLimited(_ provider: SocialProvider, retryAfter: Duration) -> SocialAPIError {
-        .init(kind: .rateLimited, provider: provider,
-              message: "\(provider.displayName) rate limit reached; retrying in \(retryAfter.components.seconds) s", retryAfter: retryAfter)
+        .init(
+            kind: .rateLimited, provider: provider,
+            message: "\(provider.displayName) rate limit reached; retrying in \(retryAfter.components.seconds) s",
+            retryAfter: retryAfter)
     }
 
     static func unavailable(_ provider: SocialProvider, _ detail: String) -> SocialAPIError {
-        .init(kind: .unavailable, provider: provider, message: "\(provider.rawValue) unavailable: \(detail)", retryAfter: nil)
+        .init(
+            kind: .unavailable, provider: provider, message: "\(provider.rawValue) unavailable: \(detail)",
+            retryAfter: nil)
     }
 
     static func badResponse(_ provider: SocialProvider, _ detail: String) -> SocialAPIError {
-        .init(kind: .badResponse, provider: provider, message: "\(provider.rawValue) answered unexpectedly: \(detail)", retryAfter: nil)
+        .init(
+            kind: .badResponse, provider: provider, message: "\(provider.rawValue) answered unexpectedly: \(detail)",
+            retryAfter: nil)
     }
 
     static func credentialsRejected(_ provider: SocialProvider, status: Int, setting: String) -> SocialAPIError {
-        .init(kind: .credentialsRejected, provider: provider,
-              message: "\(provider.rawValue) refused the app credentials (HTTP \(status)); check \(setting)", retryAfter: nil)
+        .init(
+            kind: .credentialsRejected, provider: provider,
+            message: "\(provider.rawValue) refused the app credentials (HTTP \(status)); check \(setting)",
+            retryAfter: nil)
     }
 }

@@ -19,7 +19,9 @@ public enum SocialChecks {
         case .tokenRejected(let status):
             return VerifySocialResult(
                 provider: provider.rawValue, verified: false, account: nil, checks: checks,
-                reasons: ["\(provider.displayName) refused the access token (HTTP \(status)): expired, revoked or missing a scope"])
+                reasons: [
+                    "\(provider.displayName) refused the access token (HTTP \(status)): expired, revoked or missing a scope"
+                ])
         case .found(let found):
             account = found
         }
@@ -54,7 +56,9 @@ public enum SocialChecks {
             if !match { reasons.append(account.email == nil ? "the account shows no email" : "email does not match") }
             if provider == .linkedin {
                 checks.email_verified = account.emailVerified ?? false
-                if match, account.emailVerified != true { reasons.append("\(provider.displayName) has not verified this email") }
+                if match, account.emailVerified != true {
+                    reasons.append("\(provider.displayName) has not verified this email")
+                }
             }
         }
 
@@ -64,13 +68,16 @@ public enum SocialChecks {
             if !found {
                 reasons.append(
                     provider == .linkedin
-                        ? "LinkedIn does not show profile links" : "no link to the Blueprint profile in the account's website or bio")
+                        ? "LinkedIn does not show profile links"
+                        : "no link to the Blueprint profile in the account's website or bio")
             }
         }
 
         return VerifySocialResult(
             provider: provider.rawValue, verified: reasons.isEmpty,
-            account: .init(id: account.id, handle: account.handle, name: account.name, created_at: account.createdAt.map(ProviderDate.format)),
+            account: .init(
+                id: account.id, handle: account.handle, name: account.name,
+                created_at: account.createdAt.map(ProviderDate.format)),
             checks: checks, reasons: reasons)
     }
 
@@ -79,9 +86,11 @@ public enum SocialChecks {
     public static func comparableName(_ name: String) -> String {
         let folded = name.precomposedStringWithCompatibilityMapping
             .folding(options: [.caseInsensitive, .widthInsensitive], locale: nil)
-        return String(String.UnicodeScalarView(folded.unicodeScalars.filter {
-            !$0.properties.isWhitespace && !CharacterSet.punctuationCharacters.contains($0)
-        }))
+        return String(
+            String.UnicodeScalarView(
+                folded.unicodeScalars.filter {
+                    !$0.properties.isWhitespace && !CharacterSet.punctuationCharacters.contains($0)
+                }))
     }
 
     /// An email for comparison: trimmed and lower-cased.
@@ -112,7 +121,8 @@ public enum SocialChecks {
             let lowered = text.lowercased()
             var searchRange = lowered.startIndex..<lowered.endIndex
             while let range = lowered.range(of: wanted, range: searchRange) {
-                let before = range.lowerBound == lowered.startIndex ? nil : lowered[lowered.index(before: range.lowerBound)]
+                let before =
+                    range.lowerBound == lowered.startIndex ? nil : lowered[lowered.index(before: range.lowerBound)]
                 // `www.` may precede the host; another subdomain (`evil.blueprint.example`) may not.
                 let startsCleanly =
                     before.map { !($0.isLetter || $0.isNumber || "-_.".contains($0)) } ?? true

@@ -33,7 +33,8 @@ public struct SocialHandle: Sendable, Hashable, CustomStringConvertible {
                 !text.contains("--")
             else { throw .invalid(provider) }
         case .twitter:
-            guard (1...15).contains(bytes.count), bytes.allSatisfy({ isAlphanumeric($0) || $0 == UInt8(ascii: "_") }) else {
+            guard (1...15).contains(bytes.count), bytes.allSatisfy({ isAlphanumeric($0) || $0 == UInt8(ascii: "_") })
+            else {
                 throw .invalid(provider)
             }
         case .linkedin:

@@ -8,9 +8,11 @@ public struct SocialHandleError: Error, Sendable, Hashable, CustomStringConverti
     static func invalid(_ provider: SocialProvider) -> SocialHandleError {
         switch provider {
         case .github:
-            return .init(message: "argument 'handle' is not a valid GitHub login (1-39 letters, digits or single hyphens)")
+            return .init(
+                message: "argument 'handle' is not a valid GitHub login (1-39 letters, digits or single hyphens)")
         case .twitter:
-            return .init(message: "argument 'handle' is not a valid X/Twitter username (1-15 letters, digits or underscores)")
+            return .init(
+                message: "argument 'handle' is not a valid X/Twitter username (1-15 letters, digits or underscores)")
         case .linkedin:
             return .noHandleLookup
         }

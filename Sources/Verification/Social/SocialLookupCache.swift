@@ -35,7 +35,8 @@ public struct SocialLookupCache: Sendable {
             guard let text = try await self.redis.send("GET", Self.key(handle)).string else { return nil }
             return try JSONDecoder().decode(SocialLookup.self, from: Data(text.utf8))
         } catch {
-            logger.debug("social lookup cache unreadable; asking the provider", metadata: ["error": "\(type(of: error))"])
+            logger.debug(
+                "social lookup cache unreadable; asking the provider", metadata: ["error": "\(type(of: error))"])
             return nil
         }
     }
@@ -50,10 +51,10 @@ public struct SocialLookupCache: Sendable {
         }
         guard ttl > .zero, let data = try? JSONEncoder().encode(lookup) else { return }
         do {
-            _ = try await self.redis.send("SET", Self.key(handle), String(decoding: data, as: UTF8.self), "PX", String(max(1, ttl.milliseconds)))
+            _ = try await self.redis.send(
+                "SET", Self.key(handle), String(decoding: data, as: UTF8.self), "PX", String(max(1, ttl.milliseconds)))
         } catch {
             logger.debug("social lookup cache not written", metadata: ["error": "\(type(of: error))"])
         }
     }
 }
-

@@ -81,13 +81,18 @@ public struct SocialVerifier: Sendable {
                 }
             case .handle(let handle):
                 if request.provider == .twitter, !self.twitter.supportsHandleLookup {
-                    throw JobError.permanent("not configured: set TWITTER_BEARER_TOKEN to look X/Twitter accounts up by handle")
+                    throw JobError.permanent(
+                        "not configured: set TWITTER_BEARER_TOKEN to look X/Twitter accounts up by handle")
                 }
                 if let cached = await self.cache?.get(handle, logger: logger) { return (cached, true) }
                 let lookup: SocialLookup
                 switch request.provider {
                 case .github:
-                    if let githubBatch { lookup = try await githubBatch(handle) } else { lookup = try await self.github.user(handle) }
+                    if let githubBatch {
+                        lookup = try await githubBatch(handle)
+                    } else {
+                        lookup = try await self.github.user(handle)
+                    }
                 case .twitter:
                     lookup = try await self.twitter.user(handle)
                 case .linkedin:

@@ -35,6 +35,11 @@ public struct VerifySocialArguments: Decodable, Sendable, CustomStringConvertibl
     public var debugDescription: String { self.description }
 
     public var customMirror: Mirror {
-        Mirror(self, children: ["provider": self.provider, "handle": self.handle as Any, "access_token": self.accessToken == nil ? "-" : "<redacted>"])
+        Mirror(
+            self,
+            children: [
+                "provider": self.provider, "handle": self.handle as Any,
+                "access_token": self.accessToken == nil ? "-" : "<redacted>",
+            ])
     }
 }

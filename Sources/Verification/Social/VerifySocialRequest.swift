@@ -46,23 +46,34 @@ public struct VerifySocialRequest: Sendable {
             guard (1...Self.maximumTokenLength).contains(token.utf8.count),
                 token.utf8.allSatisfy({ (0x21...0x7E).contains($0) })
             else {
-                throw .permanent("invalid arguments: argument 'access_token' must be 1-\(Self.maximumTokenLength) visible ASCII characters")
+                throw .permanent(
+                    "invalid arguments: argument 'access_token' must be 1-\(Self.maximumTokenLength) visible ASCII characters"
+                )
             }
             self.target = .accessToken(token)
         }
         let expect = arguments.expect ?? SocialExpectation()
-        if let name = expect.name, name.isEmpty || name.count > Self.maximumNameLength || name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            throw .permanent("invalid arguments: argument 'expect.name' must be 1-\(Self.maximumNameLength) characters without control characters")
+        if let name = expect.name,
+            name.isEmpty || name.count > Self.maximumNameLength
+                || name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        {
+            throw .permanent(
+                "invalid arguments: argument 'expect.name' must be 1-\(Self.maximumNameLength) characters without control characters"
+            )
         }
         if let email = expect.email {
             let parts = email.split(separator: "@", omittingEmptySubsequences: false)
             guard email.utf8.count <= Self.maximumEmailLength, parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty,
-                !email.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.properties.generalCategory == .control })
+                !email.unicodeScalars.contains(where: {
+                    $0.properties.isWhitespace || $0.properties.generalCategory == .control
+                })
             else { throw .permanent("invalid arguments: argument 'expect.email' is not an email address") }
         }
         if let link = expect.link {
             guard link.utf8.count <= Self.maximumLinkLength, SocialChecks.comparableLink(link) != nil else {
-                throw .permanent("invalid arguments: argument 'expect.link' must be an http(s) URL of at most \(Self.maximumLinkLength) bytes")
+                throw .permanent(
+                    "invalid arguments: argument 'expect.link' must be an http(s) URL of at most \(Self.maximumLinkLength) bytes"
+                )
             }
         }
         if let days = expect.minAgeDays, !(0...36_500).contains(days) {

@@ -62,16 +62,21 @@ public enum GitHubGraphQL {
             guard let entry = data[alias] else { throw .badResponse(.github, "the GraphQL answer lacks '\(alias)'") }
             guard let user = entry else {
                 let notFound = answer.errors?.contains { $0.path?.first == alias && $0.type == "NOT_FOUND" } ?? false
-                guard notFound else { throw .badResponse(.github, "the GraphQL answer has no user for '\(alias)' and no NOT_FOUND error") }
+                guard notFound else {
+                    throw .badResponse(.github, "the GraphQL answer has no user for '\(alias)' and no NOT_FOUND error")
+                }
                 results[handle.normalized] = .notFound
                 continue
             }
-            guard let id = user.databaseId else { throw .badResponse(.github, "the GraphQL user '\(alias)' lacks 'databaseId'") }
+            guard let id = user.databaseId else {
+                throw .badResponse(.github, "the GraphQL user '\(alias)' lacks 'databaseId'")
+            }
             results[handle.normalized] = .found(
                 SocialAccount(
                     id: String(id), handle: user.login, name: user.name.flatMap(GitHubUserParser.nonEmpty),
                     createdAt: ProviderDate.parse(user.createdAt), email: user.email.flatMap(GitHubUserParser.nonEmpty),
-                    emailVerified: nil, profileTexts: [user.websiteUrl, user.bio].compactMap { $0.flatMap(GitHubUserParser.nonEmpty) }))
+                    emailVerified: nil,
+                    profileTexts: [user.websiteUrl, user.bio].compactMap { $0.flatMap(GitHubUserParser.nonEmpty) }))
         }
         return results
     }

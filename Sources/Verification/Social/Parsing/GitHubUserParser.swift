@@ -22,7 +22,8 @@ public enum GitHubUserParser {
         let user = try ProviderJSON.decode(User.self, from: bytes, provider: .github, what: "the user answer")
         return SocialAccount(
             id: String(user.id), handle: user.login, name: user.name.flatMap(Self.nonEmpty),
-            createdAt: ProviderDate.parse(user.created_at), email: user.email.flatMap(Self.nonEmpty), emailVerified: nil,
+            createdAt: ProviderDate.parse(user.created_at), email: user.email.flatMap(Self.nonEmpty),
+            emailVerified: nil,
             profileTexts: [user.blog, user.bio].compactMap { $0.flatMap(Self.nonEmpty) })
     }
 

@@ -22,7 +22,8 @@ public enum LinkedInUserInfoParser {
         let info = try ProviderJSON.decode(UserInfo.self, from: bytes, provider: .linkedin, what: "the userinfo answer")
         let composed = [info.given_name, info.family_name].compactMap { $0 }.joined(separator: " ")
         return SocialAccount(
-            id: info.sub, handle: nil, name: info.name.flatMap(GitHubUserParser.nonEmpty) ?? GitHubUserParser.nonEmpty(composed),
+            id: info.sub, handle: nil,
+            name: info.name.flatMap(GitHubUserParser.nonEmpty) ?? GitHubUserParser.nonEmpty(composed),
             createdAt: nil, email: info.email.flatMap(GitHubUserParser.nonEmpty), emailVerified: info.email_verified)
     }
 }

@@ -19,7 +19,8 @@ public enum SocialResponseStatus: Sendable, Equatable {
     /// Classifies `status`; throws for rate limits, refused app credentials and provider faults.
     /// `credentialSetting` names the setting to check when the app's token is refused.
     public static func classify(
-        status: Int, headers: HTTPHeaders, provider: SocialProvider, userToken: Bool, credentialSetting: String, now: Date
+        status: Int, headers: HTTPHeaders, provider: SocialProvider, userToken: Bool, credentialSetting: String,
+        now: Date
     ) throws(SocialAPIError) -> SocialResponseStatus {
         if (200..<300).contains(status) { return .success }
         if let wait = RateLimitAdvice.retryAfter(status: status, headers: headers, now: now) {

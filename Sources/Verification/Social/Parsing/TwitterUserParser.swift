@@ -48,9 +48,10 @@ public enum TwitterUserParser {
     public static func parse(_ bytes: [UInt8]) throws(SocialAPIError) -> SocialLookup {
         let answer = try ProviderJSON.decode(Answer.self, from: bytes, provider: .twitter, what: "the user answer")
         guard let user = answer.data else {
-            let notFound = answer.errors?.contains {
-                $0.title == "Not Found Error" || $0.type?.hasSuffix("/resource-not-found") == true
-            } ?? false
+            let notFound =
+                answer.errors?.contains {
+                    $0.title == "Not Found Error" || $0.type?.hasSuffix("/resource-not-found") == true
+                } ?? false
             if notFound { return .notFound }
             throw .badResponse(.twitter, "the user answer has no data (\(answer.errors?.count ?? 0) errors)")
         }

@@ -35,7 +35,8 @@ public struct GitHubAPI: Sendable {
 
     func headers(token: String?) -> HTTPHeaders {
         var headers: HTTPHeaders = [
-            "Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28", "User-Agent": SocialHTTP.userAgent,
+            "Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28",
+            "User-Agent": SocialHTTP.userAgent,
         ]
         if let token { headers.add(name: "Authorization", value: "Bearer \(token)") }
         return headers
@@ -44,8 +45,11 @@ public struct GitHubAPI: Sendable {
     /// `GET /users/{login}`.
     public func user(_ handle: SocialHandle) async throws(SocialAPIError) -> SocialLookup {
         precondition(handle.provider == .github)
-        let request = OutboundRequest(url: "\(self.baseURL)/users/\(handle.value)", headers: self.headers(token: self.appToken))
-        return try await self.http.lookup(request, provider: .github, userToken: false, credentialSetting: "GITHUB_TOKEN") {
+        let request = OutboundRequest(
+            url: "\(self.baseURL)/users/\(handle.value)", headers: self.headers(token: self.appToken))
+        return try await self.http.lookup(
+            request, provider: .github, userToken: false, credentialSetting: "GITHUB_TOKEN"
+        ) {
             bytes throws(SocialAPIError) in .found(try GitHubUserParser.parse(bytes))
         }
     }
@@ -53,7 +57,9 @@ public struct GitHubAPI: Sendable {
     /// `GET /user` with the user's OAuth token.
     public func authenticatedUser(token: String) async throws(SocialAPIError) -> SocialLookup {
         let request = OutboundRequest(url: "\(self.baseURL)/user", headers: self.headers(token: token))
-        return try await self.http.lookup(request, provider: .github, userToken: true, credentialSetting: "GITHUB_TOKEN") {
+        return try await self.http.lookup(
+            request, provider: .github, userToken: true, credentialSetting: "GITHUB_TOKEN"
+        ) {
             bytes throws(SocialAPIError) in .found(try GitHubUserParser.parse(bytes))
         }
     }
@@ -63,7 +69,8 @@ public struct GitHubAPI: Sendable {
         var headers = self.headers(token: self.appToken)
         headers.add(name: "Content-Type", value: "application/json")
         let request = OutboundRequest(
-            method: .POST, url: "\(self.baseURL)/graphql", headers: headers, body: .init(bytes: GitHubGraphQL.requestBody(handles)))
+            method: .POST, url: "\(self.baseURL)/graphql", headers: headers,
+            body: .init(bytes: GitHubGraphQL.requestBody(handles)))
         let response = try await self.http.send(request, provider: .github)
         let wait = RateLimitAdvice.retryAfter(status: 429, headers: response.headers, now: self.http.now())
         switch try SocialResponseStatus.classify(

@@ -15,7 +15,8 @@ public struct LinkedInAPI: Sendable {
 
     /// Creates the client.
     public init(
-        baseURL: String, http: OutboundHTTPClient, timeout: Duration = .seconds(10), now: @escaping @Sendable () -> Date = { Date() }
+        baseURL: String, http: OutboundHTTPClient, timeout: Duration = .seconds(10),
+        now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.baseURL = SocialHTTP.trimmed(baseURL)
         self.http = SocialHTTP(http: http, timeout: timeout, now: now)
@@ -24,7 +25,8 @@ public struct LinkedInAPI: Sendable {
     /// `GET /v2/userinfo`.
     public func userInfo(token: String) async throws(SocialAPIError) -> SocialLookup {
         let request = OutboundRequest(
-            url: "\(self.baseURL)/v2/userinfo", headers: ["Authorization": "Bearer \(token)", "User-Agent": SocialHTTP.userAgent])
+            url: "\(self.baseURL)/v2/userinfo",
+            headers: ["Authorization": "Bearer \(token)", "User-Agent": SocialHTTP.userAgent])
         return try await self.http.lookup(request, provider: .linkedin, userToken: true, credentialSetting: "-") {
             bytes throws(SocialAPIError) in .found(try LinkedInUserInfoParser.parse(bytes))
         }

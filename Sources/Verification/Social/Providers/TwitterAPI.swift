@@ -41,7 +41,9 @@ public struct TwitterAPI: Sendable {
         let request = OutboundRequest(
             url: "\(self.baseURL)/2/users/by/username/\(handle.value)?\(Self.fields)",
             headers: ["Authorization": "Bearer \(bearerToken)", "User-Agent": SocialHTTP.userAgent])
-        return try await self.http.lookup(request, provider: .twitter, userToken: false, credentialSetting: "TWITTER_BEARER_TOKEN") {
+        return try await self.http.lookup(
+            request, provider: .twitter, userToken: false, credentialSetting: "TWITTER_BEARER_TOKEN"
+        ) {
             bytes throws(SocialAPIError) in try TwitterUserParser.parse(bytes)
         }
     }
@@ -49,8 +51,11 @@ public struct TwitterAPI: Sendable {
     /// `GET /2/users/me` with the user's token.
     public func authenticatedUser(token: String) async throws(SocialAPIError) -> SocialLookup {
         let request = OutboundRequest(
-            url: "\(self.baseURL)/2/users/me?\(Self.fields)", headers: ["Authorization": "Bearer \(token)", "User-Agent": SocialHTTP.userAgent])
-        return try await self.http.lookup(request, provider: .twitter, userToken: true, credentialSetting: "TWITTER_BEARER_TOKEN") {
+            url: "\(self.baseURL)/2/users/me?\(Self.fields)",
+            headers: ["Authorization": "Bearer \(token)", "User-Agent": SocialHTTP.userAgent])
+        return try await self.http.lookup(
+            request, provider: .twitter, userToken: true, credentialSetting: "TWITTER_BEARER_TOKEN"
+        ) {
             bytes throws(SocialAPIError) in try TwitterUserParser.parse(bytes)
         }
     }
