@@ -193,17 +193,18 @@ struct SocialVerifierTests {
                         return nil
                     }
                 }
-                let tooMany = await failure("github", "toomany")
-                #expect(
-                    tooMany?.kind == .transient && tooMany?.retryAfter == .seconds(30) && tooMany?.dependency == nil)
-                let limited = await failure("twitter", "ratelimited")
-                #expect(limited?.kind == .transient && (limited?.retryAfter ?? .zero) > .seconds(100))
                 let broken = await failure("github", "broken")
                 #expect(broken?.kind == .transient && broken?.dependency == "github")
                 let garbage = await failure("twitter", "garbage")
                 #expect(garbage?.dependency == "twitter" && garbage?.message.contains("not valid JSON") == true)
                 let huge = await failure("github", "huge")
                 #expect(huge?.dependency == "github" && huge?.message.contains("larger than") == true)
+                // Last: a rate limit pauses the provider's handle lookups (see the next test).
+                let tooMany = await failure("github", "toomany")
+                #expect(
+                    tooMany?.kind == .transient && tooMany?.retryAfter == .seconds(30) && tooMany?.dependency == nil)
+                let limited = await failure("twitter", "ratelimited")
+                #expect(limited?.kind == .transient && (limited?.retryAfter ?? .zero) > .seconds(100))
 
                 let noBearer = SocialVerifier(
                     github: verifier.github, linkedin: verifier.linkedin,
@@ -215,6 +216,35 @@ struct SocialVerifierTests {
                 } catch let error as JobError {
                     #expect(error.kind == .permanent && error.message.contains("TWITTER_BEARER_TOKEN"))
                 }
+            }
+        }
+    }
+
+    @Test func aRateLimitPausesTheProvidersHandleLookups() async throws {
+        try await Fake.run { fake in
+            try await withOutboundHTTP { http in
+                var verifier = Self.verifier(fake, http: http, redis: nil)
+                let clock = LockedBox(Date())
+                verifier.now = { clock.current }
+                func error(_ request: VerifySocialRequest) async -> JobError? {
+                    do {
+                        _ = try await verifier.verify(request, logger: VerificationTestEnv.logger)
+                        return nil
+                    } catch { return error as? JobError }
+                }
+                #expect(await error(try Self.request("github", handle: "toomany"))?.retryAfter == .seconds(30))
+                fake.reset()
+                let paused = await error(try Self.request("github", handle: "octocat"))
+                #expect(paused?.retryAfter == .seconds(30) && paused?.dependency == nil)
+                #expect(fake.requests.isEmpty, "no call while GitHub asked us to wait")
+                // Other providers, and a user's own token, are not paused.
+                #expect(await error(try Self.request("twitter", handle: "octocat")) == nil)
+                #expect(await error(try Self.request("github", token: Fake.githubUserToken)) == nil)
+                clock.withLock { $0 = $0.addingTimeInterval(10) }
+                #expect(await error(try Self.request("github", handle: "octocat"))?.retryAfter == .seconds(20))
+                clock.withLock { $0 = $0.addingTimeInterval(21) }
+                #expect(await error(try Self.request("github", handle: "octocat")) == nil, "open again after the wait")
+                #expect(fake.count("/users/octocat") == 1)
             }
         }
     }

@@ -21,6 +21,8 @@ public struct SocialVerifier: Sendable {
     public var cache: SocialLookupCache?
     /// Batched GitHub handle lookups (`nil`: one REST call per lookup).
     public var githubBatch: (@Sendable (SocialHandle) async throws -> SocialLookup)?
+    /// Pauses handle lookups of a provider that rate-limited the app's credentials.
+    public var rateLimitGate = ProviderRateLimitGate()
     /// Minimum account age in days (0: none) unless the job says otherwise.
     public var minimumAgeDays = 0
     /// The wall clock, for account ages.
@@ -85,6 +87,9 @@ public struct SocialVerifier: Sendable {
                         "not configured: set TWITTER_BEARER_TOKEN to look X/Twitter accounts up by handle")
                 }
                 if let cached = await self.cache?.get(handle, logger: logger) { return (cached, true) }
+                if let wait = self.rateLimitGate.remainingPause(request.provider, now: self.now()) {
+                    throw SocialAPIError.rateLimited(request.provider, retryAfter: wait)
+                }
                 let lookup: SocialLookup
                 switch request.provider {
                 case .github:
@@ -102,6 +107,9 @@ public struct SocialVerifier: Sendable {
                 return (lookup, false)
             }
         } catch let error as SocialAPIError {
+            if error.kind == .rateLimited, case .handle = request.target, let wait = error.retryAfter {
+                self.rateLimitGate.pause(request.provider, for: wait, now: self.now())
+            }
             throw Self.jobError(error)
         }
     }
