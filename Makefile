@@ -1,4 +1,4 @@
-.PHONY: run test build docs fuzz bench-redis bench-engine bench-email bench-policies bench-files format
+.PHONY: run test build docs fuzz bench-redis bench-engine bench-email bench-policies bench-files bench-social format
 
 run:            ## run the worker on the embedded default (local Redis under ./var)
 	bash scripts/run.sh
@@ -30,6 +30,10 @@ bench-policies: ## limiter checks/s vs plain INCR; drain rate with encryption on
 
 bench-files:    ## image variants/s vs vipsthumbnail and ImageMagick on 50 camera JPEGs; peak RSS
 	bash scripts/bench-files.sh
+
+bench-social:   ## verify_social HTTP calls per 1,000 jobs: Redis cache + batched GitHub GraphQL lookups on vs off
+	swift build --product bench-social
+	"$$(swift build --show-bin-path)/bench-social"
 
 format:
 	swift format --in-place --recursive Sources Tests Benchmarks

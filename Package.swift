@@ -193,12 +193,15 @@ let package = Package(
             name: "DomainLists",
             swiftSettings: strict
         ),
-        // Service: identity verification (this entry: the company-domain check; the lead merges it).
+        // Service: identity verification (social accounts, company domains, document review).
         .target(
             name: "Verification",
             dependencies: [
                 "JobEngine", "ServiceModule", "SettingsModel", "OutboundHTTP", "RedisClient", "RESP", "DNSClient", "DomainLists",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
@@ -255,7 +258,7 @@ let package = Package(
             name: "WorkerApp",
             dependencies: [
                 "JobEngine", "RedisClient", "RESP", "WorkerServer", "ServiceModule", "SettingsModel", "OutboundHTTP",
-                "Policies", "Secrets", "Observability", "Messaging", "Diagnostics", "Files",
+                "Policies", "Secrets", "Observability", "Messaging", "Diagnostics", "Files", "Verification",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
@@ -324,6 +327,16 @@ let package = Package(
             name: "bench-files",
             dependencies: ["Imaging", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/bench-files",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "bench-social",
+            dependencies: [
+                "Verification", "TestSupport", "OutboundHTTP", "RedisClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/bench-social",
             swiftSettings: strict
         ),
         // Decoder fuzz entry point: a corpus replayer normally, libFuzzer target with -DFUZZING.
@@ -504,6 +517,20 @@ let package = Package(
                 "TestSupport",
                 "WorkerApp", "WorkerServer", "ServiceModule", "SettingsModel", "JobEngine", "RedisClient", "RESP",
                 "Messaging", "Diagnostics", "Policies", "Secrets", "Observability",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "VerificationTests",
+            dependencies: [
+                "TestSupport",
+                "Verification", "ServiceModule", "SettingsModel", "OutboundHTTP", "JobEngine", "RedisClient", "RESP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -100,7 +100,9 @@ struct WorkerApplicationTests {
             try await client.send(
                 "XADD", "email_queue", "*", "job_data", #"{"type":"send_email","to":"user@example.com","template":"welcome"}"#)
             try await client.send("XADD", "sms_queue", "*", "job_data", #"{"type":"verify_phone_identity","provider":"pass","token":"x"}"#)
-            try await client.send("XADD", "verification_queue", "*", "job_data", #"{"type":"verify_social","provider":"github","handle":"x"}"#)
+            try await client.send("XADD", "verification_queue", "*", "job_data", #"{"type":"review_document","source":"x","kind":"degree_certificate"}"#)
+            // verify_social is built: a bad handle is refused before any call.
+            try await client.send("XADD", "verification_queue", "*", "job_data", #"{"type":"verify_social","provider":"github","handle":"../x"}"#)
             let email = try await Self.outcomes(client, queue: "email_queue", count: 1)
             #expect(email.first?["status"] == "succeeded", "\(email)")
             let mails = (try? FileManager.default.contentsOfDirectory(atPath: directory + "/mail")) ?? []
@@ -116,8 +118,9 @@ struct WorkerApplicationTests {
             let breakers = Set(breakerNames)
             #expect(breakers.isSuperset(of: ["smtp", "sms:outbox"]), "\(breakers)")
 
-            let social = try await Self.outcomes(client, queue: "verification_queue", count: 1)
-            #expect(social.first?["error"]?.contains("not implemented") == true, "\(social)")
+            let verification = try await Self.outcomes(client, queue: "verification_queue", count: 2)
+            #expect(verification.contains { $0["type"] == "review_document" && $0["error"]?.contains("not implemented") == true }, "\(verification)")
+            #expect(verification.contains { $0["type"] == "verify_social" && $0["error"]?.contains("not a valid GitHub login") == true }, "\(verification)")
         }
     }
 

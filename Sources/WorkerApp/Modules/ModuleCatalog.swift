@@ -5,6 +5,7 @@ import Messaging
 import Policies
 import ServiceModule
 import SettingsModel
+import Verification
 
 /// The service modules of this worker and what the rest of the worker learns from them: the
 /// queues, job types, limit actions, breakers and settings they declare.
@@ -17,8 +18,8 @@ public struct ModuleCatalog: Sendable {
         self.modules = modules
     }
 
-    /// The modules of this build: messaging, files, the planned verification service, diagnostics.
-    public static let standard = ModuleCatalog(modules: [MessagingModule(), FilesModule(), PlannedModule(), DiagnosticsModule()])
+    /// The modules of this build: messaging, files, verification, diagnostics (and planned settings).
+    public static let standard = ModuleCatalog(modules: [MessagingModule(), FilesModule(), VerificationModule(), PlannedModule(), DiagnosticsModule()])
 
     /// Every declared queue, in declaration order.
     public var queues: [QueueDeclaration] { self.modules.flatMap(\.queues) }

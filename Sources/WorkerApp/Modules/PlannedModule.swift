@@ -2,40 +2,18 @@ import JobEngine
 import ServiceModule
 import SettingsModel
 
-/// The queues and job types of the contract whose services are not built yet (file processing
-/// and identity verification): declared so that their queues are consumed and a job of these
-/// types gets a clear permanent "not implemented" error, never a silent success. Their settings
-/// of the contract are declared too, so deployments may set them already (they are read once
-/// the services exist).
+/// Settings of the contract whose features are not built yet (tracing), declared so that
+/// deployments may set them already; they are read once the features exist. A planned job type
+/// would be declared here too, answered with a clear permanent "not implemented" error.
 struct PlannedModule: ServiceModule {
     var name: String { "planned" }
 
-    var queues: [QueueDeclaration] {
-        [
-            QueueDeclaration("verification_queue", group: "verification_workers", defaultConcurrency: 32, summary: "social, domain, document review"),
-        ]
-    }
+    var queues: [QueueDeclaration] { [] }
 
-    var jobTypes: [JobTypeDeclaration] {
-        [
-            JobTypeDeclaration("verify_social", queue: "verification_queue", summary: "GitHub / LinkedIn / Twitter account check (planned)"),
-            JobTypeDeclaration("verify_company_domain", queue: "verification_queue", summary: "company domain check (planned)"),
-            JobTypeDeclaration("review_document", queue: "verification_queue", summary: "OCR review of a document (planned)"),
-        ]
-    }
+    var jobTypes: [JobTypeDeclaration] { [] }
 
     var settings: [SettingGroup] {
         [
-            SettingGroup(
-                "Verification (planned)", summary: "Read by the identity-verification service once it exists; accepted now.",
-                settings: [
-                    Setting("DNS_RESOLVER", defaultDescription: "the system's", help: "`host:port` of the DNS server for domain checks."),
-                    Setting("GITHUB_API_URL", .url, default: "https://api.github.com", help: "GitHub REST/GraphQL base URL."),
-                    Setting("GITHUB_TOKEN", secret: true, help: "GitHub app token."),
-                    Setting("LINKEDIN_API_URL", .url, default: "https://api.linkedin.com", help: "LinkedIn API base URL (OIDC userinfo)."),
-                    Setting("TWITTER_API_URL", .url, default: "https://api.twitter.com", help: "X/Twitter API v2 base URL."),
-                    Setting("TWITTER_BEARER_TOKEN", secret: true, help: "X/Twitter app bearer token."),
-                ]),
             SettingGroup(
                 "Tracing (planned)", summary: "OpenTelemetry export, once tracing exists; accepted now.",
                 settings: [Setting("OTEL_EXPORTER_OTLP_ENDPOINT", .url, help: "OTLP/HTTP endpoint; tracing is off when unset.")]),
