@@ -38,12 +38,15 @@ import Testing
         #expect(settings.filter(\.isSecret).map(\.name).sorted() == ["GITHUB_TOKEN", "TWITTER_BEARER_TOKEN"])
     }
 
-    @Test func buildsVerifySocialAndMarksTheOthersNotImplemented() async throws {
-        let (plain, problems) = try await Self.build([:])
+    @Test func buildsVerifySocialAndTheDomainCheck() async throws {
+        let (plain, problems) = try await Self.build(["DNS_RESOLVER": "127.0.0.1:53"])
         #expect(problems.isEmpty)
-        #expect(plain.registry.names == ["verify_social"])
-        #expect(plain.unavailable["verify_company_domain"] == "not implemented")
-        #expect(plain.unavailable["review_document"] == "not implemented")
+        #expect(Set(plain.registry.names).isSuperset(of: ["verify_social", "verify_company_domain"]))
+        let domain = try #require(plain.registry.handler(for: "verify_company_domain"))
+        #expect(domain.dependencies == ["dns"])
+        let (badResolver, resolverProblems) = try await Self.build(["DNS_RESOLVER": "not-an-address"])
+        #expect(badResolver.registry.handler(for: "verify_company_domain") == nil)
+        #expect(resolverProblems.contains { $0.hasPrefix("DNS_RESOLVER: ") })
         #expect(plain.services.isEmpty, "no GraphQL batching without GITHUB_TOKEN")
         let handler = try #require(plain.registry.handler(for: "verify_social"))
         #expect(Set(handler.dependencies) == ["github", "linkedin", "twitter"])
