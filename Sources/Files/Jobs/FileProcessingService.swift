@@ -168,27 +168,22 @@ public struct FileProcessingService: Sendable {
 
     // MARK: Steps
 
+    /// How sources are read (the storage, the fetcher and the work directory of this service).
+    public var reader: FileSourceReader {
+        var reader = FileSourceReader(storage: self.storage, fetcher: self.fetcher, workDirectory: self.workDirectory)
+        reader.fetchTimeout = self.fetchTimeout
+        return reader
+    }
+
     /// Reads the source into a private file, charges its size, runs `body`, and removes the file.
     func withSourceFile<Result: Sendable>(
         _ source: FileSource, maxBytes: Int, context: JobContext,
         _ body: @Sendable (String, FileDigest) async throws -> Result
     ) async throws -> Result {
-        let path = self.workDirectory + "/" + Self.workFileName(context)
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        switch source {
-        case .storage(let key):
-            do { _ = try await self.storage.get(key, toFileAt: path, maxBytes: maxBytes) } catch {
-                throw Self.jobError(error)
-            }
-        case .url(let url):
-            do { _ = try await self.fetcher.fetch(url, toFileAt: path, maxBytes: maxBytes, timeout: self.fetchTimeout) } catch {
-                throw Self.jobError(error)
-            }
+        try await self.reader.withFile(source, maxBytes: maxBytes, name: "\(context.jobID)-\(context.attempt)") { path, digest in
+            try await self.charge(digest.bytes, context: context)
+            return try await body(path, digest)
         }
-        let digest: FileDigest
-        do { digest = try FileDigest(fileAt: path) } catch { throw JobError.transient("cannot read the fetched file: \(error.localizedDescription)") }
-        try await self.charge(digest.bytes, context: context)
-        return try await body(path, digest)
     }
 
     /// Charges `bytes` to the user's upload limit (jobs without `user_id` are not charged here).
@@ -255,12 +250,6 @@ public struct FileProcessingService: Sendable {
         do { return try StorageKey(validating: text) } catch { throw .permanent("invalid storage key: \(error.message)") }
     }
 
-    /// A file name unique to this run of this job.
-    static func workFileName(_ context: JobContext) -> String {
-        let safe = context.jobID.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) || $0 == "-" ? Character($0) : "_" }
-        return "\(String(safe).prefix(80))-\(context.attempt)-\(UInt32.random(in: 0...UInt32.max))"
-    }
-
     /// A signature name as clamd prints it, limited to printable ASCII.
     static func clean(_ signature: String) -> String {
         String(signature.unicodeScalars.filter { $0.value >= 0x20 && $0.value < 0x7f }.prefix(120).map(Character.init))
@@ -268,17 +257,9 @@ public struct FileProcessingService: Sendable {
 
     // MARK: Error classification
 
-    static func jobError(_ error: StorageError) -> JobError {
-        if error.isTransient { return .dependencyFailure(Self.storageDependency, "storage: \(error.message)") }
-        if error == .notFound { return .permanent("source not found in storage") }
-        if error == .tooLarge { return .permanent("the file is larger than max_bytes") }
-        return .permanent("storage: \(error.message)")
-    }
+    static func jobError(_ error: StorageError) -> JobError { FileSourceReader.jobError(error) }
 
-    static func jobError(_ error: FetchError) -> JobError {
-        if error.isTransient { return .transient("fetching the source failed: \(error.message)") }
-        return .permanent("source URL refused: \(error.message)")
-    }
+    static func jobError(_ error: FetchError) -> JobError { FileSourceReader.jobError(error) }
 
     static func jobError(_ error: ImagingError) -> JobError {
         if error.isPermanent { return .permanent("image: \(error.message)") }
