@@ -1,4 +1,4 @@
-.PHONY: run test build docs fuzz bench-redis bench-engine bench-email bench-policies format
+.PHONY: run test build docs fuzz bench-redis bench-engine bench-email bench-policies bench-ocr format
 
 run:            ## run the worker on the embedded default (local Redis under ./var)
 	bash scripts/run.sh
@@ -27,6 +27,9 @@ bench-engine:   ## drain rate, enqueue rate and latency vs the peers
 
 bench-policies: ## limiter checks/s vs plain INCR; drain rate with encryption on vs off
 	bash scripts/bench-policies.sh
+
+bench-ocr:      ## OCR pages/s: our engine pool (engines reused) vs the tesseract CLI per page
+	bash scripts/bench-ocr.sh
 
 format:
 	swift format --in-place --recursive Sources Tests Benchmarks

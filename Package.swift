@@ -167,6 +167,28 @@ let package = Package(
             dependencies: ["JobEngine", "ServiceModule", "SettingsModel", "RedisClient", "RESP"],
             swiftSettings: strict
         ),
+        // Tesseract's C API with leptonica (system libraries; pkg-config `tesseract` brings `lept`).
+        .systemLibrary(name: "CTesseract", pkgConfig: "tesseract", providers: [.apt(["libtesseract-dev"])]),
+        // OCR: tesseract engines (kor+eng) loaded once, one per core on dedicated threads.
+        .target(
+            name: "OCR",
+            dependencies: [
+                "CTesseract",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        // Service: identity verification (`review_document`: OCR of certificates and registrations).
+        .target(
+            name: "Verification",
+            dependencies: [
+                "JobEngine", "ServiceModule", "SettingsModel", "RedisClient", "OCR",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         // Server layer: HTTP (health, metrics, admin API, dashboard), heartbeat.
         .target(
             name: "WorkerServer",
@@ -231,6 +253,12 @@ let package = Package(
             name: "bench-email",
             dependencies: ["SMTPClient", "SMTPProtocol", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/bench-email",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "bench-ocr",
+            dependencies: ["OCR"],
+            path: "Benchmarks/bench-ocr",
             swiftSettings: strict
         ),
         // Decoder fuzz entry point: a corpus replayer normally, libFuzzer target with -DFUZZING.
@@ -346,6 +374,21 @@ let package = Package(
                 "Messaging", "Diagnostics", "Policies", "Secrets", "Observability",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "OCRTests",
+            dependencies: ["TestSupport", "OCR"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "VerificationTests",
+            dependencies: [
+                "TestSupport",
+                "Verification", "OCR", "JobEngine", "RedisClient", "RESP",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
