@@ -1,4 +1,5 @@
 import NIOConcurrencyHelpers
+import NIOCore
 import NIOPosix
 import ServiceLifecycle
 
@@ -48,6 +49,7 @@ public final class OCREnginePool: Sendable, Service {
     }
 
     /// A pool for the duration of `body`, shut down afterwards whatever happens.
+    @discardableResult
     public static func withPool<T: Sendable>(
         configuration: OCRConfiguration = OCRConfiguration(), _ body: (OCREnginePool) async throws -> T
     ) async throws -> T {
