@@ -3,7 +3,8 @@
 # tesseract CLI (`tesseract page.png - -l kor+eng --psm 6`, one process per page, as many at once
 # as the pool has engines), on the same BENCH_PAGES (20) certificate-like pages rendered here with
 # ImageMagick in Noto Sans CJK. Both sides run with OMP_THREAD_LIMIT=1 so that each page uses one
-# core on either side. Prints both rates and `ratio=<ours/cli>` last.
+# core on either side. BENCH_ROUNDS (2) repeats the measurements and keeps the best of each. Prints
+# the rates (ours as configured, ours with tesseract's defaults, the CLI) and `ratio=<ours/cli>` last.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh

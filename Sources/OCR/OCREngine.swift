@@ -23,6 +23,11 @@ public final class OCREngine: @unchecked Sendable {
         guard let api = Self.makeAPI(dataPath: dataPath, languages: configuration.languages, mode: PSM_SINGLE_BLOCK) else {
             throw .engineUnavailable("tesseract could not load '\(configuration.languages)' from \(dataPath)")
         }
+        for (name, value) in configuration.variables.sorted(by: { $0.key < $1.key }) where TessBaseAPISetVariable(api, name, value) == 0 {
+            TessBaseAPIEnd(api)
+            TessBaseAPIDelete(api)
+            throw .engineUnavailable("tesseract has no variable '\(name)'")
+        }
         self.api = api
         self.orientationAPI =
             FileManager.default.fileExists(atPath: "\(dataPath)/osd.traineddata")

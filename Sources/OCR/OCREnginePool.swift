@@ -10,6 +10,10 @@ import ServiceLifecycle
 /// checks an engine out for the duration of one page. At most `engines` pages are recognised
 /// at once; further calls wait for a free thread. Engines are loaded once, when the pool starts.
 ///
+/// Debian's libtesseract is built with OpenMP, whose parallel LSTM loops would add threads of
+/// their own to every engine: run the worker with `OMP_THREAD_LIMIT=1` (read by libgomp when the
+/// process starts) so that the pool's threads are the whole OCR load.
+///
 /// Run it as a `Service` (``run()`` shuts it down on graceful shutdown) or scope it with
 /// ``withPool(configuration:_:)``.
 public final class OCREnginePool: Sendable, Service {

@@ -47,6 +47,9 @@ struct OCREnginePoolTests {
         configuration.engines = 1
         await #expect(throws: OCRError.engineUnavailable("")) { _ = try await OCREnginePool.start(configuration: configuration) }
         configuration.dataPath = nil
+        configuration.variables = ["no_such_tesseract_variable": "1"]
+        await #expect(throws: OCRError.engineUnavailable("")) { _ = try await OCREnginePool.start(configuration: configuration) }
+        configuration.variables = [:]
         configuration.languages = "xyz"
         await #expect(throws: OCRError.engineUnavailable("")) { _ = try await OCREnginePool.start(configuration: configuration) }
     }

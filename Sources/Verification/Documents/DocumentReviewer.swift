@@ -23,12 +23,16 @@ public struct DocumentReviewer: Sendable {
     public var minimumOCRConfidence = 70
     /// The least confidence for `auto_approved`.
     public var approvalThreshold = 0.8
+    /// Characters of a page's text that are read (a dense A4 page at 300 dpi holds about 5 000);
+    /// beyond it the text is noise or hostile, and reading it would only cost time.
+    public var maximumCharactersPerPage = 20_000
 
     public init() {}
 
     public func review(kind: DocumentKind, expect: ReviewDocumentArguments.Expect?, pages: [Page], today: DocumentDate?) -> DocumentReview {
         // Masked first: nothing below ever sees a full resident registration number.
-        let texts = pages.map { ResidentRegistrationNumber.mask($0.text) }
+        // Masked before being cut, so that a number at the cut cannot escape the mask half-read.
+        let texts = pages.map { String(ResidentRegistrationNumber.mask($0.text).prefix(self.maximumCharactersPerPage)) }
         let withText = pages.indices.filter { !DocumentText.compact(texts[$0]).isEmpty }
         guard !withText.isEmpty else {
             return DocumentReview(verdict: .rejected, confidence: 0, kind: kind, fields: [:], matched: [:], reasons: ["no_text"], pages: pages.count)
