@@ -52,8 +52,10 @@ enum DocumentFieldExtractor {
                     extraction.invalid.append(field.key)
                 }
             case .number:
-                let digits = String(raw.unicodeScalars.prefix { !CharacterSet.letters.contains($0) || ("0"..."9").contains($0) }
-                    .filter { ("0"..."9").contains($0) }.map(Character.init))
+                // From the first digit up to the next word ("No. 2024-0115 (재발급)" -> 20240115).
+                let isDigit: (Unicode.Scalar) -> Bool = { ("0"..."9").contains($0) }
+                let number = raw.unicodeScalars.drop { !isDigit($0) }.prefix { isDigit($0) || !CharacterSet.letters.contains($0) }
+                let digits = String(String.UnicodeScalarView(number.filter(isDigit)))
                 if digits.count >= 4 { extraction.values[field.key] = digits }
             }
         }
