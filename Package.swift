@@ -380,7 +380,11 @@ let package = Package(
         ),
         .testTarget(
             name: "OCRTests",
-            dependencies: ["TestSupport", "OCR"],
+            dependencies: [
+                "TestSupport", "OCR",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

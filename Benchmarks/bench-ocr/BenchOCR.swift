@@ -37,7 +37,9 @@ enum BenchOCR {
         let loadTime = Self.seconds(clock.now - loadStart)
         let samePool = try await OCREnginePool.start(configuration: tesseractDefaults)
         let concurrency = pool.size
-        print("pages=\(pages.count) engines=\(concurrency) engine_load_s=\(String(format: "%.2f", loadTime)) rounds=\(rounds)")
+        print(
+            "pages=\(pages.count) engines=\(concurrency) engine_load_s=\(String(format: "%.2f", loadTime)) rounds=\(rounds)"
+        )
 
         var best = (ours: Double.infinity, same: Double.infinity, cli: Double.infinity)
         var characters = 0
@@ -59,9 +61,15 @@ enum BenchOCR {
         await samePool.shutdown()
 
         let count = Double(pages.count)
-        print(String(format: "ours:                   %.2f pages/s (%.2f s, %d characters read)", count / best.ours, best.ours, characters))
+        print(
+            String(
+                format: "ours:                   %.2f pages/s (%.2f s, %d characters read)", count / best.ours,
+                best.ours, characters))
         print(String(format: "ours, tesseract config: %.2f pages/s (%.2f s)", count / best.same, best.same))
-        print(String(format: "cli:                    %.2f pages/s (%.2f s, %d failures)", count / best.cli, best.cli, failures))
+        print(
+            String(
+                format: "cli:                    %.2f pages/s (%.2f s, %d failures)", count / best.cli, best.cli,
+                failures))
         print(String(format: "ratio_same_config=%.2f", best.cli / best.same))
         print(String(format: "ratio=%.2f", best.cli / best.ours))
     }

@@ -17,13 +17,18 @@ public final class OCREngine: @unchecked Sendable {
 
     /// Loads the languages of `configuration` (blocking: call it off the cooperative pool).
     public init(configuration: OCRConfiguration = OCRConfiguration()) throws(OCRError) {
-        guard let dataPath = configuration.dataPath ?? OCRConfiguration.defaultDataPath(languages: configuration.languages) else {
+        guard
+            let dataPath = configuration.dataPath
+                ?? OCRConfiguration.defaultDataPath(languages: configuration.languages)
+        else {
             throw .engineUnavailable("no tessdata directory found (set TESSDATA_PREFIX)")
         }
-        guard let api = Self.makeAPI(dataPath: dataPath, languages: configuration.languages, mode: PSM_SINGLE_BLOCK) else {
+        guard let api = Self.makeAPI(dataPath: dataPath, languages: configuration.languages, mode: PSM_SINGLE_BLOCK)
+        else {
             throw .engineUnavailable("tesseract could not load '\(configuration.languages)' from \(dataPath)")
         }
-        for (name, value) in configuration.variables.sorted(by: { $0.key < $1.key }) where TessBaseAPISetVariable(api, name, value) == 0 {
+        for (name, value) in configuration.variables.sorted(by: { $0.key < $1.key })
+        where TessBaseAPISetVariable(api, name, value) == 0 {
             TessBaseAPIEnd(api)
             TessBaseAPIDelete(api)
             throw .engineUnavailable("tesseract has no variable '\(name)'")
@@ -98,7 +103,9 @@ public final class OCREngine: @unchecked Sendable {
         var confidence: Float = 0
         var scriptConfidence: Float = 0
         // The script name points into tesseract's unicharset: not ours to free, so not asked for.
-        guard TessBaseAPIDetectOrientationScript(osd, &degrees, &confidence, nil, &scriptConfidence) != 0 else { return nil }
+        guard TessBaseAPIDetectOrientationScript(osd, &degrees, &confidence, nil, &scriptConfidence) != 0 else {
+            return nil
+        }
         // `degrees` is how far the page is turned clockwise from upright (the CLI's "Orientation
         // in degrees"); turning it a further 360 - degrees clockwise (the CLI's "Rotate") undoes it.
         return ((360 - Int(degrees)) % 360) / 90
@@ -124,7 +131,9 @@ public final class OCREngine: @unchecked Sendable {
         let confidence = trimmed.isEmpty ? 0 : max(0, Int(TessBaseAPIMeanTextConf(self.api)))
         let words = includeWords ? self.words() : nil
         return Reading(
-            page: OCRPage(text: text, meanConfidence: confidence, words: words, rotation: rotation, width: image.width, height: image.height),
+            page: OCRPage(
+                text: text, meanConfidence: confidence, words: words, rotation: rotation, width: image.width,
+                height: image.height),
             image: image)
     }
 
@@ -140,9 +149,11 @@ public final class OCREngine: @unchecked Sendable {
             var top: Int32 = 0
             var right: Int32 = 0
             var bottom: Int32 = 0
-            _ = TessPageIteratorBoundingBox(TessResultIteratorGetPageIteratorConst(iterator), RIL_WORD, &left, &top, &right, &bottom)
+            _ = TessPageIteratorBoundingBox(
+                TessResultIteratorGetPageIteratorConst(iterator), RIL_WORD, &left, &top, &right, &bottom)
             let confidence = Double(TessResultIteratorConfidence(iterator, RIL_WORD))
-            words.append(OCRWord(text: text, confidence: confidence, box: [Int(left), Int(top), Int(right), Int(bottom)]))
+            words.append(
+                OCRWord(text: text, confidence: confidence, box: [Int(left), Int(top), Int(right), Int(bottom)]))
         } while TessResultIteratorNext(iterator, RIL_WORD) != 0
         return words
     }

@@ -31,7 +31,9 @@ public final class OCREnginePool: Sendable, Service {
     }
 
     /// Starts `configuration.engines` threads (default: one per core) and loads one engine on each.
-    public static func start(configuration: OCRConfiguration = OCRConfiguration()) async throws(OCRError) -> OCREnginePool {
+    public static func start(configuration: OCRConfiguration = OCRConfiguration()) async throws(OCRError)
+        -> OCREnginePool
+    {
         let count = max(1, configuration.engines ?? System.coreCount)
         let threads = NIOThreadPool(numberOfThreads: count)
         threads.start()
@@ -40,7 +42,9 @@ public final class OCREnginePool: Sendable, Service {
             let engines = try await withThrowingTaskGroup(of: OCREngine.self) { group in
                 for _ in 0..<count {
                     group.addTask {
-                        try await threads.runIfActive { () throws(OCRError) -> OCREngine in try OCREngine(configuration: configuration) }
+                        try await threads.runIfActive { () throws(OCRError) -> OCREngine in
+                            try OCREngine(configuration: configuration)
+                        }
                     }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }

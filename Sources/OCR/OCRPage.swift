@@ -12,7 +12,9 @@ public struct OCRPage: Sendable, Hashable {
     public var width: Int
     public var height: Int
 
-    public init(text: String, meanConfidence: Int, words: [OCRWord]? = nil, rotation: Int = 0, width: Int = 0, height: Int = 0) {
+    public init(
+        text: String, meanConfidence: Int, words: [OCRWord]? = nil, rotation: Int = 0, width: Int = 0, height: Int = 0
+    ) {
         self.text = text
         self.meanConfidence = meanConfidence
         self.words = words

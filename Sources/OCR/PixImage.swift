@@ -37,7 +37,8 @@ final class PixImage {
                 throw .tooLarge("image too large: \(width)x\(height) pixels (limit \(configuration.maximumPixels))")
             }
             guard bytes.count == pixels else {
-                throw .invalidDimensions("raw gray image of \(width)x\(height) needs \(pixels) bytes, got \(bytes.count)")
+                throw .invalidDimensions(
+                    "raw gray image of \(width)x\(height) needs \(pixels) bytes, got \(bytes.count)")
             }
             // A binary PGM in memory: leptonica builds the Pix with its own row padding.
             var pgm = Data("P5\n\(width) \(height)\n255\n".utf8)
@@ -45,13 +46,17 @@ final class PixImage {
             return try Self.decodeEncoded(pgm, configuration: configuration)
         case .file(let path):
             let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-            guard let size = (attributes?[.size] as? NSNumber)?.intValue, attributes?[.type] as? FileAttributeType == .typeRegular else {
+            guard let size = (attributes?[.size] as? NSNumber)?.intValue,
+                attributes?[.type] as? FileAttributeType == .typeRegular
+            else {
                 throw .undecodable("image file not found or not a regular file")
             }
             guard size <= configuration.maximumBytes else {
                 throw .tooLarge("image too large: \(size) bytes (limit \(configuration.maximumBytes))")
             }
-            guard let data = FileManager.default.contents(atPath: path) else { throw .undecodable("image file cannot be read") }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw .undecodable("image file cannot be read")
+            }
             return try Self.decodeEncoded(data, configuration: configuration)
         }
     }
@@ -71,19 +76,24 @@ final class PixImage {
             guard let base = bytes.baseAddress else { return .failure(.emptyImage()) }
             var format: Int32 = 0
             guard findFileFormatBuffer(base, &format) == 0, format != Int32(IFF_UNKNOWN) else {
-                return .failure(.unsupportedFormat("unsupported image format (not PNG, JPEG, WebP, TIFF, GIF, BMP or PNM)"))
+                return .failure(
+                    .unsupportedFormat("unsupported image format (not PNG, JPEG, WebP, TIFF, GIF, BMP or PNM)"))
             }
             var width: Int32 = 0
             var height: Int32 = 0
             var bitsPerSample: Int32 = 0
             var samplesPerPixel: Int32 = 0
             var colormapped: Int32 = 0
-            guard pixReadHeaderMem(base, bytes.count, &format, &width, &height, &bitsPerSample, &samplesPerPixel, &colormapped) == 0 else {
+            guard
+                pixReadHeaderMem(
+                    base, bytes.count, &format, &width, &height, &bitsPerSample, &samplesPerPixel, &colormapped) == 0
+            else {
                 return .failure(.undecodable("undecodable image: its header cannot be read"))
             }
             guard width > 0, height > 0 else { return .failure(.emptyImage("empty image: \(width)x\(height) pixels")) }
             guard Int(width) * Int(height) <= configuration.maximumPixels else {
-                return .failure(.tooLarge("image too large: \(width)x\(height) pixels (limit \(configuration.maximumPixels))"))
+                return .failure(
+                    .tooLarge("image too large: \(width)x\(height) pixels (limit \(configuration.maximumPixels))"))
             }
             guard let pix = pixReadMem(base, bytes.count) else {
                 return .failure(.undecodable("undecodable image: corrupt or truncated data"))
@@ -92,9 +102,12 @@ final class PixImage {
         }
         let image = try decoded.get()
         // The header may lie (a TIFF's first directory vs the page read): check the decoded size too.
-        guard image.width > 0, image.height > 0 else { throw .emptyImage("empty image: \(image.width)x\(image.height) pixels") }
+        guard image.width > 0, image.height > 0 else {
+            throw .emptyImage("empty image: \(image.width)x\(image.height) pixels")
+        }
         guard image.width * image.height <= configuration.maximumPixels else {
-            throw .tooLarge("image too large: \(image.width)x\(image.height) pixels (limit \(configuration.maximumPixels))")
+            throw .tooLarge(
+                "image too large: \(image.width)x\(image.height) pixels (limit \(configuration.maximumPixels))")
         }
         return try image.gray()
     }

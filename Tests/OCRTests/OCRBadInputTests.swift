@@ -11,7 +11,9 @@ struct OCRBadInputTests {
         do { return .success(try await pool.recognize(image: image)) } catch { return .failure(error) }
     }
 
-    func expectError(_ image: OCRImage, _ expected: OCRError, containing: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    func expectError(
+        _ image: OCRImage, _ expected: OCRError, containing: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
         let result = try await self.recognize(image)
         guard case .failure(let error) = result else {
             Issue.record("expected \(expected.shortDescription), got a page", sourceLocation: sourceLocation)
@@ -28,7 +30,9 @@ struct OCRBadInputTests {
     }
 
     @Test func garbageBytes() async throws {
-        try await self.expectError(.encoded(Data("hello, this is not an image at all".utf8)), .unsupportedFormat(""), containing: "unsupported")
+        try await self.expectError(
+            .encoded(Data("hello, this is not an image at all".utf8)), .unsupportedFormat(""), containing: "unsupported"
+        )
         var generator = SystemRandomNumberGenerator()
         let random = Data((0..<4096).map { _ in UInt8.random(in: 0...255, using: &generator) })
         let result = try await self.recognize(.encoded(random))
@@ -41,13 +45,16 @@ struct OCRBadInputTests {
     }
 
     @Test func hugeDimensionsAreRefusedFromTheHeader() async throws {
-        try await self.expectError(.encoded(pngHeader(width: 100_000, height: 100_000)), .tooLarge(""), containing: "100000x100000")
-        try await self.expectError(.encoded(pngHeader(width: 0x7FFF_FFFF, height: 0x7FFF_FFFF)), .tooLarge(""), containing: "too large")
+        try await self.expectError(
+            .encoded(pngHeader(width: 100_000, height: 100_000)), .tooLarge(""), containing: "100000x100000")
+        try await self.expectError(
+            .encoded(pngHeader(width: 0x7FFF_FFFF, height: 0x7FFF_FFFF)), .tooLarge(""), containing: "too large")
     }
 
     @Test func headerOnlyAndTruncatedImages() async throws {
         // A valid header with no pixel data.
-        try await self.expectError(.encoded(pngHeader(width: 100, height: 100)), .undecodable(""), containing: "corrupt")
+        try await self.expectError(
+            .encoded(pngHeader(width: 100, height: 100)), .undecodable(""), containing: "corrupt")
         let directory = try makeTemporaryDirectory("ocr-bad")
         defer { try? FileManager.default.removeItem(at: directory) }
         let png = try TestPages.render("잘린 이미지", name: "cut", in: directory)
@@ -76,8 +83,12 @@ struct OCRBadInputTests {
         for sample in samples {
             for _ in 0..<15 {
                 var bytes = [UInt8](sample)
-                for _ in 0..<8 { bytes[Int.random(in: 0..<bytes.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator) }
-                _ = try await self.recognize(.encoded(Data(bytes.prefix(Int.random(in: 1...bytes.count, using: &generator)))))
+                for _ in 0..<8 {
+                    bytes[Int.random(in: 0..<bytes.count, using: &generator)] = UInt8.random(
+                        in: 0...255, using: &generator)
+                }
+                _ = try await self.recognize(
+                    .encoded(Data(bytes.prefix(Int.random(in: 1...bytes.count, using: &generator)))))
             }
         }
         // Reaching here means no input crashed the process.
@@ -88,9 +99,13 @@ struct OCRBadInputTests {
     @Test func rawPixelsWithBadDimensions() async throws {
         try await self.expectError(.gray(width: 0, height: 10, bytes: Data()), .emptyImage(), containing: "0x10")
         try await self.expectError(.gray(width: -5, height: 10, bytes: Data()), .emptyImage(), containing: "empty")
-        try await self.expectError(.gray(width: 10, height: 10, bytes: Data(count: 99)), .invalidDimensions(""), containing: "needs 100 bytes, got 99")
-        try await self.expectError(.gray(width: Int.max, height: 3, bytes: Data(count: 3)), .tooLarge(""), containing: "too large")
-        try await self.expectError(.gray(width: 10_000, height: 10_000, bytes: Data(count: 3)), .tooLarge(""), containing: "limit")
+        try await self.expectError(
+            .gray(width: 10, height: 10, bytes: Data(count: 99)), .invalidDimensions(""),
+            containing: "needs 100 bytes, got 99")
+        try await self.expectError(
+            .gray(width: Int.max, height: 3, bytes: Data(count: 3)), .tooLarge(""), containing: "too large")
+        try await self.expectError(
+            .gray(width: 10_000, height: 10_000, bytes: Data(count: 3)), .tooLarge(""), containing: "limit")
     }
 
     @Test func oversizedEncodedInputAndMissingFiles() async throws {
@@ -98,7 +113,9 @@ struct OCRBadInputTests {
         configuration.maximumBytes = 1000
         configuration.engines = 1
         try await OCREnginePool.withPool(configuration: configuration) { pool in
-            await #expect(throws: OCRError.tooLarge("")) { try await pool.recognize(image: .encoded(Data(count: 1001))) }
+            await #expect(throws: OCRError.tooLarge("")) {
+                try await pool.recognize(image: .encoded(Data(count: 1001)))
+            }
         }
         try await self.expectError(.file(path: "/nonexistent/page.png"), .undecodable(""), containing: "not found")
         try await self.expectError(.file(path: "/tmp"), .undecodable(""), containing: "not a regular file")

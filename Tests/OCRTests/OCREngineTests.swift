@@ -4,7 +4,10 @@ import TestSupport
 import Testing
 
 /// Real tesseract (kor+eng) on pages rendered here in Noto Sans CJK.
-@Suite(.enabled(if: TestServers.shouldRun(TestPages.available), "needs tesseract kor+eng, ImageMagick and fonts-noto-cjk (scripts/apt/*/ocr.txt)"))
+@Suite(
+    .enabled(
+        if: TestServers.shouldRun(TestPages.available),
+        "needs tesseract kor+eng, ImageMagick and fonts-noto-cjk (scripts/apt/*/ocr.txt)"))
 struct OCREngineTests {
     let directory: URL
 
@@ -60,14 +63,16 @@ struct OCREngineTests {
         let size = try await OCRTestEnv.pool.get().recognize(image: .file(path: png))
         let bytes = try Data(contentsOf: URL(fileURLWithPath: raw))
         #expect(bytes.count == size.width * size.height)
-        let page = try await OCRTestEnv.pool.get().recognize(image: .gray(width: size.width, height: size.height, bytes: bytes))
+        let page = try await OCRTestEnv.pool.get().recognize(
+            image: .gray(width: size.width, height: size.height, bytes: bytes))
         #expect(OCRTestEnv.compact(page.text).contains("홍길동"))
     }
 
     @Test("a page turned 90° is read upright (OSD)", arguments: [90, 270, 180])
     func rotatedQuarter(degrees: Int) async throws {
         defer { try? FileManager.default.removeItem(at: self.directory) }
-        let path = try TestPages.render(OCRTestEnv.certificate, name: "rot\(degrees)", in: self.directory, effects: ["-rotate", "\(degrees)"])
+        let path = try TestPages.render(
+            OCRTestEnv.certificate, name: "rot\(degrees)", in: self.directory, effects: ["-rotate", "\(degrees)"])
         let page = try await self.recognize(path)
         let text = OCRTestEnv.compact(page.text)
         #expect(text.contains("홍길동"), "rotation \(page.rotation), confidence \(page.meanConfidence)")
@@ -88,7 +93,8 @@ struct OCREngineTests {
     @Test("a low-contrast page (gray text on light gray) is read")
     func lowContrast() async throws {
         defer { try? FileManager.default.removeItem(at: self.directory) }
-        let path = try TestPages.render(OCRTestEnv.certificate, name: "low", in: self.directory, effects: ["+level", "62%,78%"])
+        let path = try TestPages.render(
+            OCRTestEnv.certificate, name: "low", in: self.directory, effects: ["+level", "62%,78%"])
         let page = try await self.recognize(path)
         #expect(OCRTestEnv.compact(page.text).contains("홍길동"), "confidence \(page.meanConfidence)")
         #expect(OCRTestEnv.compact(page.text).contains("주식회사블루프린트"))

@@ -45,7 +45,9 @@ func pngHeader(width: UInt32, height: UInt32) -> Data {
         var crc = crc32(typed).bigEndian
         data.append(Data(bytes: &crc, count: 4))
     }
-    func be(_ value: UInt32) -> [UInt8] { [UInt8(value >> 24), UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF)] }
+    func be(_ value: UInt32) -> [UInt8] {
+        [UInt8(value >> 24), UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF)]
+    }
     chunk("IHDR", be(width) + be(height) + [8, 0, 0, 0, 0])
     chunk("IEND", [])
     return data

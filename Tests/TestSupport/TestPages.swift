@@ -13,7 +13,8 @@ public enum TestPages {
     /// Whether ImageMagick, the font and kor+eng traineddata are installed.
     public static var available: Bool {
         let tessdata = ProcessInfo.processInfo.environment["TESSDATA_PREFIX"] ?? "/usr/share/tesseract-ocr/5/tessdata"
-        return FileManager.default.isExecutableFile(atPath: Self.convert) && FileManager.default.fileExists(atPath: Self.font)
+        return FileManager.default.isExecutableFile(atPath: Self.convert)
+            && FileManager.default.fileExists(atPath: Self.font)
             && FileManager.default.fileExists(atPath: "\(tessdata)/kor.traineddata")
     }
 
@@ -21,7 +22,8 @@ public enum TestPages {
     /// applies `effects` (ImageMagick options such as `-rotate 90` or `+level 40%,55%`); returns the path.
     @discardableResult
     public static func render(
-        _ text: String, name: String, in directory: URL, pointSize: Int = 32, effects: [String] = [], format: String = "png"
+        _ text: String, name: String, in directory: URL, pointSize: Int = 32, effects: [String] = [],
+        format: String = "png"
     ) throws -> String {
         let path = directory.appendingPathComponent("\(name).\(format)").path
         var arguments = [

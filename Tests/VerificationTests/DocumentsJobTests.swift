@@ -30,21 +30,33 @@ struct DocumentsJobTests {
                 try await withDocumentsEngine(queue: queue, registry: registry, client: client) {
                     let producer = JobProducer(client: client)
                     let jobs: [(String, String)] = [
-                        ("ok", #"{"type":"review_document","source":"file:\#(page)","kind":"business_registration","expect":{"number":"124-81-00998"}}"#),
-                        ("garbage", #"{"type":"review_document","source":"bytes:\#(garbage)","kind":"business_registration"}"#),
+                        (
+                            "ok",
+                            #"{"type":"review_document","source":"file:\#(page)","kind":"business_registration","expect":{"number":"124-81-00998"}}"#
+                        ),
+                        (
+                            "garbage",
+                            #"{"type":"review_document","source":"bytes:\#(garbage)","kind":"business_registration"}"#
+                        ),
                         ("pdf", #"{"type":"review_document","source":"pdf-unrenderable","kind":"degree_certificate"}"#),
                         ("kind", #"{"type":"review_document","source":"file:\#(page)","kind":"passport"}"#),
                         ("nosource", #"{"type":"review_document","kind":"degree_certificate"}"#),
-                        ("badnumber", #"{"type":"review_document","source":"file:\#(page)","kind":"business_registration","expect":{"number":"124-81-00997"}}"#),
+                        (
+                            "badnumber",
+                            #"{"type":"review_document","source":"file:\#(page)","kind":"business_registration","expect":{"number":"124-81-00997"}}"#
+                        ),
                     ]
                     for (key, job) in jobs {
-                        _ = try await producer.enqueue(queue: queue, jobData: job, options: .init(idempotencyKey: "\(key)-\(queue)"))
+                        _ = try await producer.enqueue(
+                            queue: queue, jobData: job, options: .init(idempotencyKey: "\(key)-\(queue)"))
                     }
                     let keys = QueueKeys(queue: queue, group: "g")
                     var results: [String: [String: String]] = [:]
                     try await waitUntil("all outcomes", timeout: .seconds(120)) {
                         results = [:]
-                        for entry in try await client.xrange(keys.results) { results[entry.fields["job_id"] ?? entry.id] = entry.fields }
+                        for entry in try await client.xrange(keys.results) {
+                            results[entry.fields["job_id"] ?? entry.id] = entry.fields
+                        }
                         return results.count == jobs.count
                     }
                     func outcome(_ key: String) -> [String: String] { results["\(key)-\(queue)"] ?? [:] }
@@ -69,7 +81,8 @@ struct DocumentsJobTests {
                 }
             } cleanup: {
                 let keys = QueueKeys(queue: queue, group: "g")
-                _ = try? await client.send("DEL", keys.stream, keys.results, keys.dead, keys.delayed, keys.idempotency, keys.idempotencyIndex)
+                _ = try? await client.send(
+                    "DEL", keys.stream, keys.results, keys.dead, keys.delayed, keys.idempotency, keys.idempotencyIndex)
             }
         }
     }

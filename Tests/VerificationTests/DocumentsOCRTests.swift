@@ -9,7 +9,10 @@ import Testing
 @testable import Verification
 
 /// review_document on pages rendered here and read by real tesseract (kor+eng).
-@Suite(.enabled(if: TestServers.shouldRun(TestPages.available), "needs tesseract kor+eng, ImageMagick and fonts-noto-cjk (scripts/apt/*/ocr.txt)"))
+@Suite(
+    .enabled(
+        if: TestServers.shouldRun(TestPages.available),
+        "needs tesseract kor+eng, ImageMagick and fonts-noto-cjk (scripts/apt/*/ocr.txt)"))
 struct DocumentsOCRTests {
     let directory: URL
 
@@ -17,10 +20,14 @@ struct DocumentsOCRTests {
         self.directory = try makeTemporaryDirectory("documents")
     }
 
-    func review(_ source: String, _ kind: DocumentKind, expect: ReviewDocumentArguments.Expect? = nil, logger: Logger = DocumentsTestEnv.quietLogger)
+    func review(
+        _ source: String, _ kind: DocumentKind, expect: ReviewDocumentArguments.Expect? = nil,
+        logger: Logger = DocumentsTestEnv.quietLogger
+    )
         async throws -> DocumentReview
     {
-        try await DocumentsTestEnv.service().review(ReviewDocumentArguments(source: source, kind: kind.rawValue, expect: expect), logger: logger)
+        try await DocumentsTestEnv.service().review(
+            ReviewDocumentArguments(source: source, kind: kind.rawValue, expect: expect), logger: logger)
     }
 
     func permanentError(_ source: String, _ kind: DocumentKind = .employmentCertificate) async throws -> JobError? {
@@ -36,7 +43,8 @@ struct DocumentsOCRTests {
     func employment() async throws {
         defer { try? FileManager.default.removeItem(at: self.directory) }
         let path = try TestPages.render(DocumentsTestEnv.employment, name: "employment", in: self.directory)
-        let review = try await self.review("file:\(path)", .employmentCertificate, expect: .init(name: "홍길동", number: "2024-0115"))
+        let review = try await self.review(
+            "file:\(path)", .employmentCertificate, expect: .init(name: "홍길동", number: "2024-0115"))
         #expect(review.fields["name"] == "홍길동")
         #expect(review.fields["company"] == "주식회사 블루프린트")
         #expect(review.fields["employment_start"] == "2020-03-02")
@@ -63,7 +71,8 @@ struct DocumentsOCRTests {
     func business() async throws {
         defer { try? FileManager.default.removeItem(at: self.directory) }
         let path = try TestPages.render(DocumentsTestEnv.business, name: "business", in: self.directory)
-        let review = try await self.review("file:\(path)", .businessRegistration, expect: .init(name: "이영희", number: "124-81-00998"))
+        let review = try await self.review(
+            "file:\(path)", .businessRegistration, expect: .init(name: "이영희", number: "124-81-00998"))
         #expect(review.fields["registration_number"] == "124-81-00998")
         #expect(review.fields["representative"] == "이영희")
         #expect(review.fields["opening_date"] == "2015-06-01")
@@ -73,13 +82,16 @@ struct DocumentsOCRTests {
     @Test("a page turned 90° and a low-contrast page still give their fields")
     func rotatedAndLowContrast() async throws {
         defer { try? FileManager.default.removeItem(at: self.directory) }
-        let rotated = try TestPages.render(DocumentsTestEnv.business, name: "rotated", in: self.directory, effects: ["-rotate", "90"])
-        let turned = try await self.review("file:\(rotated)", .businessRegistration, expect: .init(number: "1248100998"))
+        let rotated = try TestPages.render(
+            DocumentsTestEnv.business, name: "rotated", in: self.directory, effects: ["-rotate", "90"])
+        let turned = try await self.review(
+            "file:\(rotated)", .businessRegistration, expect: .init(number: "1248100998"))
         #expect(turned.fields["registration_number"] == "124-81-00998")
         #expect(turned.matched["number"] == true)
         #expect(turned.verdict == .autoApproved, "\(turned.reasons) \(turned.confidence)")
 
-        let faint = try TestPages.render(DocumentsTestEnv.employment, name: "faint", in: self.directory, effects: ["+level", "62%,78%"])
+        let faint = try TestPages.render(
+            DocumentsTestEnv.employment, name: "faint", in: self.directory, effects: ["+level", "62%,78%"])
         let pale = try await self.review("file:\(faint)", .employmentCertificate, expect: .init(name: "홍길동"))
         #expect(pale.fields["name"] == "홍길동")
         #expect(pale.fields["company"] == "주식회사 블루프린트")
@@ -143,7 +155,8 @@ struct DocumentsOCRTests {
 
     func permanentErrorKind(_ source: String, kind: String) async throws -> JobError? {
         do {
-            _ = try await DocumentsTestEnv.service().review(ReviewDocumentArguments(source: source, kind: kind), logger: DocumentsTestEnv.quietLogger)
+            _ = try await DocumentsTestEnv.service().review(
+                ReviewDocumentArguments(source: source, kind: kind), logger: DocumentsTestEnv.quietLogger)
             return nil
         } catch let error as JobError {
             return error

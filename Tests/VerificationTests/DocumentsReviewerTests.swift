@@ -9,8 +9,12 @@ struct DocumentsReviewerTests {
     static let today = DocumentDate(year: 2025, month: 6, day: 1)
     let reviewer = DocumentReviewer()
 
-    func review(_ kind: DocumentKind, _ text: String, confidence: Int = 90, expect: ReviewDocumentArguments.Expect? = nil) -> DocumentReview {
-        self.reviewer.review(kind: kind, expect: expect, pages: [DocumentReviewer.Page(text: text, confidence: confidence)], today: Self.today)
+    func review(
+        _ kind: DocumentKind, _ text: String, confidence: Int = 90, expect: ReviewDocumentArguments.Expect? = nil
+    ) -> DocumentReview {
+        self.reviewer.review(
+            kind: kind, expect: expect, pages: [DocumentReviewer.Page(text: text, confidence: confidence)],
+            today: Self.today)
     }
 
     static let employment = """
@@ -28,7 +32,8 @@ struct DocumentsReviewerTests {
         """
 
     @Test func employmentCertificateFields() {
-        let review = self.review(.employmentCertificate, Self.employment, expect: .init(name: "홍길동", number: "2024-0115"))
+        let review = self.review(
+            .employmentCertificate, Self.employment, expect: .init(name: "홍길동", number: "2024-0115"))
         #expect(review.fields["name"] == "홍 길 동")
         #expect(review.fields["birth_date"] == "1990-01-01")
         #expect(review.fields["company"] == "주식회사 블루프린트")
@@ -119,7 +124,8 @@ struct DocumentsReviewerTests {
         let review = self.review(.employmentCertificate, Self.employment, expect: .init(name: decomposed))
         #expect(review.matched["name"] == true)
         // And the other way round: decomposed text on the page.
-        let page = self.review(.employmentCertificate, Self.employment.decomposedStringWithCanonicalMapping, expect: .init(name: "홍길동"))
+        let page = self.review(
+            .employmentCertificate, Self.employment.decomposedStringWithCanonicalMapping, expect: .init(name: "홍길동"))
         #expect(page.matched["name"] == true)
         #expect(page.verdict == .autoApproved, "\(page.reasons)")
     }
@@ -149,11 +155,13 @@ struct DocumentsReviewerTests {
         let wrong = self.review(.degreeCertificate, Self.employment)
         #expect(wrong.verdict == .rejected)
         #expect(wrong.reasons.contains("wrong_kind:employment_certificate"))
-        let blank = self.reviewer.review(kind: .employmentCertificate, expect: nil, pages: [.init(text: " \n\n ", confidence: 0)], today: nil)
+        let blank = self.reviewer.review(
+            kind: .employmentCertificate, expect: nil, pages: [.init(text: " \n\n ", confidence: 0)], today: nil)
         #expect(blank.verdict == .rejected)
         #expect(blank.reasons == ["no_text"])
         #expect(blank.confidence == 0)
-        let noise = self.review(.businessRegistration, String(repeating: "ㅁ|:;-_ 1 2 등록번호 : : 성명(대표자) ", count: 200), confidence: 20)
+        let noise = self.review(
+            .businessRegistration, String(repeating: "ㅁ|:;-_ 1 2 등록번호 : : 성명(대표자) ", count: 200), confidence: 20)
         #expect(noise.verdict != .autoApproved)
     }
 

@@ -50,10 +50,15 @@ enum DocumentsTestEnv {
     /// with no renderer), `unreachable` (the loader fails).
     static let loader: DocumentReviewService.SourceLoader = { source, _ in
         if source.hasPrefix("file:") { return .imageFile(String(source.dropFirst(5))) }
-        if source.hasPrefix("bytes:") { return .image(try Data(contentsOf: URL(fileURLWithPath: String(source.dropFirst(6))))) }
+        if source.hasPrefix("bytes:") {
+            return .image(try Data(contentsOf: URL(fileURLWithPath: String(source.dropFirst(6)))))
+        }
         if source.hasPrefix("pdf:") {
             let path = String(source.dropFirst(4))
-            return .pdf(pageCount: 2) { index in index == 0 ? .file(path: path) : .gray(width: 300, height: 200, bytes: Data(repeating: 255, count: 60_000)) }
+            return .pdf(pageCount: 2) { index in
+                index == 0
+                    ? .file(path: path) : .gray(width: 300, height: 200, bytes: Data(repeating: 255, count: 60_000))
+            }
         }
         if source == "pdf-unrenderable" { return .pdf(pageCount: 3, render: nil) }
         throw TestFailure("source unreachable")
@@ -87,15 +92,19 @@ actor SharedPool {
 }
 
 /// An engine consuming one private queue with `registry`, stopped at the end of `body`.
-func withDocumentsEngine<T: Sendable>(queue: String, registry: JobRegistry, client: RedisClient, _ body: () async throws -> T) async throws -> T {
+func withDocumentsEngine<T: Sendable>(
+    queue: String, registry: JobRegistry, client: RedisClient, _ body: () async throws -> T
+) async throws -> T {
     var configuration = EngineConfiguration(
-        workerID: "w-\(UUID().uuidString.prefix(6))", queues: [QueueConfiguration(keys: QueueKeys(queue: queue, group: "g"), concurrency: 4)])
+        workerID: "w-\(UUID().uuidString.prefix(6))",
+        queues: [QueueConfiguration(keys: QueueKeys(queue: queue, group: "g"), concurrency: 4)])
     configuration.blockTime = .milliseconds(100)
     configuration.heartbeatInterval = .milliseconds(300)
     configuration.reclaimInterval = .milliseconds(200)
     configuration.schedulerInterval = .milliseconds(20)
     configuration.shutdownGracePeriod = .seconds(5)
-    let engine = JobEngine(configuration: configuration, registry: registry, client: client, logger: DocumentsTestEnv.quietLogger)
+    let engine = JobEngine(
+        configuration: configuration, registry: registry, client: client, logger: DocumentsTestEnv.quietLogger)
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await engine.run() }
         do {

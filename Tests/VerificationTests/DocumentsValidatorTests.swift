@@ -36,7 +36,9 @@ struct DocumentsValidatorTests {
     @Test func namesMatchAcrossNormalisationAndSpacing() throws {
         let composed = try #require(HangulName("홍길동"))
         let decomposed = "홍길동".decomposedStringWithCanonicalMapping
-        #expect(decomposed.unicodeScalars.count == 9 && "홍길동".unicodeScalars.count == 3, "the test input really is decomposed jamo")
+        #expect(
+            decomposed.unicodeScalars.count == 9 && "홍길동".unicodeScalars.count == 3,
+            "the test input really is decomposed jamo")
         #expect(try #require(HangulName(decomposed)).matches(composed))
         #expect(try #require(HangulName("홍 길 동")).matches(composed))
         #expect(try #require(HangulName("블루프린트 주식회사")).matches(try #require(HangulName("블루프린트주식회사"))))
@@ -48,12 +50,17 @@ struct DocumentsValidatorTests {
     }
 
     @Test func datesInEveryCommonShape() {
-        for text in ["2024.01.15", "2024. 1. 15.", "2024-01-15", "2024/1/15", "2024년 1월 15일", "2024 년 01 월 15 일", " 2024.01.15 "] {
+        for text in [
+            "2024.01.15", "2024. 1. 15.", "2024-01-15", "2024/1/15", "2024년 1월 15일", "2024 년 01 월 15 일", " 2024.01.15 ",
+        ] {
             #expect(DocumentDate(parsing: text)?.description == "2024-01-15", "\(text)")
         }
         #expect(DocumentDate(parsing: "2024.02.29")?.description == "2024-02-29")
         #expect(DocumentDate(parsing: "2000.02.29") != nil)
-        for impossible in ["2023.02.29", "1900.02.29", "2024.13.01", "2024.04.31", "2024.00.10", "2024.01.00", "2024.01.32", "1850.01.01"] {
+        for impossible in [
+            "2023.02.29", "1900.02.29", "2024.13.01", "2024.04.31", "2024.00.10", "2024.01.00", "2024.01.32",
+            "1850.01.01",
+        ] {
             #expect(DocumentDate(parsing: impossible) == nil, "\(impossible)")
         }
         for garbage in ["", "2024", "20240115x", "12024.01.15", "2024.01.15 and 2024.01.16", "어제"] {
@@ -67,8 +74,12 @@ struct DocumentsValidatorTests {
         #expect(ResidentRegistrationNumber.mask("주민등록번호: 900101-1234567") == "주민등록번호: 900101-1******")
         #expect(ResidentRegistrationNumber.mask("900101 - 2345678 끝") == "900101-2****** 끝")
         #expect(ResidentRegistrationNumber.mask("0101014123456") == "010101-4******")
-        #expect(ResidentRegistrationNumber.mask("전화 010-1234-5678") == "전화 010-1234-5678", "phone numbers are not resident numbers")
-        #expect(ResidentRegistrationNumber.mask("12900101-1234567") == "12900101-1234567", "digits touching it: not a resident number")
+        #expect(
+            ResidentRegistrationNumber.mask("전화 010-1234-5678") == "전화 010-1234-5678",
+            "phone numbers are not resident numbers")
+        #expect(
+            ResidentRegistrationNumber.mask("12900101-1234567") == "12900101-1234567",
+            "digits touching it: not a resident number")
         #expect(ResidentRegistrationNumber.birthDate(of: "900101-1******")?.description == "1990-01-01")
         #expect(ResidentRegistrationNumber.birthDate(of: "050301-4******")?.description == "2005-03-01")
         #expect(ResidentRegistrationNumber.birthDate(of: "991331-1******") == nil)

@@ -18,7 +18,9 @@ public struct BusinessRegistrationNumber: Sendable, Hashable, CustomStringConver
         let allowed = CharacterSet(charactersIn: "-–—. ")
         guard text.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) || allowed.contains($0) }) else { return nil }
         let digits = text.unicodeScalars.filter { ("0"..."9").contains($0) }.map { Int($0.value) - 48 }
-        guard digits.count == 10, digits.contains(where: { $0 != 0 }), Self.checkDigit(Array(digits.prefix(9))) == digits[9] else { return nil }
+        guard digits.count == 10, digits.contains(where: { $0 != 0 }),
+            Self.checkDigit(Array(digits.prefix(9))) == digits[9]
+        else { return nil }
         self.digits = digits.map(String.init).joined()
     }
 

@@ -10,7 +10,8 @@ public struct DocumentDate: Sendable, Hashable, Comparable, CustomStringConverti
 
     /// A valid date between 1900 and 2100, or `nil`.
     public init?(year: Int, month: Int, day: Int) {
-        guard (1900...2100).contains(year), (1...12).contains(month), day >= 1, day <= Self.days(in: month, of: year) else { return nil }
+        guard (1900...2100).contains(year), (1...12).contains(month), day >= 1, day <= Self.days(in: month, of: year)
+        else { return nil }
         self.year = year
         self.month = month
         self.day = day
@@ -21,7 +22,8 @@ public struct DocumentDate: Sendable, Hashable, Comparable, CustomStringConverti
         let matches = Self.candidates(in: text)
         guard matches.count == 1, let date = matches[0].date else { return nil }
         let rest = text.replacingCharacters(in: matches[0].range, with: "")
-        guard rest.trimmingCharacters(in: CharacterSet(charactersIn: ". ").union(.whitespacesAndNewlines)).isEmpty else { return nil }
+        guard rest.trimmingCharacters(in: CharacterSet(charactersIn: ". ").union(.whitespacesAndNewlines)).isEmpty
+        else { return nil }
         self = date
     }
 
@@ -48,7 +50,9 @@ public struct DocumentDate: Sendable, Hashable, Comparable, CustomStringConverti
 
     // Year, month, day separated by `.`, `-`, `/` or 년/월(/일), any spacing; no digit may touch it.
     private static let pattern = try! NSRegularExpression(
-        pattern: #"(?<![0-9])((?:19|20|21)[0-9]{2})\s*(?:[.\-/]|년)\s*([0-9]{1,2})\s*(?:[.\-/]|월)\s*([0-9]{1,2})(?![0-9])\s*(?:일)?"#)
+        pattern:
+            #"(?<![0-9])((?:19|20|21)[0-9]{2})\s*(?:[.\-/]|년)\s*([0-9]{1,2})\s*(?:[.\-/]|월)\s*([0-9]{1,2})(?![0-9])\s*(?:일)?"#
+    )
 
     /// Every date-shaped part of `text`, in order.
     static func candidates(in text: String) -> [Candidate] {

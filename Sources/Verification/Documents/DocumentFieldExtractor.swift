@@ -27,7 +27,9 @@ enum DocumentFieldExtractor {
         let compactText = DocumentText.compact(text)
         extraction.titleFound = kind.titles.contains { compactText.contains($0) }
         if !extraction.titleFound {
-            extraction.otherKind = DocumentKind.allCases.first { $0 != kind && $0.titles.contains { compactText.contains($0) } }
+            extraction.otherKind = DocumentKind.allCases.first {
+                $0 != kind && $0.titles.contains { compactText.contains($0) }
+            }
         }
         let allTitles = DocumentKind.allCases.flatMap(\.titles)
         let bodyLines = lines.filter { line in
@@ -54,7 +56,9 @@ enum DocumentFieldExtractor {
             case .number:
                 // From the first digit up to the next word ("No. 2024-0115 (재발급)" -> 20240115).
                 let isDigit: (Unicode.Scalar) -> Bool = { ("0"..."9").contains($0) }
-                let number = raw.unicodeScalars.drop { !isDigit($0) }.prefix { isDigit($0) || !CharacterSet.letters.contains($0) }
+                let number = raw.unicodeScalars.drop { !isDigit($0) }.prefix {
+                    isDigit($0) || !CharacterSet.letters.contains($0)
+                }
                 let digits = String(String.UnicodeScalarView(number.filter(isDigit)))
                 if digits.count >= 4 { extraction.values[field.key] = digits }
             }
@@ -83,7 +87,10 @@ enum DocumentFieldExtractor {
             for label in field.labels {
                 guard let found = DocumentText.find(label, in: line) else { continue }
                 // A longer label holding this one (`주민등록번호` for `등록번호`) belongs to another field.
-                if labels.contains(where: { $0.count > label.count && $0.contains(label) && DocumentText.find($0, in: line).map { $0.overlaps(found) } == true }) {
+                if labels.contains(where: {
+                    $0.count > label.count && $0.contains(label)
+                        && DocumentText.find($0, in: line).map { $0.overlaps(found) } == true
+                }) {
                     continue
                 }
                 var end = line.count

@@ -17,7 +17,8 @@ public struct DocumentReview: Encodable, Sendable, Equatable {
     public var pages: Int
 
     public init(
-        verdict: DocumentVerdict, confidence: Double, kind: DocumentKind, fields: [String: String], matched: [String: Bool], reasons: [String],
+        verdict: DocumentVerdict, confidence: Double, kind: DocumentKind, fields: [String: String],
+        matched: [String: Bool], reasons: [String],
         pages: Int
     ) {
         self.verdict = verdict

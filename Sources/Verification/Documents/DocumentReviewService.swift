@@ -39,7 +39,8 @@ public struct DocumentReviewService: Sendable {
         let service = self
         registry.register(
             JobDefinition<ReviewDocumentArguments>(
-                name: "review_document", timeout: self.timeout, retryPolicy: self.retryPolicy, validate: { arguments throws(JobError) in
+                name: "review_document", timeout: self.timeout, retryPolicy: self.retryPolicy,
+                validate: { arguments throws(JobError) in
                     _ = try Self.validate(arguments)
                 }),
             queues: queues
@@ -51,7 +52,9 @@ public struct DocumentReviewService: Sendable {
     /// The kind and expectations of `arguments`, or a permanent error naming the bad argument.
     static func validate(_ arguments: ReviewDocumentArguments) throws(JobError) -> DocumentKind {
         guard let kind = DocumentKind(rawValue: arguments.kind) else {
-            throw .permanent("invalid arguments: argument 'kind' must be one of \(DocumentKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw .permanent(
+                "invalid arguments: argument 'kind' must be one of \(DocumentKind.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
         }
         let source = arguments.source.trimmingCharacters(in: .whitespaces)
         guard !source.isEmpty, source.utf8.count <= 2048, !source.contains(where: \.isNewline) else {
@@ -62,9 +65,12 @@ public struct DocumentReviewService: Sendable {
         }
         if let number = arguments.expect?.number {
             let digits = number.filter { $0.isASCII && $0.isNumber }
-            guard !digits.isEmpty, number.count <= 40 else { throw .permanent("invalid arguments: argument 'expect.number' must hold digits") }
+            guard !digits.isEmpty, number.count <= 40 else {
+                throw .permanent("invalid arguments: argument 'expect.number' must hold digits")
+            }
             if kind == .businessRegistration, BusinessRegistrationNumber(number) == nil {
-                throw .permanent("invalid arguments: argument 'expect.number' is not a valid business registration number")
+                throw .permanent(
+                    "invalid arguments: argument 'expect.number' is not a valid business registration number")
             }
         }
         return kind
@@ -128,7 +134,10 @@ public struct DocumentReviewService: Sendable {
     }
 
     static func date(_ date: Date) -> DocumentDate? {
-        let parts = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "Asia/Seoul") ?? .current, from: date)
-        return parts.year.flatMap { year in parts.month.flatMap { month in parts.day.flatMap { DocumentDate(year: year, month: month, day: $0) } } }
+        let parts = Calendar(identifier: .gregorian).dateComponents(
+            in: TimeZone(identifier: "Asia/Seoul") ?? .current, from: date)
+        return parts.year.flatMap { year in
+            parts.month.flatMap { month in parts.day.flatMap { DocumentDate(year: year, month: month, day: $0) } }
+        }
     }
 }

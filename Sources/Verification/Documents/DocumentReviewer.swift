@@ -29,13 +29,17 @@ public struct DocumentReviewer: Sendable {
 
     public init() {}
 
-    public func review(kind: DocumentKind, expect: ReviewDocumentArguments.Expect?, pages: [Page], today: DocumentDate?) -> DocumentReview {
+    public func review(kind: DocumentKind, expect: ReviewDocumentArguments.Expect?, pages: [Page], today: DocumentDate?)
+        -> DocumentReview
+    {
         // Masked first: nothing below ever sees a full resident registration number.
         // Masked before being cut, so that a number at the cut cannot escape the mask half-read.
         let texts = pages.map { String(ResidentRegistrationNumber.mask($0.text).prefix(self.maximumCharactersPerPage)) }
         let withText = pages.indices.filter { !DocumentText.compact(texts[$0]).isEmpty }
         guard !withText.isEmpty else {
-            return DocumentReview(verdict: .rejected, confidence: 0, kind: kind, fields: [:], matched: [:], reasons: ["no_text"], pages: pages.count)
+            return DocumentReview(
+                verdict: .rejected, confidence: 0, kind: kind, fields: [:], matched: [:], reasons: ["no_text"],
+                pages: pages.count)
         }
         let ocrConfidence = Double(withText.map { pages[$0].confidence }.reduce(0, +)) / Double(withText.count)
         let extraction = DocumentFieldExtractor.extract(kind: kind, text: texts.joined(separator: "\n"))
@@ -51,7 +55,10 @@ public struct DocumentReviewer: Sendable {
         let required = DocumentField.required(for: kind)
         var found = extraction.titleFound ? 1 : 0
         for key in required {
-            let present = key == "degree_or_major" ? extraction.values["degree"] != nil || extraction.values["major"] != nil : extraction.values[key] != nil
+            let present =
+                key == "degree_or_major"
+                ? extraction.values["degree"] != nil || extraction.values["major"] != nil
+                : extraction.values[key] != nil
             if present { found += 1 } else { reasons.append("missing_field:\(key)") }
         }
         for key in extraction.invalid { reasons.append("invalid_field:\(key)") }
@@ -110,6 +117,7 @@ public struct DocumentReviewer: Sendable {
             verdict = .needsReview
         }
         return DocumentReview(
-            verdict: verdict, confidence: confidence, kind: kind, fields: extraction.values, matched: matched, reasons: reasons, pages: pages.count)
+            verdict: verdict, confidence: confidence, kind: kind, fields: extraction.values, matched: matched,
+            reasons: reasons, pages: pages.count)
     }
 }

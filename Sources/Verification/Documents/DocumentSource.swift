@@ -21,7 +21,9 @@ public struct DocumentSource: Sendable {
     public static func image(_ data: Data) -> DocumentSource { DocumentSource(content: .image(.encoded(data))) }
 
     /// An encoded image in a local file.
-    public static func imageFile(_ path: String) -> DocumentSource { DocumentSource(content: .image(.file(path: path))) }
+    public static func imageFile(_ path: String) -> DocumentSource {
+        DocumentSource(content: .image(.file(path: path)))
+    }
 
     /// A PDF of `pageCount` pages; `render` is `nil` when this worker cannot render PDFs (the job
     /// then fails permanently with a clear error).

@@ -9,7 +9,8 @@ public struct HangulName: Sendable, Hashable, CustomStringConvertible {
 
     /// `nil` when nothing remains after normalisation.
     public init?(_ text: String) {
-        let normalized = String(text.precomposedStringWithCompatibilityMapping.filter { $0.isLetter || $0.isNumber }).lowercased()
+        let normalized = String(text.precomposedStringWithCompatibilityMapping.filter { $0.isLetter || $0.isNumber })
+            .lowercased()
         guard !normalized.isEmpty else { return nil }
         self.key = normalized
     }

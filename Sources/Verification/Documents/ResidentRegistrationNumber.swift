@@ -20,7 +20,9 @@ public enum ResidentRegistrationNumber {
     /// The masked numbers in an already masked `text`.
     static func masked(in text: String) -> [String] {
         let range = NSRange(text.startIndex..., in: text)
-        return Self.maskedPattern.matches(in: text, range: range).compactMap { Range($0.range, in: text).map { String(text[$0]) } }
+        return Self.maskedPattern.matches(in: text, range: range).compactMap {
+            Range($0.range, in: text).map { String(text[$0]) }
+        }
     }
 
     private static let maskedPattern = try! NSRegularExpression(pattern: #"(?<![0-9])[0-9]{6}-[1-8]\*{6}"#)
@@ -30,6 +32,8 @@ public enum ResidentRegistrationNumber {
         let digits = masked.unicodeScalars.filter { ("0"..."9").contains($0) }.map { Int($0.value) - 48 }
         guard digits.count >= 7 else { return nil }
         let century = [1, 2, 5, 6].contains(digits[6]) ? 1900 : 2000
-        return DocumentDate(year: century + digits[0] * 10 + digits[1], month: digits[2] * 10 + digits[3], day: digits[4] * 10 + digits[5])
+        return DocumentDate(
+            year: century + digits[0] * 10 + digits[1], month: digits[2] * 10 + digits[3],
+            day: digits[4] * 10 + digits[5])
     }
 }
