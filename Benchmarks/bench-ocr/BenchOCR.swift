@@ -10,6 +10,10 @@ import OCR
 /// Three measurements: the pool as configured by default (`tessedit_do_invert=0`), the pool with
 /// tesseract's own defaults (what reuse alone buys), and the CLI
 /// (`tesseract page - -l kor+eng --psm 6`, one process per page). The last line is `ratio=<ours/cli>`.
+///
+/// Wall-clock rates swing with whatever else the machine runs, so each side's CPU time is
+/// measured too (`getrusage`: our process for the pool, the reaped children for the CLI) and
+/// `cpu_ratio` compares pages per CPU-second, which other load barely moves.
 @main
 enum BenchOCR {
     static func main() async throws {
@@ -42,34 +46,42 @@ enum BenchOCR {
         )
 
         var best = (ours: Double.infinity, same: Double.infinity, cli: Double.infinity)
+        var cpu = (ours: Double.infinity, same: Double.infinity, cli: Double.infinity)
         var characters = 0
         var failures: Int32 = 0
         for _ in 0..<rounds {
             var start = clock.now
+            var startCPU = Self.cpuSeconds(RUSAGE_SELF.rawValue)
             characters = try await Self.recognizeAll(pages, on: pool)
             best.ours = min(best.ours, Self.seconds(clock.now - start))
+            cpu.ours = min(cpu.ours, Self.cpuSeconds(RUSAGE_SELF.rawValue) - startCPU)
 
             start = clock.now
+            startCPU = Self.cpuSeconds(RUSAGE_SELF.rawValue)
             _ = try await Self.recognizeAll(pages, on: samePool)
             best.same = min(best.same, Self.seconds(clock.now - start))
+            cpu.same = min(cpu.same, Self.cpuSeconds(RUSAGE_SELF.rawValue) - startCPU)
 
             start = clock.now
+            startCPU = Self.cpuSeconds(RUSAGE_CHILDREN.rawValue)
             failures = try await Self.runCLIAll(pages, tesseract: tesseract, concurrency: concurrency)
             best.cli = min(best.cli, Self.seconds(clock.now - start))
+            cpu.cli = min(cpu.cli, Self.cpuSeconds(RUSAGE_CHILDREN.rawValue) - startCPU)
         }
         await pool.shutdown()
         await samePool.shutdown()
 
         let count = Double(pages.count)
-        print(
-            String(
-                format: "ours:                   %.2f pages/s (%.2f s, %d characters read)", count / best.ours,
-                best.ours, characters))
-        print(String(format: "ours, tesseract config: %.2f pages/s (%.2f s)", count / best.same, best.same))
-        print(
-            String(
-                format: "cli:                    %.2f pages/s (%.2f s, %d failures)", count / best.cli, best.cli,
-                failures))
+        func line(_ name: String, _ wall: Double, _ cpu: Double) -> String {
+            let rates = String(
+                format: "%.2f pages/s (%.2f s), %.2f pages per CPU-second", count / wall, wall, count / cpu)
+            return "\(name) \(rates) (\(String(format: "%.2f", cpu)) CPU-s)"
+        }
+        print(line("ours:                  ", best.ours, cpu.ours) + ", \(characters) characters read")
+        print(line("ours, tesseract config:", best.same, cpu.same))
+        print(line("cli:                   ", best.cli, cpu.cli) + ", \(failures) failures")
+        print(String(format: "cpu_ratio_same_config=%.2f", cpu.cli / cpu.same))
+        print(String(format: "cpu_ratio=%.2f", cpu.cli / cpu.ours))
         print(String(format: "ratio_same_config=%.2f", best.cli / best.same))
         print(String(format: "ratio=%.2f", best.cli / best.ours))
     }
@@ -119,6 +131,14 @@ enum BenchOCR {
             process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
             do { try process.run() } catch { continuation.resume(throwing: error) }
         }
+    }
+
+    /// User + system CPU seconds of this process (`RUSAGE_SELF`) or of its reaped children.
+    static func cpuSeconds(_ who: Int32) -> Double {
+        var usage = rusage()
+        _ = getrusage(who, &usage)
+        func value(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return value(usage.ru_utime) + value(usage.ru_stime)
     }
 
     static func seconds(_ duration: Duration) -> Double {
