@@ -4,7 +4,8 @@
 # as the pool has engines), on the same BENCH_PAGES (20) certificate-like pages rendered here with
 # ImageMagick in Noto Sans CJK. Both sides run with OMP_THREAD_LIMIT=1 so that each page uses one
 # core on either side. BENCH_ROUNDS (2) repeats the measurements and keeps the best of each. Prints
-# the rates (ours as configured, ours with tesseract's defaults, the CLI) and `ratio=<ours/cli>` last.
+# wall-clock pages/s and pages per CPU-second for both (the CPU figure barely moves with other load
+# on the machine), `cpu_ratio=` and `ratio=<ours/cli>` (wall clock) last.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh

@@ -3,17 +3,15 @@ import OCR
 
 /// Pages per second: our OCREnginePool vs the tesseract CLI on the same pages, in one run.
 ///
-/// Usage: `bench-ocr <directory of page-*.png> <path of tesseract>`; `BENCH_ROUNDS` (default 2)
-/// repeats every measurement, the sides taking turns, and keeps the best of each (other work on
-/// the machine only ever slows a run down). Both sides recognise up to `pool.size` pages at once.
-///
-/// Three measurements: the pool as configured by default (`tessedit_do_invert=0`), the pool with
-/// tesseract's own defaults (what reuse alone buys), and the CLI
-/// (`tesseract page - -l kor+eng --psm 6`, one process per page). The last line is `ratio=<ours/cli>`.
+/// Usage: `bench-ocr <directory of page-*.png> <path of tesseract>`. Both sides recognise up to
+/// `pool.size` pages at once: the pool with its engines loaded once, the CLI
+/// (`tesseract page - -l kor+eng --psm 6`) as one process per page. `BENCH_ROUNDS` (default 2)
+/// repeats the measurements, the sides taking turns, and keeps the best of each.
 ///
 /// Wall-clock rates swing with whatever else the machine runs, so each side's CPU time is
 /// measured too (`getrusage`: our process for the pool, the reaped children for the CLI) and
-/// `cpu_ratio` compares pages per CPU-second, which other load barely moves.
+/// `cpu_ratio` compares pages per CPU-second, which other load barely moves. The last line is
+/// `ratio=<ours/cli>` (wall clock).
 @main
 enum BenchOCR {
     static func main() async throws {
@@ -33,43 +31,32 @@ enum BenchOCR {
         }
 
         let clock = ContinuousClock()
-        var tesseractDefaults = OCRConfiguration()
-        tesseractDefaults.variables = [:]
-
         let loadStart = clock.now
         let pool = try await OCREnginePool.start()
         let loadTime = Self.seconds(clock.now - loadStart)
-        let samePool = try await OCREnginePool.start(configuration: tesseractDefaults)
         let concurrency = pool.size
         print(
             "pages=\(pages.count) engines=\(concurrency) engine_load_s=\(String(format: "%.2f", loadTime)) rounds=\(rounds)"
         )
 
-        var best = (ours: Double.infinity, same: Double.infinity, cli: Double.infinity)
-        var cpu = (ours: Double.infinity, same: Double.infinity, cli: Double.infinity)
+        var wall = (ours: Double.infinity, cli: Double.infinity)
+        var cpu = (ours: Double.infinity, cli: Double.infinity)
         var characters = 0
         var failures: Int32 = 0
         for _ in 0..<rounds {
             var start = clock.now
             var startCPU = Self.cpuSeconds(RUSAGE_SELF.rawValue)
             characters = try await Self.recognizeAll(pages, on: pool)
-            best.ours = min(best.ours, Self.seconds(clock.now - start))
+            wall.ours = min(wall.ours, Self.seconds(clock.now - start))
             cpu.ours = min(cpu.ours, Self.cpuSeconds(RUSAGE_SELF.rawValue) - startCPU)
-
-            start = clock.now
-            startCPU = Self.cpuSeconds(RUSAGE_SELF.rawValue)
-            _ = try await Self.recognizeAll(pages, on: samePool)
-            best.same = min(best.same, Self.seconds(clock.now - start))
-            cpu.same = min(cpu.same, Self.cpuSeconds(RUSAGE_SELF.rawValue) - startCPU)
 
             start = clock.now
             startCPU = Self.cpuSeconds(RUSAGE_CHILDREN.rawValue)
             failures = try await Self.runCLIAll(pages, tesseract: tesseract, concurrency: concurrency)
-            best.cli = min(best.cli, Self.seconds(clock.now - start))
+            wall.cli = min(wall.cli, Self.seconds(clock.now - start))
             cpu.cli = min(cpu.cli, Self.cpuSeconds(RUSAGE_CHILDREN.rawValue) - startCPU)
         }
         await pool.shutdown()
-        await samePool.shutdown()
 
         let count = Double(pages.count)
         func line(_ name: String, _ wall: Double, _ cpu: Double) -> String {
@@ -77,13 +64,10 @@ enum BenchOCR {
                 format: "%.2f pages/s (%.2f s), %.2f pages per CPU-second", count / wall, wall, count / cpu)
             return "\(name) \(rates) (\(String(format: "%.2f", cpu)) CPU-s)"
         }
-        print(line("ours:                  ", best.ours, cpu.ours) + ", \(characters) characters read")
-        print(line("ours, tesseract config:", best.same, cpu.same))
-        print(line("cli:                   ", best.cli, cpu.cli) + ", \(failures) failures")
-        print(String(format: "cpu_ratio_same_config=%.2f", cpu.cli / cpu.same))
+        print(line("ours:", wall.ours, cpu.ours) + ", \(characters) characters read")
+        print(line("cli: ", wall.cli, cpu.cli) + ", \(failures) failures")
         print(String(format: "cpu_ratio=%.2f", cpu.cli / cpu.ours))
-        print(String(format: "ratio_same_config=%.2f", best.cli / best.same))
-        print(String(format: "ratio=%.2f", best.cli / best.ours))
+        print(String(format: "ratio=%.2f", wall.cli / wall.ours))
     }
 
     /// Every page submitted at once; the pool runs `size` at a time. Returns the characters read.
