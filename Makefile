@@ -1,4 +1,4 @@
-.PHONY: run test build docs fuzz bench-redis bench-engine bench-email bench-policies bench-files bench-social format
+.PHONY: run test build docs fuzz bench-redis bench-engine bench-email bench-policies bench-files bench-social bench-ocr format
 
 run:            ## run the worker on the embedded default (local Redis under ./var)
 	bash scripts/run.sh
@@ -34,6 +34,9 @@ bench-files:    ## image variants/s vs vipsthumbnail and ImageMagick on 50 camer
 bench-social:   ## verify_social HTTP calls per 1,000 jobs: Redis cache + batched GitHub GraphQL lookups on vs off
 	swift build --product bench-social
 	"$$(swift build --show-bin-path)/bench-social"
+
+bench-ocr:      ## OCR pages/s: our engine pool (engines reused) vs the tesseract CLI per page
+	bash scripts/bench-ocr.sh
 
 format:
 	swift format --in-place --recursive Sources Tests Benchmarks

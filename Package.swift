@@ -198,6 +198,7 @@ let package = Package(
             name: "Verification",
             dependencies: [
                 "JobEngine", "ServiceModule", "SettingsModel", "OutboundHTTP", "RedisClient", "RESP", "DNSClient", "DomainLists",
+                "OCR", "Files", "Imaging",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -235,6 +236,20 @@ let package = Package(
         .target(
             name: "Diagnostics",
             dependencies: ["JobEngine", "ServiceModule", "SettingsModel", "RedisClient", "RESP"],
+            swiftSettings: strict
+        ),
+        // Tesseract's C API with leptonica (system libraries; pkg-config `tesseract` brings `lept`).
+        .systemLibrary(name: "CTesseract", pkgConfig: "tesseract", providers: [.apt(["libtesseract-dev"])]),
+        // OCR: tesseract engines (kor+eng) loaded once, one per core on dedicated threads.
+        .target(
+            name: "OCR",
+            dependencies: [
+                "CTesseract",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict
         ),
         // Server layer: HTTP (health, metrics, admin API, dashboard), heartbeat.
@@ -337,6 +352,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/bench-social",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "bench-ocr",
+            dependencies: ["OCR"],
+            path: "Benchmarks/bench-ocr",
             swiftSettings: strict
         ),
         // Decoder fuzz entry point: a corpus replayer normally, libFuzzer target with -DFUZZING.
@@ -526,11 +547,20 @@ let package = Package(
             name: "VerificationTests",
             dependencies: [
                 "TestSupport",
-                "Verification", "ServiceModule", "SettingsModel", "OutboundHTTP", "JobEngine", "RedisClient", "RESP",
+                "Verification", "ServiceModule", "SettingsModel", "OutboundHTTP", "JobEngine", "RedisClient", "RESP", "OCR",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "OCRTests",
+            dependencies: [
+                "TestSupport", "OCR",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

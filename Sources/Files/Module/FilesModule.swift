@@ -108,6 +108,7 @@ public struct FilesModule: ServiceModule {
             service.fetchTimeout = .seconds(fetchTimeout)
             service.register(in: &build.registry)
             build.services.append(pool)
+            build.shutdown = { try? await pool.shutdown() }
             logger.info("file service ready", metadata: ["files.storage": "\(storageURL)", "files.clamd": "\(clamd)"])
         } catch let error as ImagingError {
             context.values.report("libvips: \(error.message)")

@@ -1,4 +1,7 @@
 import DNSClient
+import Files
+import Imaging
+import OCR
 import Foundation
 import JobEngine
 import ServiceModule
@@ -28,7 +31,7 @@ public struct VerificationModule: ServiceModule {
             JobTypeDeclaration(
                 "verify_company_domain", queue: SocialVerifier.queue, summary: "company domain: syntax, free-mail/disposable, MX, TXT proof"),
             JobTypeDeclaration(
-                "review_document", queue: SocialVerifier.queue, summary: "OCR review of a document (planned)"),
+                "review_document", queue: SocialVerifier.queue, summary: "OCR review of a certificate or registration"),
         ]
     }
 
@@ -89,7 +92,31 @@ public struct VerificationModule: ServiceModule {
                 build.unavailable["verify_company_domain"] = "not configured: set DNS_RESOLVER (no nameserver in /etc/resolv.conf)"
             }
         }
-        build.unavailable["review_document"] = "not implemented"
+
+        // Documents: OCR (a lazily loaded kor+eng engine per core) of uploads read through the
+        // file settings (storage key or SSRF-safe URL); PDF pages rendered by libvips.
+        if let reader = FilesModule.sourceReader(context) {
+            do {
+                let ocr = try OCREnginePool.lazy()
+                let renderPool = CPUWorkPool()
+                let loader = DocumentSourceLoader(reader: reader, images: try ImageProcessor(pool: renderPool, logger: context.logger))
+                DocumentReviewService(ocr: ocr) { source, maximumBytes in
+                    try await loader.load(source, maximumBytes: maximumBytes)
+                }.register(in: &build.registry)
+                build.services.append(ocr)
+                build.services.append(renderPool)
+                build.shutdown = {
+                    await ocr.shutdown()
+                    try? await renderPool.shutdown()
+                }
+            } catch let error as OCRError {
+                build.unavailable["review_document"] = "unavailable: \(error.message)"
+            } catch {
+                build.unavailable["review_document"] = "unavailable: \(error)"
+            }
+        } else {
+            build.unavailable["review_document"] = "not configured: the file settings (STORAGE_URL) are invalid"
+        }
         context.logger.info(
             "verification service ready",
             metadata: [
