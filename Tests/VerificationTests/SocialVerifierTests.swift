@@ -198,7 +198,7 @@ struct SocialVerifierTests {
                 let garbage = await failure("twitter", "garbage")
                 #expect(garbage?.dependency == "twitter" && garbage?.message.contains("not valid JSON") == true)
                 let huge = await failure("github", "huge")
-                #expect(huge?.dependency == "github" && huge?.message.contains("larger than") == true)
+                #expect(huge?.dependency == "github" && huge?.message.contains("larger than") == true, "\(String(describing: huge))")
                 // Last: a rate limit pauses the provider's handle lookups (see the next test).
                 let tooMany = await failure("github", "toomany")
                 #expect(
