@@ -436,6 +436,19 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "FilesTests",
+            dependencies: [
+                "TestSupport", "Files", "Storage", "Imaging", "ClamAV", "JobEngine", "ServiceModule", "SettingsModel", "Policies",
+                "RedisClient", "RESP", "OutboundHTTP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "SMTPProtocolTests",
             dependencies: ["SMTPProtocol", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strict
