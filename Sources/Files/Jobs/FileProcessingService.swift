@@ -216,7 +216,9 @@ public struct FileProcessingService: Sendable {
                 throw Self.jobError(error)
             }
         }
-        throw JobError.rejected(reason: "infected", message: "infected: \(Self.clean(signature))")
+        // The engine records a rejection as "<reason>: <message>", so the outcome reads
+        // `infected: <signature>` (docs/protocol.md).
+        throw JobError.rejected(reason: "infected", message: Self.clean(signature))
     }
 
     static func sniff(_ path: String, contentType: String?, filename: String?) async throws(JobError) -> SniffedType {
