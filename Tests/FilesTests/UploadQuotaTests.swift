@@ -33,17 +33,18 @@ struct UploadQuotaTests {
                     }
                     try await harness.withEngine { queue, producer in
                         // 6 MB whose first store fails (transient): retried under the same job id.
-                        storage.failNextPuts(1)
                         let retried = FilesHarness.id("retried")
-                        var outcomes = try await harness.enqueueAndWait(
-                            [(retried, try await job(FileSamples.pdf(pages: 1, padding: 6 * Self.megabyte - 4000)))],
-                            queue: queue, producer: producer, userID: user)
+                        let firstBytes = FileSamples.pdf(pages: 1, padding: 6 * Self.megabyte - 4000)
+                        let first = try await job(firstBytes)
+                        storage.failNextPuts(1)
+                        var outcomes = try await harness.enqueueAndWait([(retried, first)], queue: queue, producer: producer, userID: user)
                         #expect(outcomes[retried]?["status"] == "succeeded", "\(String(describing: outcomes[retried]))")
                         #expect(outcomes[retried]?["attempts"] == "2", "the first attempt failed to store")
                         // 4 MB more: 10 MB in all (less a few KB) fits only if the retry was not charged twice.
                         let fits = FilesHarness.id("fits")
+                        let fitsBytes = FileSamples.pdf(pages: 1, padding: 4 * Self.megabyte - 4000)
                         outcomes = try await harness.enqueueAndWait(
-                            [(fits, try await job(FileSamples.pdf(pages: 1, padding: 4 * Self.megabyte - 4000)))],
+                            [(fits, try await job(fitsBytes))],
                             queue: queue, producer: producer, userID: user)
                         #expect(outcomes[fits]?["status"] == "succeeded", "\(String(describing: outcomes[fits]))")
                         // Over the limit: rejected, not stored, not dead.
@@ -52,7 +53,10 @@ struct UploadQuotaTests {
                         outcomes = try await harness.enqueueAndWait(
                             [(over, try await job(FileSamples.pdf(pages: 1, padding: 20_000)))], queue: queue, producer: producer, userID: user)
                         #expect(outcomes[over]?["status"] == "rejected", "\(String(describing: outcomes[over]))")
-                        #expect(outcomes[over]?["error"]?.hasPrefix("rate_limited: limit of 10MB/1d reached") == true, "\(outcomes[over]?["error"] ?? "-")")
+                        let error = outcomes[over]?["error"] ?? "-"
+                        #expect(error.hasPrefix("rate_limited: limit of 10MB upload per 1d reached for this user"), "\(error)")
+                        // Charged exactly once per job: the retried job's bytes count once.
+                        #expect(error.contains("(\(firstBytes.count + fitsBytes.count) used)"), "\(error)")
                         #expect(storage.puts.count == putsBefore + 1, "only the upload itself was put")
                         // Another user is not affected.
                         let someoneElse = FilesHarness.id("other")
