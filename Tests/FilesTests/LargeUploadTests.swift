@@ -18,10 +18,12 @@ struct LargeUploadTests {
             configure: { $0.maximumBytes = 64 * Self.megabyte }, body)
     }
 
-    @Test("a 25 MB PDF: read from S3, scanned whole by clamd, stored through multipart")
+    @Test("a 30 MB (30,000,000 bytes) PDF: read from S3, scanned whole by clamd, stored through multipart")
     func largestScannableDocument() async throws {
         try await Self.withS3Harness { harness in
-            let pdf = FileSamples.pdf(pages: 2, padding: 25 * Self.megabyte)
+            // Just under clamd's StreamMaxLength of 30M (31,457,280 bytes).
+            let pdf = FileSamples.pdf(pages: 2, padding: 30_000_000 - 1000)
+            #expect(pdf.count > 29_999_000 && pdf.count < TestClamd.streamMaxLength)
             let source = try await harness.upload(pdf, ext: "pdf")
             let id = FilesHarness.id("big")
             let outcomes = try await harness.run([(id, #"{"type":"process_document","source":\#(quoted(source)),"kind":"certificate"}"#)], timeout: .seconds(120))
@@ -39,7 +41,7 @@ struct LargeUploadTests {
         }
     }
 
-    @Test("a 30 MB upload: stored through multipart by the service's storage, but refused by the job (too large to scan)")
+    @Test("30 MiB + 64 KiB, over clamd's StreamMaxLength: stored through multipart by the service's storage, refused by the job (fail closed)")
     func thirtyMegabytes() async throws {
         try await Self.withS3Harness { harness in
             let size = 30 * Self.megabyte + 64 * 1024
