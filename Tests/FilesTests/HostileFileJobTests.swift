@@ -48,6 +48,8 @@ struct HostileFileJobTests {
                 #expect(outcome["status"] == "dead", "\(job.id): \(outcome)")
                 #expect(outcome["attempts"] == "1", "\(job.id): permanent, never retried: \(outcome)")
                 #expect(outcome["error"]?.hasPrefix(job.error) == true, "\(job.id): \(outcome["error"] ?? "-")")
+                // Refused from the header or the first bytes: no decoding of 10^10 pixels, no waiting.
+                #expect((Int(outcome["duration_ms"] ?? "") ?? .max) < 5000, "\(job.id) took \(outcome["duration_ms"] ?? "-") ms")
             }
             // Nothing was stored for any of them.
             let stored = (FileManager.default.enumerator(atPath: harness.scratch + "/store")?.allObjects as? [String]) ?? []
