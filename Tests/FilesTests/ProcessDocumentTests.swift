@@ -96,4 +96,29 @@ struct ProcessDocumentTests {
             }
         }
     }
+
+    @Test("the cache never answers for a job whose declared type or file name disagrees with the bytes")
+    func cacheDoesNotBypassDeclarationChecks() async throws {
+        try await FilesHarness.with { harness in
+            let pdf = FileSamples.pdf(pages: 1, padding: 300)
+            let first = try await harness.upload(pdf, ext: "pdf")
+            let second = try await harness.upload(pdf, ext: "pdf")
+            let third = try await harness.upload(pdf, ext: "pdf")
+            try await harness.withEngine { queue, producer in
+                let a = FilesHarness.id("a"), b = FilesHarness.id("b"), c = FilesHarness.id("c")
+                let one = try await harness.enqueueAndWait(
+                    [(a, #"{"type":"process_document","source":\#(quoted(first)),"kind":"certificate"}"#)], queue: queue, producer: producer)
+                #expect(one[a]?["status"] == "succeeded", "\(String(describing: one[a]))")
+                let two = try await harness.enqueueAndWait(
+                    [
+                        (b, #"{"type":"process_document","source":\#(quoted(second)),"kind":"certificate","content_type":"image/png"}"#),
+                        (c, #"{"type":"process_document","source":\#(quoted(third)),"kind":"certificate","filename":"a.jpg"}"#),
+                    ], queue: queue, producer: producer)
+                #expect(two[b]?["status"] == "dead", "answered from the cache: \(String(describing: two[b]))")
+                #expect(two[b]?["error"]?.hasPrefix("refused file: declared content type image/png") == true)
+                #expect(two[c]?["status"] == "dead", "answered from the cache: \(String(describing: two[c]))")
+                #expect(two[c]?["error"]?.hasPrefix("refused file: file name extension .jpg") == true)
+            }
+        }
+    }
 }

@@ -13,9 +13,9 @@ import Storage
 /// 1. the source (a storage key, or an `https` URL through the SSRF-safe ``SafeFetcher``) is read
 ///    into a private temporary file, capped at `max_bytes`;
 /// 2. its SHA-256 and size are computed; the size is charged to the user's upload limit;
-/// 3. a result cached for the same content (``FileMetadataCache``) answers at once;
-/// 4. the type is sniffed from the bytes (``FileSniffer``; declarations that disagree, unknown
+/// 3. the type is sniffed from the bytes (``FileSniffer``; declarations that disagree, unknown
 ///    types and polyglots are refused);
+/// 4. a result cached for the same content (``FileMetadataCache``) answers at once;
 /// 5. clamd scans it; infected -> outcome `rejected`, error `infected: <signature>`, and an upload
 ///    given by storage key is deleted. No scan, no store: a clamd failure is a `clamd`
 ///    dependency failure (retried, counted by its breaker), never a skipped scan;
@@ -84,11 +84,13 @@ public struct FileProcessingService: Sendable {
         let source = try FileSource(arguments.source)
         let cap = try self.cap(arguments.max_bytes)
         return try await self.withSourceFile(source, maxBytes: cap, context: context) { path, digest in
+            // Sniffed before the cache is asked: the declared type and file name are this job's own,
+            // and a cached answer for the same bytes must not let a disagreeing declaration through.
+            let sniffed = try await Self.sniff(path, contentType: arguments.content_type, filename: arguments.filename)
             if let cached = await self.cache.get(DocumentResult.self, sha256: digest.sha256, operation: "document") {
                 context.logger.info("document answered from the metadata cache")
                 return cached
             }
-            let sniffed = try await Self.sniff(path, contentType: arguments.content_type, filename: arguments.filename)
             try await self.scan(path, source: source, context: context)
             var pages: Int?
             if sniffed.format == .pdf {
