@@ -10,13 +10,13 @@ import Testing
 @Suite(.enabled(if: TestServers.shouldRun(ProcessInfo.processInfo.environment["REDIS_PORT"] != nil), "needs redis"))
 struct FilesModuleTests {
     /// Builds the module with `settings`; returns the build and the reported problems.
-    static func build(_ settings: [String: String]) async throws -> (ModuleBuild, [String]) {
+    static func build(_ settings: [String: String], logger: Logger = FilesTestEnv.logger) async throws -> (ModuleBuild, [String]) {
         let data = NSTemporaryDirectory() + "bp-files-module-\(UUID().uuidString.prefix(8))"
         defer { try? FileManager.default.removeItem(atPath: data) }
         return try await withOutboundHTTP { http in
             try await withClient { redis in
                 var context = ModuleContext(
-                    values: SettingValues(settings), logger: FilesTestEnv.logger, http: http, redis: redis, dataDirectory: data)
+                    values: SettingValues(settings), logger: logger, http: http, redis: redis, dataDirectory: data)
                 let build = try FilesModule().build(&context)
                 return (build, context.values.problems)
             }
@@ -61,5 +61,39 @@ struct FilesModuleTests {
             #expect(!problem.contains("SuperSECRETvalue42"), "the secret is echoed: \(problem)")
             #expect(problem.hasPrefix("STORAGE_URL") || problem.hasPrefix("CLAMD_ADDRESS"), "\(problem)")
         }
+    }
+
+    @Test("a good S3 configuration with a secret: registered, and the secret is in no log line")
+    func secretNeverLogged() async throws {
+        let lines = LockedBox<[String]>([])
+        var logger = Logger(label: "files-module-test", factory: { _ in CapturingLogHandler(lines: lines) })
+        logger.logLevel = .trace
+        let (build, problems) = try await Self.build(
+            [
+                "STORAGE_URL": "s3://AKIDEXAMPLE:SuperSECRETvalue42@bucket?endpoint=https://s3.example.com&region=auto",
+                "CLAMD_ADDRESS": "tcp://127.0.0.1:3310", "FILES_ALLOW_PRIVATE_ADDRESSES": "1",
+            ], logger: logger)
+        #expect(problems.isEmpty, "\(problems)")
+        #expect(build.registry.names == ["optimize_image", "process_document"])
+        #expect(!lines.current.isEmpty, "the module logs its configuration")
+        #expect(lines.current.contains { $0.contains("FILES_ALLOW_PRIVATE_ADDRESSES") }, "the test-only setting is warned about")
+        for line in lines.current { #expect(!line.contains("SuperSECRETvalue42"), "\(line)") }
+    }
+}
+
+/// Keeps every log line (message and metadata) for the test to search.
+struct CapturingLogHandler: LogHandler {
+    let lines: LockedBox<[String]>
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { self.metadata[key] }
+        set { self.metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let all = self.metadata.merging(event.metadata ?? [:]) { $1 }
+        self.lines.withLock { $0.append("\(event.message) \(all) \(event.error.map { "\($0)" } ?? "")") }
     }
 }
