@@ -440,6 +440,11 @@ let package = Package(
             dependencies: [
                 "TestSupport", "Files", "Storage", "Imaging", "ClamAV", "JobEngine", "ServiceModule", "SettingsModel", "Policies",
                 "RedisClient", "RESP", "OutboundHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -50,6 +50,7 @@ struct FilesHarness {
     static func with<T: Sendable>(
         storage: (any ObjectStorage)? = nil, makeStorage: ((OutboundHTTPClient) throws -> any ObjectStorage)? = nil,
         scanner: ClamdClient? = nil, usage: (any UsageMeter)? = nil,
+        makeFetcher: ((OutboundHTTPClient) throws -> SafeFetcher)? = nil,
         configure: (inout FileProcessingService) -> Void = { _ in },
         _ body: (FilesHarness) async throws -> T
     ) async throws -> T {
@@ -60,7 +61,8 @@ struct FilesHarness {
             let images = try ImageProcessor(pool: pool, logger: FilesTestEnv.logger)
             return try await withOutboundHTTP { http in
                 try await withClient { redis in
-                    let fetcher = SafeFetcher(client: try PinnedFetch(sharing: http, logger: FilesTestEnv.logger), logger: FilesTestEnv.logger)
+                    let fetcher = try makeFetcher?(http)
+                        ?? SafeFetcher(client: try PinnedFetch(sharing: http, logger: FilesTestEnv.logger), logger: FilesTestEnv.logger)
                     var cache = FileMetadataCache(redis: redis, ttl: .seconds(120))
                     cache.keyPrefix = "test:files:\(UUID().uuidString.prefix(8))"
                     let chosen = try storage ?? makeStorage?(http) ?? LocalStorage(directory: scratch + "/store")
