@@ -75,13 +75,21 @@ struct FilesHarness {
                     return try await withCleanup {
                         try await body(harness)
                     } cleanup: {
-                        if let keys = try? await redis.send("KEYS", "\(cache.keyPrefix):*").array {
-                            for key in keys { if let key = key.string { _ = try? await redis.send("DEL", key) } }
-                        }
+                        await Self.deleteKeys(redis, matching: "\(cache.keyPrefix):*")
                     }
                 }
             }
         }
+    }
+
+    /// Deletes the keys matching `pattern` (SCAN, never KEYS or FLUSHDB on the shared server).
+    static func deleteKeys(_ redis: RedisClient, matching pattern: String) async {
+        var cursor = "0"
+        repeat {
+            guard let reply = try? await redis.send("SCAN", cursor, "MATCH", pattern, "COUNT", "1000").array, reply.count == 2 else { return }
+            cursor = reply[0].string ?? "0"
+            for key in reply[1].array ?? [] { if let key = key.string { _ = try? await redis.send("DEL", key) } }
+        } while cursor != "0"
     }
 
     /// Writes `bytes` to a new file in the scratch directory.
@@ -124,7 +132,7 @@ struct FilesHarness {
             do { result = .success(try await body(queue, JobProducer(client: redis))) } catch { result = .failure(error) }
             engine.stop()
             try await group.waitForAll()
-            for suffix in ["", ":results", ":delayed", ":dead"] { _ = try? await redis.send("DEL", "{\(queue)}\(suffix)") }
+            await Self.deleteKeys(redis, matching: "{\(queue)}*")
             _ = try? await redis.send("DEL", queue)
             return try result.get()
         }

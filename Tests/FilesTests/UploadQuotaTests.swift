@@ -72,9 +72,7 @@ struct UploadQuotaTests {
                     }
                 }
             } cleanup: {
-                if let keys = try? await limiterRedis.send("KEYS", "\(prefix):*").array {
-                    for key in keys { if let key = key.string { _ = try? await limiterRedis.send("DEL", key) } }
-                }
+                await FilesHarness.deleteKeys(limiterRedis, matching: "\(prefix):*")
             }
         }
     }
