@@ -23,6 +23,9 @@ struct HostileFileJobTests {
             let polyglot = try await harness.upload(pdf + FileSamples.zip, ext: "pdf")
             let notImage = try await harness.upload(pdf, ext: "pdf")
             let small = try await harness.upload(FileSamples.pdf(pages: 1, padding: 5000), ext: "pdf")
+            let brokenPDF = try await harness.upload(Array("%PDF-1.4\n".utf8) + FileSamples.noise(3000), ext: "pdf")
+            let fullPDF = FileSamples.pdf(pages: 3, padding: 4000)
+            let truncatedPDF = try await harness.upload(Array(fullPDF.prefix(fullPDF.count / 2)), ext: "pdf")
             func document(_ source: String, _ extra: String = "") -> String {
                 #"{"type":"process_document","source":\#(quoted(source)),"kind":"certificate"\#(extra)}"#
             }
@@ -39,6 +42,8 @@ struct HostileFileJobTests {
                 (FilesHarness.id("pdf-as-image"), image(notImage), "not an image: the file is pdf"),
                 (FilesHarness.id("missing"), document("uploads/\(UUID().uuidString.lowercased()).pdf"), "source not found in storage"),
                 (FilesHarness.id("cap"), document(small, #","max_bytes":1000"#), "the file is larger than max_bytes"),
+                (FilesHarness.id("broken-pdf"), document(brokenPDF), "pdf: the image data is damaged"),
+                (FilesHarness.id("truncated-pdf"), document(truncatedPDF), "pdf: the image data is damaged"),
             ]
             let started = ContinuousClock.now
             let outcomes = try await harness.run(expected.map { ($0.id, $0.json) })

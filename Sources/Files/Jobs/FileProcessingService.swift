@@ -94,7 +94,9 @@ public struct FileProcessingService: Sendable {
             try await self.scan(path, source: source, context: context)
             var pages: Int?
             if sniffed.format == .pdf {
-                do throws(ImagingError) { pages = try await self.images.pdfPageCount(fileAt: path) } catch { throw Self.jobError(error) }
+                do throws(ImagingError) { pages = try await self.images.pdfPageCount(fileAt: path) } catch {
+                    throw Self.jobError(error, subject: "pdf")
+                }
             }
             let key = try Self.key("documents/\(digest.sha256).\(sniffed.fileExtension)")
             let stored: StoredObject
@@ -284,8 +286,9 @@ public struct FileProcessingService: Sendable {
         return .permanent("source URL refused: \(error.message)")
     }
 
-    static func jobError(_ error: ImagingError) -> JobError {
-        if error.isPermanent { return .permanent("image: \(error.message)") }
-        return .transient("image processing failed: \(error.message)")
+    /// `subject` names what was being read (`image`, or `pdf` for a document's page count).
+    static func jobError(_ error: ImagingError, subject: String = "image") -> JobError {
+        if error.isPermanent { return .permanent("\(subject): \(error.message)") }
+        return .transient("\(subject) processing failed: \(error.message)")
     }
 }
