@@ -121,4 +121,25 @@ struct ProcessDocumentTests {
             }
         }
     }
+
+    @Test("a JPEG as a document: stored as-is under documents/<sha256>.jpg, no pages")
+    func imageAsDocument() async throws {
+        try await FilesHarness.with { harness in
+            let jpeg = try FileSamples.jpeg(width: 200, height: 100, orientation: 6)
+            let source = try await harness.upload(jpeg, ext: "jpg")
+            let id = FilesHarness.id("jpgdoc")
+            let outcomes = try await harness.run([
+                (id, #"{"type":"process_document","source":\#(quoted(source)),"kind":"id_card","filename":"card.JPEG","content_type":"image/jpeg"}"#)
+            ])
+            #expect(outcomes[id]?["status"] == "succeeded", "\(String(describing: outcomes[id]))")
+            let result = try FilesHarness.json(outcomes[id])
+            #expect(Set(result.keys) == ["key", "sha256", "content_type", "bytes"])
+            #expect(result["key"] as? String == "documents/\(Self.sha256(jpeg)).jpg")
+            #expect(result["content_type"] as? String == "image/jpeg")
+            let key = try StorageKey(validating: "documents/\(Self.sha256(jpeg)).jpg")
+            let back = harness.scratch + "/back.jpg"
+            _ = try await harness.service.storage.get(key, toFileAt: back, maxBytes: 1 << 20)
+            #expect([UInt8](try Data(contentsOf: URL(fileURLWithPath: back))) == jpeg, "a document is stored byte for byte")
+        }
+    }
 }
