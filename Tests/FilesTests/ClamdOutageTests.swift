@@ -45,13 +45,14 @@ struct ClamdOutageTests {
                 #expect(before[warm]?["status"] == "succeeded", "\(String(describing: before[warm]))")
                 let storedBefore = storage.puts.filter { $0.hasPrefix("documents/") }.count
 
-                clamd.signal(SIGKILL)
-                try await waitUntil("clamd to die") { !clamd.isRunning }
+                // Frozen first: the kernel still accepts connections, so the jobs get as far as the
+                // scan and wait there; then killed while they are mid-scan.
+                clamd.signal(SIGSTOP)
                 var ids: [String] = []
-                let clean = try await harness.upload(FileSamples.eicarPDF(), ext: "pdf")
+                let eicarSource = try await harness.upload(FileSamples.eicarPDF(), ext: "pdf")
                 let infected = FilesHarness.id("infected")
                 _ = try await producer.enqueue(
-                    queue: queue, jobData: #"{"type":"process_document","source":\#(quoted(clean)),"kind":"certificate"}"#,
+                    queue: queue, jobData: #"{"type":"process_document","source":\#(quoted(eicarSource)),"kind":"certificate"}"#,
                     options: .init(idempotencyKey: infected))
                 for index in 0..<6 {
                     let source = try await harness.upload(FileSamples.pdf(pages: 1 + index % 3, padding: 1000 + index), ext: "pdf")
@@ -61,6 +62,13 @@ struct ClamdOutageTests {
                         queue: queue, jobData: #"{"type":"process_document","source":\#(quoted(source)),"kind":"certificate"}"#,
                         options: .init(idempotencyKey: id))
                 }
+                try await waitUntil("jobs in flight, waiting on the frozen clamd") {
+                    guard let reply = try await harness.redis.send("XPENDING", queue, "g").array, case .integer(let pending)? = reply.first
+                    else { return false }
+                    return pending >= 4
+                }
+                clamd.signal(SIGKILL)
+                try await waitUntil("clamd to die") { !clamd.isRunning }
                 try await waitUntil("the clamd breaker to open", timeout: .seconds(30)) {
                     breakers.snapshot(of: FileProcessingService.scannerDependency).opened > 0
                 }
