@@ -470,6 +470,24 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "FilesTests",
+            dependencies: [
+                "TestSupport", "Files", "Storage", "Imaging", "ClamAV", "JobEngine", "ServiceModule", "SettingsModel", "Policies",
+                "RedisClient", "RESP", "OutboundHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "SMTPProtocolTests",
             dependencies: ["SMTPProtocol", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strict

@@ -13,9 +13,9 @@ import Storage
 /// 1. the source (a storage key, or an `https` URL through the SSRF-safe ``SafeFetcher``) is read
 ///    into a private temporary file, capped at `max_bytes`;
 /// 2. its SHA-256 and size are computed; the size is charged to the user's upload limit;
-/// 3. a result cached for the same content (``FileMetadataCache``) answers at once;
-/// 4. the type is sniffed from the bytes (``FileSniffer``; declarations that disagree, unknown
+/// 3. the type is sniffed from the bytes (``FileSniffer``; declarations that disagree, unknown
 ///    types and polyglots are refused);
+/// 4. a result cached for the same content (``FileMetadataCache``) answers at once;
 /// 5. clamd scans it; infected -> outcome `rejected`, error `infected: <signature>`, and an upload
 ///    given by storage key is deleted. No scan, no store: a clamd failure is a `clamd`
 ///    dependency failure (retried, counted by its breaker), never a skipped scan;
@@ -84,15 +84,19 @@ public struct FileProcessingService: Sendable {
         let source = try FileSource(arguments.source)
         let cap = try self.cap(arguments.max_bytes)
         return try await self.withSourceFile(source, maxBytes: cap, context: context) { path, digest in
+            // Sniffed before the cache is asked: the declared type and file name are this job's own,
+            // and a cached answer for the same bytes must not let a disagreeing declaration through.
+            let sniffed = try await Self.sniff(path, contentType: arguments.content_type, filename: arguments.filename)
             if let cached = await self.cache.get(DocumentResult.self, sha256: digest.sha256, operation: "document") {
                 context.logger.info("document answered from the metadata cache")
                 return cached
             }
-            let sniffed = try await Self.sniff(path, contentType: arguments.content_type, filename: arguments.filename)
             try await self.scan(path, source: source, context: context)
             var pages: Int?
             if sniffed.format == .pdf {
-                do throws(ImagingError) { pages = try await self.images.pdfPageCount(fileAt: path) } catch { throw Self.jobError(error) }
+                do throws(ImagingError) { pages = try await self.images.pdfPageCount(fileAt: path) } catch {
+                    throw Self.jobError(error, subject: "pdf")
+                }
             }
             let key = try Self.key("documents/\(digest.sha256).\(sniffed.fileExtension)")
             let stored: StoredObject
@@ -211,7 +215,9 @@ public struct FileProcessingService: Sendable {
                 throw Self.jobError(error)
             }
         }
-        throw JobError.rejected(reason: "infected", message: "infected: \(Self.clean(signature))")
+        // The engine records a rejection as "<reason>: <message>", so the outcome reads
+        // `infected: <signature>` (docs/protocol.md).
+        throw JobError.rejected(reason: "infected", message: Self.clean(signature))
     }
 
     static func sniff(_ path: String, contentType: String?, filename: String?) async throws(JobError) -> SniffedType {
@@ -261,8 +267,9 @@ public struct FileProcessingService: Sendable {
 
     static func jobError(_ error: FetchError) -> JobError { FileSourceReader.jobError(error) }
 
-    static func jobError(_ error: ImagingError) -> JobError {
-        if error.isPermanent { return .permanent("image: \(error.message)") }
-        return .transient("image processing failed: \(error.message)")
+    /// `subject` names what was being read (`image`, or `pdf` for a document's page count).
+    static func jobError(_ error: ImagingError, subject: String = "image") -> JobError {
+        if error.isPermanent { return .permanent("\(subject): \(error.message)") }
+        return .transient("\(subject) processing failed: \(error.message)")
     }
 }

@@ -1,0 +1,89 @@
+import Foundation
+import Logging
+import TestSupport
+
+import ClamAV
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A clamd of a test's own (never the shared one), on the shared EICAR database, for tests that
+/// kill it and start it again on the same port. Always ``stop()`` it. (Like ClamAVTests' own.)
+final class PrivateClamd: @unchecked Sendable {
+    let port: Int
+    let directory: URL
+    private let process: Process
+
+    private init(port: Int, directory: URL, process: Process) {
+        self.port = port
+        self.directory = directory
+        self.process = process
+    }
+
+    var pid: Int32 { self.process.processIdentifier }
+
+    static func start(port fixedPort: Int? = nil) async throws -> PrivateClamd {
+        guard let executable = TestClamd.executable, let database = TestClamd.databaseDirectory else {
+            throw TestFailure("clamd or CLAMD_TEST_DATABASE is missing")
+        }
+        let directory = try makeTemporaryDirectory("private-clamd")
+        let port: Int
+        if let fixedPort { port = fixedPort } else { port = try await freeTCPPort() }
+        try """
+        DatabaseDirectory \(database)
+        TCPSocket \(port)
+        TCPAddr 127.0.0.1
+        StreamMaxLength 100M
+        Foreground yes
+        LogFile \(directory.path)/clamd.log
+
+        """.write(to: directory.appendingPathComponent("clamd.conf"), atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["--config-file=\(directory.path)/clamd.conf"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let server = PrivateClamd(port: port, directory: directory, process: process)
+        let client = server.client(timeout: .seconds(2))
+        do {
+            try await waitUntil("the private clamd to answer PING", timeout: .seconds(30)) {
+                guard process.isRunning else { throw TestFailure("clamd exited") }
+                do {
+                    try await client.ping()
+                    return true
+                } catch {
+                    return false
+                }
+            }
+        } catch {
+            server.stop()
+            throw error
+        }
+        return server
+    }
+
+    func client(timeout: Duration = .seconds(30), chunkSize: Int = 64 * 1024) -> ClamdClient {
+        ClamdClient(
+            configuration: .init(
+                address: .tcp(host: "127.0.0.1", port: self.port), connectTimeout: .seconds(2), timeout: timeout,
+                chunkSize: chunkSize),
+            logger: Logger(label: "private-clamd", factory: { _ in SwiftLogNoOpLogHandler() }))
+    }
+
+    var isRunning: Bool { self.process.isRunning }
+
+    func signal(_ signal: Int32) {
+        guard self.process.isRunning else { return }
+        _ = kill(self.process.processIdentifier, signal)
+    }
+
+    func stop() {
+        if self.process.isRunning {
+            _ = kill(self.process.processIdentifier, SIGKILL)
+            self.process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(at: self.directory)
+    }
+}
