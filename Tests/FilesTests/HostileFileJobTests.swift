@@ -45,9 +45,7 @@ struct HostileFileJobTests {
                 (FilesHarness.id("broken-pdf"), document(brokenPDF), "pdf: the image data is damaged"),
                 (FilesHarness.id("truncated-pdf"), document(truncatedPDF), "pdf: the image data is damaged"),
             ]
-            let started = ContinuousClock.now
             let outcomes = try await harness.run(expected.map { ($0.id, $0.json) })
-            #expect(ContinuousClock.now - started < .seconds(30))
             for job in expected {
                 let outcome = outcomes[job.id] ?? [:]
                 #expect(outcome["status"] == "dead", "\(job.id): \(outcome)")
@@ -113,9 +111,7 @@ struct HostileFileJobTests {
                     (FilesHarness.id("ssrf\(index)"), #"{"type":"process_document","source":\#(quoted(url)),"kind":"certificate"}"#)
                 }
                 let images = [(FilesHarness.id("ssrf-image"), #"{"type":"optimize_image","source":"https://127.0.0.1:\#(port)/a.jpg","purpose":"profile"}"#)]
-                let started = ContinuousClock.now
                 let outcomes = try await harness.run(jobs + images)
-                #expect(ContinuousClock.now - started < .seconds(30))
                 for (index, (id, _)) in (jobs + images).enumerated() {
                     let outcome = outcomes[id] ?? [:]
                     #expect(outcome["status"] == "dead", "\(index < urls.count ? urls[index] : "image"): \(outcome)")

@@ -47,15 +47,18 @@ import Testing
         let (badResolver, resolverProblems) = try await Self.build(["DNS_RESOLVER": "not-an-address"])
         #expect(badResolver.registry.handler(for: "verify_company_domain") == nil)
         #expect(resolverProblems.contains { $0.hasPrefix("DNS_RESOLVER: ") })
-        #expect(plain.services.isEmpty, "no GraphQL batching without GITHUB_TOKEN")
+        #expect(plain.registry.handler(for: "review_document") != nil, "OCR with the local storage of the data directory")
+        func batchers(_ build: ModuleBuild) -> Int { build.services.filter { $0 is GitHubLookupBatcher<ContinuousClock> }.count }
+        #expect(batchers(plain) == 0, "no GraphQL batching without GITHUB_TOKEN")
         let handler = try #require(plain.registry.handler(for: "verify_social"))
         #expect(Set(handler.dependencies) == ["github", "linkedin", "twitter"])
         #expect(handler.queues == ["verification_queue"])
 
         let (batched, _) = try await Self.build(["GITHUB_TOKEN": "ghs_x"])
-        #expect(batched.services.count == 1, "the batcher runs as a service")
+        #expect(batchers(batched) == 1, "the batcher runs as a service")
         let (noBatch, _) = try await Self.build(["GITHUB_TOKEN": "ghs_x", "SOCIAL_BATCH_WINDOW_MS": "0"])
-        #expect(noBatch.services.isEmpty)
+        #expect(batchers(noBatch) == 0)
+        for build in [plain, badResolver, batched, noBatch] { await build.shutdown?() }
     }
 
     @Test func badSettingsAreReportedWithoutEchoingThem() async throws {

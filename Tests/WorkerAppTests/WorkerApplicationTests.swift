@@ -119,7 +119,7 @@ struct WorkerApplicationTests {
             #expect(breakers.isSuperset(of: ["smtp", "sms:outbox"]), "\(breakers)")
 
             let verification = try await Self.outcomes(client, queue: "verification_queue", count: 2)
-            #expect(verification.contains { $0["type"] == "review_document" && $0["error"]?.contains("not implemented") == true }, "\(verification)")
+            #expect(verification.contains { $0["type"] == "review_document" && $0["error"]?.contains("source not found in storage") == true }, "\(verification)")
             #expect(verification.contains { $0["type"] == "verify_social" && $0["error"]?.contains("not a valid GitHub login") == true }, "\(verification)")
         }
     }
