@@ -28,7 +28,8 @@ COPY --from=build /out/blueprint /usr/local/bin/blueprint
 USER 10001:10001
 # Listen on every interface inside the container; the Service / port mapping decides exposure.
 ENV BLUEPRINT_HTTP_HOST=0.0.0.0 \
-    BLUEPRINT_HTTP_PORT=8080
+    BLUEPRINT_HTTP_PORT=8080 \
+    OMP_THREAD_LIMIT=1
 EXPOSE 8080
 # SIGTERM drains in-flight jobs (BLUEPRINT_SHUTDOWN_GRACE_MS, default 25 s) before exiting.
 STOPSIGNAL SIGTERM

@@ -566,6 +566,7 @@ let package = Package(
             dependencies: [
                 "TestSupport",
                 "Verification", "ServiceModule", "SettingsModel", "OutboundHTTP", "JobEngine", "RedisClient", "RESP", "OCR",
+                "Files", "Imaging", "Storage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -35,6 +35,9 @@ swift build -c "$BUILD" --product blueprint
 BIN=$(swift build -c "$BUILD" --show-bin-path)/blueprint
 
 export REDIS_URL="redis://127.0.0.1:$PORT/0"
+# Tesseract (OCR) runs one engine per core itself; OpenMP threads inside each engine would
+# oversubscribe the cores (read by libgomp when the process starts).
+export OMP_THREAD_LIMIT=${OMP_THREAD_LIMIT:-1}
 export BLUEPRINT_DIAGNOSTICS=${BLUEPRINT_DIAGNOSTICS:-1}
 
 # The embedded default: mail and SMS go to outboxes, files to local storage, all under ./var.
