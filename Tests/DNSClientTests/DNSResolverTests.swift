@@ -189,7 +189,8 @@ struct DNSResolverTests {
                 let error = try await group.next() ?? nil
                 #expect(error == .timeout)
             }
-            // A later lookup's query comes after any query the cancelled one might still have sent.
+            // The cancelled lookup ended without the clock moving; a later lookup's query comes
+            // after any query the cancelled one might still have sent.
             #expect(try await resolver.lookup("probe.example", .mx) == .noData)
             #expect(names.current == ["example.com", "probe.example"], "no retry after the cancellation")
         }
