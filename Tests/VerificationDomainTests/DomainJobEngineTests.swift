@@ -27,7 +27,9 @@ struct DomainJobEngineTests {
         guard let setting = TestDNS.resolver, let server = DNSServerAddress(setting: setting) else {
             throw TestFailure("DNS_TEST_RESOLVER is not set")
         }
-        var service = DomainVerificationService(resolver: DNSResolver(server: server, timeout: .seconds(1), retries: 0))
+        // A generous try: dnsmasq answers at once, and a loaded machine must not turn that into a
+        // timeout (which would make "refused" end with a timeout instead of REFUSED).
+        var service = DomainVerificationService(resolver: DNSResolver(server: server, timeout: .seconds(10), retries: 0))
         service.retryPolicy = RetryPolicy(
             maximumRetries: 1, baseDelay: .milliseconds(50), maximumDelay: .milliseconds(100))
         let queue = "t_verify_domain_\(UUID().uuidString.prefix(8).lowercased())"
@@ -56,7 +58,7 @@ struct DomainJobEngineTests {
                         _ = try await producer.enqueue(
                             queue: queue, jobData: job, options: .init(idempotencyKey: "\(key)-\(queue)"))
                     }
-                    try await waitUntil("all outcomes", timeout: .seconds(30)) {
+                    try await waitUntil("all outcomes", timeout: .seconds(45)) {
                         try await Self.outcomes(client, keys: keys).count == jobs.count
                     }
                     let outcomes = try await Self.outcomes(client, keys: keys)
@@ -104,7 +106,9 @@ struct DomainJobEngineTests {
             workerID: "w-\(UUID().uuidString.prefix(6))",
             queues: [QueueConfiguration(keys: QueueKeys(queue: queue, group: "g"), concurrency: 4)])
         configuration.blockTime = .milliseconds(100)
-        configuration.minIdle = .milliseconds(2000)
+        // One worker, nothing to reclaim: a long idle time so that a heartbeat delayed by a loaded
+        // machine never hands a running job out again (a second attempt).
+        configuration.minIdle = .seconds(20)
         configuration.heartbeatInterval = .milliseconds(300)
         configuration.reclaimInterval = .milliseconds(200)
         configuration.schedulerInterval = .milliseconds(20)

@@ -3,7 +3,7 @@ import NIOPosix
 
 /// A stub resolver: sends one question to one recursive name server and returns its answer.
 ///
-/// UDP first, from a fresh socket (new source port) and a random 16-bit ID per try; replies whose
+/// UDP first, from a fresh socket (new source port) and a new random 16-bit ID per try; replies whose
 /// ID or question do not match are ignored (late or spoofed datagrams). No matching reply within
 /// ``timeout`` means another try, up to ``retries`` more; a truncated (TC) reply is asked again
 /// over TCP. NXDOMAIN and no-data are results; timeouts, SERVFAIL and REFUSED are transient
@@ -68,6 +68,9 @@ public struct DNSResolver: Sendable {
     }
 
     /// Asks for the records of `type` at `name` (ASCII; punycode-encode IDNs first).
+    ///
+    /// A cancelled lookup sends no further query and throws the error of its last try
+    /// (``DNSResolverError/timeout`` when the cancellation interrupted a try).
     public func lookup(_ name: String, _ type: DNSRecordType) async throws(DNSResolverError) -> DNSLookupResult {
         let question = DNSQuestion(name: name, type: type)
         // Validate the name once, before any I/O.
@@ -83,8 +86,13 @@ public struct DNSResolver: Sendable {
             throw .invalidConfiguration("the resolver address is not an IP address")
         }
         var lastError = DNSResolverError.timeout
+        var previousID: UInt16?
         for _ in 0...self.retries {
-            let id = UInt16.random(in: .min ... .max)
+            // A cancelled lookup stops trying: the try it interrupted ends like a timeout, which
+            // must not lead to another query.
+            if Task.isCancelled { throw lastError }
+            let id = Self.queryID(after: previousID)
+            previousID = id
             let reply: [UInt8]
             do {
                 reply = try await self.withTimeout {
@@ -110,6 +118,15 @@ public struct DNSResolver: Sendable {
             return try Self.interpret(reply, question: question)
         }
         throw lastError
+    }
+
+    /// A random query ID for the next try, never the ID of the previous try.
+    static func queryID(after previous: UInt16?) -> UInt16 {
+        var id: UInt16
+        repeat {
+            id = UInt16.random(in: .min ... .max)
+        } while id == previous
+        return id
     }
 
     static func interpret(_ reply: [UInt8], question: DNSQuestion) throws(DNSResolverError) -> DNSLookupResult {
