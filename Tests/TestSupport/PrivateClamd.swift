@@ -1,18 +1,16 @@
 import Foundation
 import Logging
-import TestSupport
-
-@testable import ClamAV
+import ClamAV
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// A clamd of a test's own (never the shared one), on the shared EICAR database, for tests that
-/// freeze or kill it. Always ``stop()`` it.
-final class PrivateClamd: @unchecked Sendable {
-    let port: Int
-    let directory: URL
+/// A clamd of a test's own (never the shared one), on the shared EICAR database
+/// (`CLAMD_TEST_DATABASE`), for tests that freeze, kill or restart it. Always ``stop()`` it.
+public final class PrivateClamd: @unchecked Sendable {
+    public let port: Int
+    public let directory: URL
     private let process: Process
 
     private init(port: Int, directory: URL, process: Process) {
@@ -21,14 +19,19 @@ final class PrivateClamd: @unchecked Sendable {
         self.process = process
     }
 
-    var pid: Int32 { self.process.processIdentifier }
+    public var pid: Int32 { self.process.processIdentifier }
 
-    static func start() async throws -> PrivateClamd {
+    /// Whether the clamd process is alive.
+    public var isRunning: Bool { self.process.isRunning }
+
+    /// Starts clamd on `port` (a free one by default; give the old port to restart "the same" clamd).
+    public static func start(port fixedPort: Int? = nil) async throws -> PrivateClamd {
         guard let executable = TestClamd.executable, let database = TestClamd.databaseDirectory else {
             throw TestFailure("clamd or CLAMD_TEST_DATABASE is missing")
         }
         let directory = try makeTemporaryDirectory("private-clamd")
-        let port = try await freeTCPPort()
+        let port: Int
+        if let fixedPort { port = fixedPort } else { port = try await freeTCPPort() }
         try """
         DatabaseDirectory \(database)
         TCPSocket \(port)
@@ -63,7 +66,8 @@ final class PrivateClamd: @unchecked Sendable {
         return server
     }
 
-    func client(timeout: Duration = .seconds(30), chunkSize: Int = 64 * 1024) -> ClamdClient {
+    /// A client of this clamd.
+    public func client(timeout: Duration = .seconds(30), chunkSize: Int = 64 * 1024) -> ClamdClient {
         ClamdClient(
             configuration: .init(
                 address: .tcp(host: "127.0.0.1", port: self.port), connectTimeout: .seconds(2), timeout: timeout,
@@ -71,13 +75,14 @@ final class PrivateClamd: @unchecked Sendable {
             logger: Logger(label: "private-clamd", factory: { _ in SwiftLogNoOpLogHandler() }))
     }
 
-    func signal(_ signal: Int32) {
+    /// Sends `signal` (SIGSTOP freezes it, SIGKILL kills it).
+    public func signal(_ signal: Int32) {
         guard self.process.isRunning else { return }
         _ = kill(self.process.processIdentifier, signal)
     }
 
     /// Bytes waiting unread in clamd's receive queues on its port (Linux `/proc/net/tcp`).
-    func queuedBytes() -> Int {
+    public func queuedBytes() -> Int {
         guard let table = try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8) else { return 0 }
         let localPort = String(format: "%04X", self.port)
         var total = 0
@@ -90,7 +95,8 @@ final class PrivateClamd: @unchecked Sendable {
         return total
     }
 
-    func stop() {
+    /// Kills it and removes its directory.
+    public func stop() {
         if self.process.isRunning {
             _ = kill(self.process.processIdentifier, SIGKILL)
             self.process.waitUntilExit()
