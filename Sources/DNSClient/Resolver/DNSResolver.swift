@@ -69,7 +69,7 @@ public struct DNSResolver: Sendable {
 
     /// Asks for the records of `type` at `name` (ASCII; punycode-encode IDNs first).
     ///
-    /// A cancelled lookup sends no further query and throws the error of its last try
+    /// A cancelled lookup starts no further try and throws the error of its last one
     /// (``DNSResolverError/timeout`` when the cancellation interrupted a try).
     public func lookup(_ name: String, _ type: DNSRecordType) async throws(DNSResolverError) -> DNSLookupResult {
         let question = DNSQuestion(name: name, type: type)
@@ -89,7 +89,7 @@ public struct DNSResolver: Sendable {
         var previousID: UInt16?
         for _ in 0...self.retries {
             // A cancelled lookup stops trying: the try it interrupted ends like a timeout, which
-            // must not lead to another query.
+            // must not lead to another try.
             if Task.isCancelled { throw lastError }
             let id = Self.queryID(after: previousID)
             previousID = id
