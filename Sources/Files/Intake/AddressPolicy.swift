@@ -17,7 +17,7 @@
 /// else is refused: `::`, `::1`, IPv4-compatible `::/96`, `64:ff9b:1::/48` local NAT64, discard
 /// `100::/64`, ULA `fc00::/7`, link-local `fe80::/10`, site-local `fec0::/10`, multicast `ff00::/8`.
 public struct AddressPolicy: Sendable, Hashable {
-    /// Allows every address (loopback, private...). For tests only (`FETCH_ALLOW_PRIVATE_ADDRESSES`).
+    /// Allows every address (loopback, private...). For tests only (`FILES_ALLOW_PRIVATE_ADDRESSES`).
     public var allowPrivateAddresses: Bool
 
     public init(allowPrivateAddresses: Bool = false) {

@@ -26,9 +26,9 @@ public struct SafeFetcher: Sendable {
         public static let defaultMaximumBytes = 20 * 1024 * 1024
 
         /// Allows loopback, private and other internal addresses. TESTS ONLY
-        /// (`FETCH_ALLOW_PRIVATE_ADDRESSES`, off by default).
+        /// (`FILES_ALLOW_PRIVATE_ADDRESSES`, off by default).
         public var allowPrivateAddresses: Bool
-        /// Allows `http://` URLs. TESTS ONLY (`FETCH_ALLOW_PLAIN_HTTP`, off by default).
+        /// Allows `http://` URLs. TESTS ONLY (`FILES_ALLOW_PRIVATE_ADDRESSES` turns it on too, off by default).
         public var allowPlainHTTP: Bool
         /// Addresses allowed although internal, for tests that need one reachable origin while
         /// every other internal address stays refused. Empty in production.
