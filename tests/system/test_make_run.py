@@ -3,6 +3,7 @@ dashboard URL and a working enqueue command, and Ctrl-C stops both. The README's
 works against it as written."""
 import contextlib
 import email
+import json
 import email.policy
 import os
 import re
@@ -77,7 +78,23 @@ def test_make_run_starts_redis_and_the_worker_and_prints_how_to_use_them(tmp_pat
                               shell=True, capture_output=True, text=True, timeout=60)
         assert mail.returncode == 0, mail.stderr
         wait_for("the mail in the outbox", lambda: any(p.suffix == ".eml" for p in (var / "outbox" / "mail").iterdir()), timeout=60)
-        for folder in ("outbox/mail", "outbox/sms", "storage", "redis"):
+        # File jobs work on the embedded default: local storage under var/ and the local clamd.
+        assert re.search(r"clamd: tcp://127\.0\.0\.1:\d+", output), output
+        upload = var / "storage" / "objects" / "uploads" / "avatar.png"
+        upload.parent.mkdir(parents=True, exist_ok=True)
+        from PIL import Image
+        Image.new("RGB", (1024, 768), (200, 40, 40)).save(upload)
+        r.xadd("file_processing_queue", {"job_data": json.dumps(
+            {"type": "optimize_image", "source": "uploads/avatar.png", "purpose": "profile"})})
+        wait_for("the image job's outcome", lambda: r.xlen("{file_processing_queue}:results") >= 1, timeout=120)
+        image = r.xrange("{file_processing_queue}:results")[0][1]
+        assert image["status"] == "succeeded", image
+        variants = json.loads(image["result"])["variants"]
+        assert sorted({(v["width"], v["format"]) for v in variants}) == [
+            (128, "jpeg"), (128, "webp"), (256, "jpeg"), (256, "webp"), (512, "jpeg"), (512, "webp")], variants
+        for variant in variants:
+            assert (var / "storage" / "objects" / variant["key"]).is_file(), variant
+        for folder in ("outbox/mail", "outbox/sms", "storage", "redis", "clamd"):
             assert (var / folder).is_dir(), folder
         assert (var / "admin-token").read_text().strip() == token
 
