@@ -37,6 +37,10 @@ start_test_smtp "$WORK/smtp"
 # The other servers (clamd, S3, DNS...): scripts/test-servers/*.sh, each started once per run.
 start_test_servers "$WORK"
 
+# Tesseract runs one engine per core itself: no OpenMP threads inside each (they would spin on
+# the 2 cores of CI and starve everything else).
+export OMP_THREAD_LIMIT=1
+
 echo "==> swift build (tests included)"
 swift build --build-tests
 echo "==> swift test"

@@ -18,7 +18,8 @@ public enum TestRedis {
 
     public static var configuration: RedisConfiguration {
         var configuration = RedisConfiguration(endpoint: .tcp(host: host, port: port))
-        configuration.connectTimeout = .seconds(3)
+        // Generous: the whole suite runs at once on 2 cores (OCR, libvips, clamd beside Redis).
+        configuration.connectTimeout = .seconds(15)
         return configuration
     }
 
@@ -258,7 +259,8 @@ public final class PrivateRedis: @unchecked Sendable {
     /// A configuration for this server (short connect timeout).
     public var configuration: RedisConfiguration {
         var configuration = RedisConfiguration(endpoint: .tcp(host: "127.0.0.1", port: self.port))
-        configuration.connectTimeout = .seconds(3)
+        // Generous: the whole suite runs at once on 2 cores (OCR, libvips, clamd beside Redis).
+        configuration.connectTimeout = .seconds(15)
         return configuration
     }
 

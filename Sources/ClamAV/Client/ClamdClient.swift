@@ -126,24 +126,18 @@ public struct ClamdClient: Sendable {
     private static func streamFile(
         at path: String, chunkSize: Int, to outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
     ) async throws {
-        let handle: ReadFileHandle
+        // A scoped handle: closed even when the exchange is cancelled (its deadline passed, or
+        // clamd closed the connection); a handle dropped unclosed is a fatal error in NIOFileSystem.
         do {
-            handle = try await FileSystem.shared.openFile(forReadingAt: FilePath(path))
-        } catch {
-            throw ClamdError.fileUnreadable(Self.describe(error))
-        }
-        do {
-            for try await chunk in handle.readChunks(chunkLength: .bytes(Int64(chunkSize))) {
-                try await outbound.write(ClamdStreamFraming.frame(chunk))
+            try await FileSystem.shared.withFileHandle(forReadingAt: FilePath(path)) { handle in
+                for try await chunk in handle.readChunks(chunkLength: .bytes(Int64(chunkSize))) {
+                    try await outbound.write(ClamdStreamFraming.frame(chunk))
+                }
             }
-        } catch let error as FileSystemError {
-            try? await handle.close()
+        } catch let error as FileSystemError where !Task.isCancelled {
+            // Not a read interrupted by the exchange ending: the file itself cannot be read.
             throw ClamdError.fileUnreadable(Self.describe(error))
-        } catch {
-            try? await handle.close()
-            throw error
         }
-        try? await handle.close()
     }
 
     /// The first reply, or `nil` when the connection ended without one.

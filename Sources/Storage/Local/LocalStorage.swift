@@ -249,47 +249,48 @@ public struct LocalStorage: ObjectStorage {
         from source: FilePath, to destination: FilePath, chunkLength: ByteCount, limit: Int64?,
         replaceExisting: Bool = false, observe: (ByteBuffer) -> Void
     ) async throws -> Int64 {
-        let reader: ReadFileHandle
+        // Both handles are scoped (`withFileHandle`): they are closed even when the task is
+        // cancelled (a handle dropped unclosed is a fatal error in NIOFileSystem).
         do {
-            reader = try await FileSystem.shared.openFile(forReadingAt: source, options: .init())
-        } catch {
-            throw CopyFailure(isSource: true, tooLarge: false, underlying: error)
-        }
-        do {
-            let copied = try await FileSystem.shared.withFileHandle(
-                forWritingAt: destination, options: .newFile(replaceExisting: replaceExisting)
-            ) { writer in
-                var offset: Int64 = 0
-                var chunks = reader.readChunks(chunkLength: chunkLength).makeAsyncIterator()
-                while true {
-                    let chunk: ByteBuffer?
-                    do {
-                        chunk = try await chunks.next()
-                    } catch {
-                        throw CopyFailure(isSource: true, tooLarge: false, underlying: error)
+            return try await FileSystem.shared.withFileHandle(forReadingAt: source, options: .init()) { reader in
+                do {
+                    return try await FileSystem.shared.withFileHandle(
+                        forWritingAt: destination, options: .newFile(replaceExisting: replaceExisting)
+                    ) { writer in
+                        var offset: Int64 = 0
+                        var chunks = reader.readChunks(chunkLength: chunkLength).makeAsyncIterator()
+                        while true {
+                            let chunk: ByteBuffer?
+                            do {
+                                chunk = try await chunks.next()
+                            } catch {
+                                throw CopyFailure(isSource: true, tooLarge: false, underlying: error)
+                            }
+                            guard let chunk else { break }
+                            if let limit, offset + Int64(chunk.readableBytes) > limit {
+                                throw CopyFailure(isSource: true, tooLarge: true, underlying: StorageError.tooLarge)
+                            }
+                            observe(chunk)
+                            do {
+                                try await writer.write(contentsOf: chunk.readableBytesView, toAbsoluteOffset: offset)
+                            } catch {
+                                throw CopyFailure(isSource: false, tooLarge: false, underlying: error)
+                            }
+                            offset += Int64(chunk.readableBytes)
+                        }
+                        return offset
                     }
-                    guard let chunk else { break }
-                    if let limit, offset + Int64(chunk.readableBytes) > limit {
-                        throw CopyFailure(isSource: true, tooLarge: true, underlying: StorageError.tooLarge)
-                    }
-                    observe(chunk)
-                    do {
-                        try await writer.write(contentsOf: chunk.readableBytesView, toAbsoluteOffset: offset)
-                    } catch {
-                        throw CopyFailure(isSource: false, tooLarge: false, underlying: error)
-                    }
-                    offset += Int64(chunk.readableBytes)
+                } catch let failure as CopyFailure {
+                    throw failure
+                } catch {
+                    throw CopyFailure(isSource: false, tooLarge: false, underlying: error)
                 }
-                return offset
             }
-            try? await reader.close()
-            return copied
         } catch let failure as CopyFailure {
-            try? await reader.close()
             throw failure
         } catch {
-            try? await reader.close()
-            throw CopyFailure(isSource: false, tooLarge: false, underlying: error)
+            // Opening (or closing) the source failed.
+            throw CopyFailure(isSource: true, tooLarge: false, underlying: error)
         }
     }
 
