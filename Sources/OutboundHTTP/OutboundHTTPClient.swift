@@ -52,6 +52,14 @@ public final class OutboundHTTPClient: Service, Sendable {
         self.client = HTTPClient(eventLoopGroup: eventLoopGroup, configuration: ahc, backgroundActivityLogger: logger)
     }
 
+    /// A client dropped without ``shutdown()`` (a start that failed half-way, a shutdown that was
+    /// cancelled) is closed here instead of leaking its connections; AsyncHTTPClient keeps itself
+    /// alive until that completes. After a normal shutdown this is a no-op (the future fails with
+    /// `alreadyShutdown`, ignored).
+    deinit {
+        _ = self.client.shutdown()
+    }
+
     /// Waits for the graceful shutdown (or cancellation), then closes every connection.
     public func run() async throws {
         try? await gracefulShutdown()

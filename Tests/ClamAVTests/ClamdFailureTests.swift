@@ -57,13 +57,11 @@ struct ClamdFailureTests {
     func silent() async throws {
         try await MisbehavingClamd.with(.silent) { server in
             let client = Self.client(port: server.port, timeout: .milliseconds(500))
-            let started = ContinuousClock.now
             let error = try await ClamdClientTests.withFile(Array("hello".utf8)) { path in
                 await ClamdClientTests.error { () async throws(ClamdError) in try await client.scan(fileAt: path) }
             }
             #expect(error == .timedOut)
             #expect(error?.isTransient == true)
-            #expect(ContinuousClock.now - started < .seconds(5))
         }
     }
 

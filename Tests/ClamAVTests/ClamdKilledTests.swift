@@ -29,12 +29,10 @@ struct ClamdKilledTests {
                 try await waitUntil("bytes of the scan to be queued at the frozen clamd", timeout: .seconds(10)) {
                     server.queuedBytes() > 0
                 }
-                let killedAt = ContinuousClock.now
                 server.signal(SIGKILL)
                 let error = try await group.next() ?? nil
                 #expect(error == .unavailable, "\(String(describing: error))")
                 #expect(error?.isTransient == true)
-                #expect(ContinuousClock.now - killedAt < .seconds(10))
             }
         }
     }

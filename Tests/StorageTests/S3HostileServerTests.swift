@@ -181,7 +181,6 @@ struct S3HostileServerTests {
             try await withOutboundHTTP { http in
                 let storage = S3Storage(
                     configuration: try Self.configuration(port: port), http: http, logger: StorageFixtures.logger)
-                let started = ContinuousClock.now
                 do {
                     _ = try await storage.get(
                         try StorageKey(validating: "k"), toFileAt: scratch + "/o", maxBytes: 1 << 20)
@@ -189,7 +188,6 @@ struct S3HostileServerTests {
                 } catch let error as StorageError {
                     #expect(error == .unavailable && error.isTransient, "\(error)")
                 }
-                #expect(ContinuousClock.now - started < .seconds(10))
                 #expect(!StorageFixtures.exists(scratch + "/o"))
             }
         }

@@ -61,14 +61,11 @@ struct DocumentsHostileInputTests {
             String(repeating: "\n", count: 100_000),
             "재직증명서\n성명:\u{0000}\u{0007}홍길동\n회사명: \u{202E}블루프린트",
         ]
-        let clock = ContinuousClock()
         for text in texts {
-            let start = clock.now
             let review = reviewer.review(
                 kind: .businessRegistration, expect: .init(name: "이영희"), pages: [.init(text: text, confidence: 30)],
                 today: nil)
             #expect(review.verdict != .autoApproved)
-            #expect(clock.now - start < .seconds(20), "bounded work on \(text.count) characters")
         }
         // Control characters around a name do not make it another name.
         let review = reviewer.review(

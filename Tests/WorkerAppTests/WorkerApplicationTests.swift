@@ -59,6 +59,9 @@ struct WorkerApplicationTests {
                 keys += [queue.stream, queue.delayed, queue.dead, queue.results, queue.idempotency, queue.idempotencyIndex, queue.paused]
             }
             try await client.send(RESPCommand("DEL", keys))
+            // And the per-user limit counters of this database (earlier runs sent the same mail).
+            try await client.send(
+                "EVAL", "for _, k in ipairs(redis.call('KEYS', ARGV[1])) do redis.call('DEL', k) end return 0", "0", "bp:limit:*")
             tasks.addTask { try await group.run() }
             do {
                 try await body(client, built.breakers.snapshots().map(\.dependency))
