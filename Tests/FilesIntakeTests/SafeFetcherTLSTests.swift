@@ -64,7 +64,7 @@ struct SafeFetcherTLSTests {
                 status: .ok, headers: [.contentType: "application/pdf"],
                 body: .init(byteBuffer: ByteBuffer(bytes: payload)))
         }
-        try await withIntakeServer(router, host: "127.0.0.1", tls: try Self.serverTLS(certificates)) { port in
+        try await withOriginServer(router, host: "127.0.0.1", tls: try Self.serverTLS(certificates)) { port in
             let resolver = StaticResolver(answers: [
                 "localhost": [.v4(127, 0, 0, 1)], "wrong-name.test": [.v4(127, 0, 0, 1)],
             ])

@@ -155,7 +155,7 @@ struct SafeFetcherTests {
             router.get("to-metadata") { _, _ in
                 Response(status: .temporaryRedirect, headers: [.location: "http://169.254.169.254/latest/"])
             }
-            try await withIntakeServer(router, host: "127.0.0.2") { port in
+            try await withOriginServer(router, host: "127.0.0.2") { port in
                 let fetcher = try Self.originFetcher()
                 for route in ["to-ip", "to-name", "to-metadata"] {
                     let error = try await Self.withPath { path in
@@ -182,7 +182,7 @@ struct SafeFetcherTests {
         router.get("nolocation") { _, _ in Response(status: .found) }
         router.get("notfound") { _, _ in Response(status: .notFound) }
         router.get("broken") { _, _ in Response(status: .found, headers: [.location: "http://exa mple/"]) }
-        try await withIntakeServer(router, host: "127.0.0.2") { port in
+        try await withOriginServer(router, host: "127.0.0.2") { port in
             let fetcher = try Self.originFetcher()
             try await Self.withPath { path in
                 let file = try await fetcher.fetch(
@@ -229,7 +229,7 @@ struct SafeFetcherTests {
         router.get("small") { _, _ in
             Response(status: .ok, body: .init(byteBuffer: ByteBuffer(repeating: 0x43, count: 1000)))
         }
-        try await withIntakeServer(router, host: "127.0.0.2") { port in
+        try await withOriginServer(router, host: "127.0.0.2") { port in
             let fetcher = try Self.originFetcher()
             try await Self.withPath { path in
                 let declared = await Self.error { () async throws(FetchError) in
@@ -265,7 +265,7 @@ struct SafeFetcherTests {
                     try await writer.finish(nil)
                 })
         }
-        try await withIntakeServer(router, host: "127.0.0.2") { port in
+        try await withOriginServer(router, host: "127.0.0.2") { port in
             let fetcher = try Self.originFetcher()
             try await Self.withPath { path in
                 let started = ContinuousClock.now
@@ -285,7 +285,7 @@ struct SafeFetcherTests {
         router.get("file") { request, _ in
             Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: request.head.authority ?? "-")))
         }
-        try await withIntakeServer(router, host: "127.0.0.2") { port in
+        try await withOriginServer(router, host: "127.0.0.2") { port in
             // "files.test" exists only in this resolver: the request must reach 127.0.0.2 with Host files.test.
             let fetcher = try Self.originFetcher(resolver: StaticResolver(answers: ["files.test": [Self.testOrigin]]))
             try await Self.withPath { path in

@@ -99,7 +99,7 @@ struct HostileFileJobTests {
     @Test("SSRF at job level: loopback, link-local metadata and odd IPv4 spellings refused; the listener never contacted")
     func ssrfRefused() async throws {
         try await FilesHarness.with { harness in
-            try await ListenerProbe.with { probe in
+            try await ConnectionCounter.with { probe in
                 let port = probe.port
                 let urls = [
                     "https://127.0.0.1:\(port)/x", "https://169.254.169.254/latest/meta-data", "https://0x7f000001:\(port)/",

@@ -38,7 +38,7 @@ struct URLSourceTests {
         let serverTLS = TLSConfiguration.makeServerConfiguration(
             certificateChain: try NIOSSLCertificate.fromPEMFile(certificates.serverCertificate).map { .certificate($0) },
             privateKey: .privateKey(try NIOSSLPrivateKey(file: certificates.serverKey, format: .pem)))
-        try await withFileServer(router, host: "127.0.0.1", tls: serverTLS) { port in
+        try await withOriginServer(router, host: "127.0.0.1", tls: serverTLS) { port in
             var clientTLS = TLSConfiguration.makeClientConfiguration()
             clientTLS.trustRoots = .file(certificates.caCertificate)
             try await FilesHarness.with(makeFetcher: { http in

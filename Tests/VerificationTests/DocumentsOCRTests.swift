@@ -115,14 +115,14 @@ struct DocumentsOCRTests {
     func residentNumberNotLogged() async throws {
         defer { try? FileManager.default.removeItem(at: self.directory) }
         let path = try TestPages.render(DocumentsTestEnv.employment, name: "rrn", in: self.directory)
-        let lines = NIOLockedValueBox<[String]>([])
-        var logger = DocumentsCapturingLogHandler.logger(lines)
+        let lines = LockedBox<[String]>([])
+        var logger = CapturingLogHandler.logger(lines)
         logger.logLevel = .trace
         let review = try await self.review("file:\(path)", .employmentCertificate, logger: logger)
         let json = String(decoding: try JSONEncoder().encode(review), as: UTF8.self)
         #expect(!json.contains("1234567"))
         #expect(json.contains("900101-1******"))
-        let logged = lines.withLockedValue { $0 }.joined(separator: "\n")
+        let logged = lines.current.joined(separator: "\n")
         #expect(logged.contains("document reviewed"), "the review is logged")
         #expect(!logged.contains("1234567") && !logged.contains("900101"))
         #expect(!logged.contains("홍길동"), "no personal data in logs")

@@ -5,28 +5,6 @@ import RedisClient
 import TestSupport
 import Testing
 
-/// Log lines captured in memory (message and metadata), to check what a job logs.
-struct CapturingLogHandler: LogHandler {
-    let lines: LockedBox<[String]>
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { self.metadata[key] }
-        set { self.metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        let all = self.metadata.merging(event.metadata ?? [:]) { $1 }
-        let error = event.error.map { " error=\($0)" } ?? ""
-        self.lines.withLock {
-            $0.append(
-                "\(event.level) \(event.message) \(all.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " "))\(error)"
-            )
-        }
-    }
-}
-
 enum VerificationTestEnv {
     static let logger: Logger = {
         var logger = Logger(label: "verification-test")

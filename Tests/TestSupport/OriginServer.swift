@@ -1,4 +1,3 @@
-import Files
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
@@ -8,16 +7,15 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import ServiceLifecycle
-import TestSupport
 
 /// Runs `router` as a Hummingbird app on `host` (a free port; TLS when `tls` is given) while
-/// `body` runs. Like TestSupport's `withFakeHTTPServer`, plus the bind address and TLS the fetch
-/// tests need.
-func withIntakeServer<Value>(
+/// `body` runs: the https origin of URL sources in the fetch and file-job tests. Like
+/// ``withFakeHTTPServer``, plus the bind address (127.0.0.2 for "one allowed internal origin") and TLS.
+public func withOriginServer<Value>(
     _ router: Router<BasicRequestContext>, host: String = "127.0.0.1", tls: TLSConfiguration? = nil,
     _ body: (_ port: Int) async throws -> Value
 ) async throws -> Value {
-    let logger = Logger(label: "intake-http", factory: { _ in SwiftLogNoOpLogHandler() })
+    let logger = Logger(label: "origin-http", factory: { _ in SwiftLogNoOpLogHandler() })
     let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
     let server: HTTPServerBuilder = try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1()
     let app = Application(
@@ -37,7 +35,7 @@ func withIntakeServer<Value>(
         guard let port = await iterator.next(), port > 0 else {
             await services.triggerGracefulShutdown()
             try await group.waitForAll()
-            throw TestFailure("the intake test server did not start")
+            throw TestFailure("the origin test server did not start")
         }
         let result: Result<Value, any Error>
         do {

@@ -1,22 +1,23 @@
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
-import TestSupport
 
 /// A TCP listener on 127.0.0.1 that only counts the connections it accepts: the internal
 /// "target" an SSRF attempt must never reach.
-final class ConnectionCounter: Sendable {
-    let port: Int
+public final class ConnectionCounter: Sendable {
+    public let port: Int
     private let accepted: NIOLockedValueBox<Int>
 
-    var connections: Int { self.accepted.withLockedValue { $0 } }
+    /// Connections accepted so far.
+    public var connections: Int { self.accepted.withLockedValue { $0 } }
 
     private init(port: Int, accepted: NIOLockedValueBox<Int>) {
         self.port = port
         self.accepted = accepted
     }
 
-    static func with<T>(_ body: (ConnectionCounter) async throws -> T) async throws -> T {
+    /// A counter for the duration of `body`.
+    public static func with<T>(_ body: (ConnectionCounter) async throws -> T) async throws -> T {
         let accepted = NIOLockedValueBox(0)
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
