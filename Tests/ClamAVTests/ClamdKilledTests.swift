@@ -22,12 +22,22 @@ struct ClamdKilledTests {
         server.signal(SIGSTOP)
         let bytes = [UInt8](repeating: 0x61, count: 24 * 1024 * 1024)
         try await ClamdClientTests.withFile(bytes) { path in
+            let ended = LockedBox<ClamdError??>(nil)
             try await withThrowingTaskGroup(of: ClamdError?.self) { group in
                 group.addTask {
-                    await ClamdClientTests.error { () async throws(ClamdError) in try await client.scan(fileAt: path) }
+                    let error = await ClamdClientTests.error { () async throws(ClamdError) in try await client.scan(fileAt: path) }
+                    ended.withLock { $0 = .some(error) }
+                    return error
                 }
-                try await waitUntil("bytes of the scan to be queued at the frozen clamd", timeout: .seconds(10)) {
-                    server.queuedBytes() > 0
+                // Mid-send: bytes queued at the frozen clamd (seen in /proc/net/tcp), or the scan still
+                // running after 2 s, which with 24 MB against a frozen reader means it is blocked
+                // mid-send (the socket buffers hold a few MB at most).
+                let started = ContinuousClock.now
+                try await waitUntil("the scan to be mid-send at the frozen clamd", timeout: .seconds(60)) {
+                    if let early = ended.current {
+                        throw TestFailure("the scan ended before clamd was killed: \(String(describing: early))")
+                    }
+                    return server.queuedBytes() > 0 || ContinuousClock.now - started > .seconds(2)
                 }
                 server.signal(SIGKILL)
                 let error = try await group.next() ?? nil

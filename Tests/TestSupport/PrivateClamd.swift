@@ -70,7 +70,7 @@ public final class PrivateClamd: @unchecked Sendable {
     public func client(timeout: Duration = .seconds(30), chunkSize: Int = 64 * 1024) -> ClamdClient {
         ClamdClient(
             configuration: .init(
-                address: .tcp(host: "127.0.0.1", port: self.port), connectTimeout: .seconds(2), timeout: timeout,
+                address: .tcp(host: "127.0.0.1", port: self.port), connectTimeout: .seconds(10), timeout: timeout,
                 chunkSize: chunkSize),
             logger: Logger(label: "private-clamd", factory: { _ in SwiftLogNoOpLogHandler() }))
     }
