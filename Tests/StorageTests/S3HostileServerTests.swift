@@ -13,14 +13,15 @@ import Testing
 @Suite("S3Storage against a misbehaving server")
 struct S3HostileServerTests {
     /// A configuration pointing at the fake on `port`, with small multipart sizes and deadlines.
-    static func configuration(port: Int) throws -> S3Configuration {
+    /// Generous deadlines (the heavy suites run at once on 2 cores), except where a test waits for one.
+    static func configuration(port: Int, timeout: Duration = .seconds(20)) throws -> S3Configuration {
         var configuration = S3Configuration(
             endpoint: try S3Endpoint(parsing: "http://127.0.0.1:\(port)"), bucket: "bkt", region: "us-east-1",
             pathStyle: true, credentials: SigV4Credentials(accessKeyId: "K", secretAccessKey: "S"))
         configuration.multipartThreshold = 5 << 20
         configuration.partSize = 5 << 20
-        configuration.requestTimeout = .seconds(2)
-        configuration.transferTimeout = .seconds(2)
+        configuration.requestTimeout = timeout
+        configuration.transferTimeout = timeout
         return configuration
     }
 
@@ -180,7 +181,7 @@ struct S3HostileServerTests {
         try await withFakeHTTPServer(router) { port in
             try await withOutboundHTTP { http in
                 let storage = S3Storage(
-                    configuration: try Self.configuration(port: port), http: http, logger: StorageFixtures.logger)
+                    configuration: try Self.configuration(port: port, timeout: .seconds(2)), http: http, logger: StorageFixtures.logger)
                 do {
                     _ = try await storage.get(
                         try StorageKey(validating: "k"), toFileAt: scratch + "/o", maxBytes: 1 << 20)
