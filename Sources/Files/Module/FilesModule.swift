@@ -52,13 +52,8 @@ public struct FilesModule: ServiceModule {
         let problemsBefore = context.values.problems.count
 
         let storageURL: StorageURL?
-        let dataDirectory = context.dataDirectory.hasPrefix("/")
-            ? context.dataDirectory : FileManager.default.currentDirectoryPath + "/" + context.dataDirectory
         do {
-            storageURL = try StorageURL(
-                parsing: context.values.raw(FilesSettings.storageURL.name) ?? "file://\(dataDirectory)/storage",
-                accessKeyId: context.values.raw(FilesSettings.storageAccessKeyID.name),
-                secretAccessKey: context.values.raw(FilesSettings.storageSecretAccessKey.name))
+            storageURL = try Self.storageURL(context)
         } catch {
             context.values.report("STORAGE_URL: \(error.message)")
             storageURL = nil
@@ -83,11 +78,9 @@ public struct FilesModule: ServiceModule {
             logger.warning("FILES_ALLOW_PRIVATE_ADDRESSES is on: URL sources may reach internal addresses (tests only)")
         }
 
-        let workDirectory = context.dataDirectory + "/tmp/files"
-        do {
-            try FileManager.default.createDirectory(atPath: workDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        } catch {
-            context.values.report("cannot create \(workDirectory): \(error.localizedDescription)")
+        let workDirectory: String
+        do { workDirectory = try Self.workDirectory(context) } catch {
+            context.values.report("cannot create \(context.dataDirectory)/tmp/files: \(error.localizedDescription)")
             return build
         }
         let pool = CPUWorkPool()
