@@ -30,12 +30,13 @@ struct OperationsSurface {
     /// The heartbeat and the HTTP server, to run after the engine (so they stop before it drains).
     /// `breakers` reads the circuit breakers' states for `/metrics`, `/api/breakers` and the dashboard.
     func services(
-        engine: JobEngine, client: RedisClient, breakers: @escaping @Sendable () async -> [BreakerState] = { [] }
+        engine: JobEngine, client: RedisClient, periodic: PeriodicScheduler? = nil,
+        breakers: @escaping @Sendable () async -> [BreakerState] = { [] }
     ) -> [ServiceGroupConfiguration.ServiceConfiguration] {
         let server = self.configured.server
         let address = "\(server.host):\(server.port)"
         let logger = self.logger
-        let http = WorkerHTTPServer(
+        var http = WorkerHTTPServer(
             settings: server,
             inspector: QueueInspector(queues: self.configured.knownQueues, client: client),
             readiness: ReadinessCheck(client: client, queues: engine.configuration.queues.map(\.keys)),
@@ -44,6 +45,7 @@ struct OperationsSurface {
             runningJobs: { engine.runningJobs },
             breakers: breakers,
             logger: logger)
+        if let periodic { http.periodic = { try await periodic.status() } }
         let application = http.makeApplication { channel in
             let bound =
                 channel.localAddress.map { "\($0.ipAddress ?? server.host):\($0.port ?? server.port)" } ?? address

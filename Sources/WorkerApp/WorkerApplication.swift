@@ -88,7 +88,11 @@ public struct WorkerApplication: Sendable {
         services += policyServices.map { .init(service: $0) }
         services += builds.flatMap(\.services).map { .init(service: $0) }
         services.append(.init(service: engine))
-        services += operations.services(engine: engine, client: client) {
+        // Periodic jobs: one scheduler per worker (each tick is enqueued once across all of them).
+        let periodic = PeriodicScheduler(
+            jobs: settings.periodic, client: client, now: engineConfiguration.now, clock: engineConfiguration.clock, logger: self.logger)
+        if !settings.periodic.isEmpty { services.append(.init(service: periodic)) }
+        services += operations.services(engine: engine, client: client, periodic: periodic) {
             breakers.snapshots().map { BreakerState(name: $0.dependency, state: $0.state.rawValue, failures: $0.failures) }
         }
         let shutdowns = builds.compactMap(\.shutdown)

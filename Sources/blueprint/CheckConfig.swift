@@ -46,6 +46,12 @@ struct CheckConfig: AsyncParsableCommand {
         print("  http:       \(server.host):\(server.port) (admin API \(server.adminToken == nil ? "disabled" : "enabled"))")
         print("  log level:  \(core.logLevel)")
         print("  sources:    \(Self.sources(configured.values.values))")
+        if !core.periodic.isEmpty {
+            print("  periodic jobs:")
+            for job in core.periodic {
+                print("    \(job.name) \"\(job.schedule.source)\" \(job.timeZone.identifier) -> \(job.queue) \(job.type) (missed: \(job.missedTicks.name))")
+            }
+        }
         print("  job types:")
         for (type, status) in jobTypes {
             let queue = type.queue == JobTypeDeclaration.anyQueue ? "any queue" : type.queue

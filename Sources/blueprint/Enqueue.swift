@@ -19,6 +19,8 @@ struct Enqueue: AsyncParsableCommand {
     @Option(help: "Subject of per-user limits.") var userID: String?
     @Option(help: "Deduplication key.") var idempotencyKey: String?
     @Option(help: "How many copies to enqueue (one pipeline).") var count: Int = 1
+    @Option(help: "Run at this time: ms since the epoch or ISO 8601 (2026-12-01T09:00:00+09:00).") var runAt: String?
+    @Option(help: "Run after this delay: ms, or a number with s, m or h (90s, 5m).") var delay: String?
 
     func run() async throws {
         var object: [String: Any] = ["type": self.type]
@@ -37,18 +39,33 @@ struct Enqueue: AsyncParsableCommand {
         }
         guard self.count >= 1 && self.count <= 1_000_000 else { throw ValidationError("--count must be 1...1000000") }
         let jobData = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
+        var options = EnqueueOptions(userID: self.userID, idempotencyKey: self.idempotencyKey)
+        if self.runAt != nil && self.delay != nil { throw ValidationError("give --run-at or --delay, not both") }
+        if let runAt = self.runAt {
+            guard let ms = ScheduleArguments.time(runAt) else {
+                throw ValidationError("--run-at must be ms since the epoch or an ISO 8601 time like 2026-12-01T09:00:00+09:00")
+            }
+            options.runAt = ms
+        }
+        if let delay = self.delay {
+            guard let duration = ScheduleArguments.duration(delay) else {
+                throw ValidationError("--delay must be ms, or a number with s, m or h (90s, 5m, 2h)")
+            }
+            options.delay = duration
+        }
+        let finalOptions = options
         let ids = try await withCommandClient { client in
             let producer = JobProducer(client: client)
-            let options = EnqueueOptions(userID: self.userID, idempotencyKey: self.idempotencyKey)
             if self.count == 1 {
-                return [try await producer.enqueue(queue: self.queue, jobData: jobData, options: options)]
+                return [try await producer.enqueue(queue: self.queue, jobData: jobData, options: finalOptions)]
             }
             var ids: [String] = []
             for start in stride(from: 0, to: self.count, by: 1000) {
                 let commands = try (start..<min(start + 1000, self.count)).map { _ in
-                    try producer.command(queue: self.queue, jobData: jobData, options: options)
+                    try producer.enqueueCommand(queue: self.queue, jobData: jobData, options: finalOptions)
                 }
-                ids += try await client.pipeline(commands).compactMap(\.string)
+                let replies = try await client.pipeline(commands.map(\.command))
+                ids += zip(commands, replies).compactMap { command, reply in command.jobID ?? reply.string }
             }
             return ids
         }

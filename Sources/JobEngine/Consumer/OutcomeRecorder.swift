@@ -153,6 +153,27 @@ final class OutcomeRecorder: Sendable {
         }
     }
 
+    /// Moves an entry that is not due yet (`run_at` / `delay_ms`) to `{q}:delayed` until
+    /// `dueMilliseconds`: the fields without `run_at` / `delay_ms`, with `job_id` pinned and
+    /// `scheduled_for` set (see ``ScheduleScripts/postpone``).
+    func postpone(_ envelope: JobEnvelope, dueMilliseconds: Int64) async {
+        var fields: [String] = []
+        for (key, value) in envelope.fields.sorted(by: { $0.key < $1.key })
+        where key != DueTime.runAtField && key != DueTime.delayField && key != DueTime.scheduledForField
+            && key != JobEnvelope.Field.jobID
+        {
+            fields.append(key)
+            fields.append(value)
+        }
+        fields += [JobEnvelope.Field.jobID, envelope.jobID, DueTime.scheduledForField, String(dueMilliseconds)]
+        let member = Self.jsonArray(fields)
+        await self.withRetries("postpone") {
+            try await self.client.eval(
+                ScheduleScripts.postpone, keys: [self.keys.stream, self.keys.delayed],
+                arguments: [self.keys.group, envelope.entryID, String(dueMilliseconds), member])
+        }
+    }
+
     /// Dead-letters a job: its fields plus error, attempts, worker and time on `{q}:dead`, and a `dead` outcome.
     func dead(_ envelope: JobEnvelope, type: String, error: String, attempts: Int, durationMilliseconds: Int64) async {
         let now = self.configuration.now()

@@ -11,12 +11,31 @@ public struct EnqueueOptions: Sendable {
     public var idempotencyKey: String?
     /// W3C trace context.
     public var traceparent: String?
+    /// Run at this time (ms since the epoch) rather than at once; see ``EnqueueOptions/delay``.
+    ///
+    /// A scheduled job is added to `{queue}:delayed` directly (no stream entry until it is due), with
+    /// a generated `job_id`; at most 366 days ahead; a time in the past runs at the next scheduler round.
+    public var runAt: Int64?
+    /// Run this long after now (the producer's ``JobProducer/now``) rather than at once; not with ``runAt``.
+    public var delay: Duration?
 
-    public init(userID: String? = nil, idempotencyKey: String? = nil, traceparent: String? = nil) {
+    public init(
+        userID: String? = nil, idempotencyKey: String? = nil, traceparent: String? = nil, runAt: Int64? = nil, delay: Duration? = nil
+    ) {
         self.userID = userID
         self.idempotencyKey = idempotencyKey
         self.traceparent = traceparent
+        self.runAt = runAt
+        self.delay = delay
     }
+
+    /// Options that run the job at `date`.
+    public static func runAt(_ date: Date, userID: String? = nil, idempotencyKey: String? = nil) -> EnqueueOptions {
+        EnqueueOptions(userID: userID, idempotencyKey: idempotencyKey, runAt: Int64((date.timeIntervalSince1970 * 1000).rounded(.down)))
+    }
+
+    /// Whether the job is scheduled (``runAt`` or ``delay`` set).
+    public var isScheduled: Bool { self.runAt != nil || self.delay != nil }
 }
 
 /// Puts jobs on queues in the wire format of DESIGN.md section 1, from Swift.
@@ -42,21 +61,19 @@ public struct JobProducer: Sendable {
         self.encryptor = encryptor
     }
 
-    /// Enqueues one job; returns its stream entry ID (the job ID when no idempotency key is given).
+    /// Enqueues one job; returns its stream entry ID (the job ID when no idempotency key is given),
+    /// or for a scheduled job (``EnqueueOptions/runAt``, ``EnqueueOptions/delay``) its generated `job_id`.
     @discardableResult
     public func enqueue(queue: String, type: String, arguments: some Encodable & Sendable, options: EnqueueOptions = .init()) async throws -> String {
-        let command = try self.command(queue: queue, jobData: try Self.jobData(type: type, arguments: arguments), options: options)
-        let reply = try await self.client.send(command)
-        guard let id = reply.string else { throw RedisClientError.unexpectedReply("XADD", reply) }
-        return id
+        try await self.enqueue(queue: queue, jobData: try Self.jobData(type: type, arguments: arguments), options: options)
     }
 
     /// Enqueues a job given as its raw `job_data` JSON (which must hold `type`).
     @discardableResult
     public func enqueue(queue: String, jobData: String, options: EnqueueOptions = .init()) async throws -> String {
-        let reply = try await self.client.send(try self.command(queue: queue, jobData: jobData, options: options))
-        guard let id = reply.string else { throw RedisClientError.unexpectedReply("XADD", reply) }
-        return id
+        let (command, jobID) = try self.enqueueCommand(queue: queue, jobData: jobData, options: options)
+        let reply = try await self.client.send(command)
+        return try Self.id(of: reply, jobID: jobID)
     }
 
     /// Enqueues many jobs in one pipeline; returns their entry IDs in order.
@@ -66,15 +83,14 @@ public struct JobProducer: Sendable {
     public func enqueueBulk<Arguments: Encodable & Sendable>(
         queue: String, type: String, arguments: [Arguments], options: EnqueueOptions = .init()
     ) async throws -> [String] {
-        let commands = try arguments.map { try self.command(queue: queue, jobData: try Self.jobData(type: type, arguments: $0), options: options) }
+        let commands = try arguments.map { try self.enqueueCommand(queue: queue, jobData: try Self.jobData(type: type, arguments: $0), options: options) }
         var ids: [String] = []
         ids.reserveCapacity(commands.count)
         for chunkStart in stride(from: 0, to: commands.count, by: 1000) {
-            let replies = try await self.client.pipeline(Array(commands[chunkStart..<min(chunkStart + 1000, commands.count)]))
-            for reply in replies {
-                if let message = reply.errorMessage { throw RedisServerError(message: message) }
-                guard let id = reply.string else { throw RedisClientError.unexpectedReply("XADD", reply) }
-                ids.append(id)
+            let chunk = commands[chunkStart..<min(chunkStart + 1000, commands.count)]
+            let replies = try await self.client.pipeline(chunk.map(\.command))
+            for (reply, command) in zip(replies, chunk) {
+                ids.append(try Self.id(of: reply, jobID: command.jobID))
             }
         }
         return ids
@@ -93,7 +109,48 @@ public struct JobProducer: Sendable {
         return inner.isEmpty ? "{\"type\":\(typeJSON)}" : "{\"type\":\(typeJSON),\(inner)}"
     }
 
-    /// The `XADD` command that enqueues `jobData` (for callers building their own pipelines).
+    /// The command that enqueues `jobData` (for callers building their own pipelines): `XADD`, or
+    /// for a scheduled job a `ZADD` to `{queue}:delayed`, whose `job_id` is returned (`nil`: the
+    /// job ID is the entry ID `XADD` replies).
+    ///
+    /// - Throws: ``JobError`` when both ``EnqueueOptions/runAt`` and ``EnqueueOptions/delay`` are
+    ///   given, the delay is negative, or the due time is more than 366 days ahead.
+    public func enqueueCommand(queue: String, jobData: String, options: EnqueueOptions) throws -> (command: RESPCommand, jobID: String?) {
+        guard options.isScheduled else { return (try self.command(queue: queue, jobData: jobData, options: options), nil) }
+        let now = self.now()
+        let due: Int64
+        switch (options.runAt, options.delay) {
+        case (let runAt?, nil): due = runAt
+        case (nil, let delay?):
+            guard delay >= .zero else { throw JobError.permanent("delay must not be negative") }
+            due = now + delay.milliseconds
+        default: throw JobError.permanent("give runAt or delay, not both")
+        }
+        guard due <= now + DueTime.maximumAhead else { throw JobError.permanent("a job may be scheduled at most 366 days ahead") }
+        var wire = jobData
+        if let encryptor { wire = try encryptor.encrypt(Data(jobData.utf8), queue: queue) }
+        // No stream entry yet, so no entry ID: the job ID is made here (or is the idempotency key).
+        let jobID = options.idempotencyKey ?? UUID().uuidString.lowercased()
+        var fields = [JobEnvelope.Field.jobData, wire]
+        if let userID = options.userID { fields += [JobEnvelope.Field.userID, userID] }
+        if let key = options.idempotencyKey { fields += [JobEnvelope.Field.idempotencyKey, key] }
+        if let traceparent = options.traceparent { fields += [JobEnvelope.Field.traceparent, traceparent] }
+        fields += [
+            JobEnvelope.Field.enqueuedAt, String(now), JobEnvelope.Field.jobID, jobID, DueTime.scheduledForField, String(due),
+        ]
+        let member = OutcomeRecorder.jsonArray(fields)
+        return (RESPCommand("ZADD", [QueueKeys(queue: queue, group: "").delayed, String(due), member]), jobID)
+    }
+
+    private static func id(of reply: RESPValue, jobID: String?) throws -> String {
+        if let message = reply.errorMessage { throw RedisServerError(message: message) }
+        if let jobID { return jobID }
+        guard let id = reply.string else { throw RedisClientError.unexpectedReply("XADD", reply) }
+        return id
+    }
+
+    /// The `XADD` command that enqueues `jobData` now (for callers building their own pipelines);
+    /// scheduling options are ignored here (see ``enqueueCommand(queue:jobData:options:)``).
     public func command(queue: String, jobData: String, options: EnqueueOptions) throws -> RESPCommand {
         var wire = jobData
         if let encryptor { wire = try encryptor.encrypt(Data(jobData.utf8), queue: queue) }

@@ -49,12 +49,12 @@ public struct JobEnvelope: Sendable {
     public var jobData: String? { self.fields[Field.jobData] }
 
     /// The fields to put on the stream for the next attempt: the original ones with `job_id`
-    /// pinned and `attempt` set.
+    /// pinned and `attempt` set (`run_at` / `delay_ms` dropped: the retry's own due time rules).
     public func fieldsForRetry(attempt: Int) -> [String] {
         var out: [String] = []
         out.reserveCapacity(self.fields.count * 2 + 4)
         for (key, value) in self.fields.sorted(by: { $0.key < $1.key })
-        where key != Field.attempt && key != Field.jobID {
+        where key != Field.attempt && key != Field.jobID && key != DueTime.runAtField && key != DueTime.delayField {
             out.append(key)
             out.append(value)
         }

@@ -20,8 +20,8 @@ public struct ConfiguredSettings: Sendable {
 
     /// Every settings section: the worker's own, then each module's.
     public static func groups(catalog: ModuleCatalog) -> [SettingGroup] {
-        ConfigurationLoader.groups + CoreSettings.groups + PolicySettings.groups + ServerSettings.groups + SecretStore.groups
-            + catalog.settings
+        ConfigurationLoader.groups + CoreSettings.groups + PolicySettings.groups + PeriodicSettings.groups + ServerSettings.groups
+            + SecretStore.groups + catalog.settings
     }
 
     /// Names of every declared secret setting (each gets `NAME_FILE` and Vault support and is masked in logs).

@@ -19,6 +19,8 @@ public struct CoreSettings: Sendable {
     public var alertInterval: Duration = .seconds(60)
     /// Per-user limits, encryption keys, circuit breakers.
     public var policies: PolicySettings
+    /// Jobs enqueued on a cron schedule (`BLUEPRINT_PERIODIC`).
+    public var periodic: [PeriodicJob] = []
 
     // MARK: - Declarations
 
@@ -166,6 +168,7 @@ public struct CoreSettings: Sendable {
 
         let policies = PolicySettings.parse(&values, catalog: catalog)
         return CoreSettings(
-            redis: redis, engine: engine, logLevel: logLevel, alertWebhookURL: alertWebhookURL, policies: policies)
+            redis: redis, engine: engine, logLevel: logLevel, alertWebhookURL: alertWebhookURL, policies: policies,
+            periodic: PeriodicSettings.parse(&values))
     }
 }

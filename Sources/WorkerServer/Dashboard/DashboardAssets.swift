@@ -61,6 +61,16 @@ enum DashboardAssets {
               <tbody></tbody>
             </table>
           </section>
+          <!-- Scheduled (periodic jobs, delayed counts): DashboardAssets+Scheduled.swift -->
+          <section id="scheduled">
+            <h2>Scheduled</h2>
+            <p id="scheduled-delayed" class="hint"></p>
+            <table id="periodic">
+              <thead><tr><th>periodic job</th><th>cron</th><th>time zone</th><th>queue</th><th>type</th><th>missed</th><th>next run</th><th>last tick</th></tr></thead>
+              <tbody></tbody>
+            </table>
+          </section>
+          <!-- end Scheduled -->
           <section>
             <h2>Circuit breakers</h2>
             <table id="breakers">
@@ -70,6 +80,7 @@ enum DashboardAssets {
           </section>
         </main>
         <script src="/dashboard.js"></script>
+        <script src="/dashboard-scheduled.js"></script>
         </body>
         </html>
         """

@@ -30,6 +30,8 @@ public struct WorkerHTTPServer: Sendable {
     public var logger: Logger
     /// Longest time a request waits for Redis.
     public var redisTimeout: Duration = .seconds(3)
+    /// The periodic jobs with their next run (`GET /api/periodic`); none by default.
+    public var periodic: @Sendable () async throws -> [PeriodicJobStatus] = { [] }
 
     /// Creates the server.
     public init(
@@ -73,6 +75,9 @@ public struct WorkerHTTPServer: Sendable {
         }
         router.get("/dashboard.js") { _, _ in
             DashboardAssets.response(DashboardAssets.script, contentType: "text/javascript; charset=utf-8")
+        }
+        router.get("/dashboard-scheduled.js") { _, _ in
+            DashboardAssets.response(DashboardAssets.scheduledScript, contentType: "text/javascript; charset=utf-8")
         }
         router.get("/dashboard.css") { _, _ in
             DashboardAssets.response(DashboardAssets.style, contentType: "text/css; charset=utf-8")
@@ -168,6 +173,14 @@ public struct WorkerHTTPServer: Sendable {
             try await self.redis { JSONResponse.make(.ok, ["workers": try await self.directory.live()]) }
         }
         api.get("breakers") { _, _ in JSONResponse.make(.ok, ["breakers": await self.breakers()]) }
+        api.get("periodic") { _, _ in
+            try await self.redis {
+                async let delayed = self.inspector.delayedCounts()
+                let periodic = try await self.periodic()
+                return JSONResponse.make(
+                    .ok, ScheduledOverview(periodic: periodic, delayed: try await delayed, time: self.inspector.now()))
+            }
+        }
         return router
     }
 
