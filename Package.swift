@@ -580,6 +580,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Scheduled (run_at / delay_ms) and periodic (cron) jobs: parser tables, plans, the real test Redis.
+        .testTarget(
+            name: "ScheduleTests",
+            dependencies: [
+                "TestSupport", "JobEngine", "RedisClient", "RESP",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "OCRTests",
             dependencies: [
