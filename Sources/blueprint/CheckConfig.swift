@@ -49,7 +49,7 @@ struct CheckConfig: AsyncParsableCommand {
         if !core.periodic.isEmpty {
             print("  periodic jobs:")
             for job in core.periodic {
-                print("    \(job.name) \"\(job.schedule.source)\" \(job.timeZone.identifier) -> \(job.queue) \(job.type) (missed: \(job.missedTicks.name))")
+                print("    \(job.name) \"\(job.schedule.source)\" \(job.timeZoneName) -> \(job.queue) \(job.type) (missed: \(job.missedTicks.name))")
             }
         }
         print("  job types:")

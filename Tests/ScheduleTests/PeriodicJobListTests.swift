@@ -28,7 +28,9 @@ struct PeriodicJobListTests {
         #expect(jobs[0].missedTicks == .catchUp(limit: 3))
         #expect(jobs[0].lastTickKey == "{email_queue}:periodic:nightly.report-1:last")
         #expect(jobs[0].tickKey(5) == "{email_queue}:periodic:nightly.report-1:5")
-        #expect(jobs[1].timeZone.identifier == "Asia/Seoul")
+        #expect(jobs[1].timeZone.identifier == "Asia/Seoul" && jobs[1].timeZoneName == "Asia/Seoul")
+        #expect(try PeriodicJobList.parse(#"[{"name":"u","cron":"@daily","queue":"q","job":{"type":"x"},"time_zone":"UTC"}]"#).get()[0]
+            .timeZoneName == "UTC")
         #expect(jobs[1].missedTicks == .skip)
         #expect(jobs[1].userID == nil)
         #expect(try PeriodicJobList.parse("[]").get().isEmpty)

@@ -8,6 +8,8 @@ public struct PeriodicJob: Sendable, Hashable {
     public var schedule: CronExpression
     /// The zone the cron fields are read in (default `Asia/Seoul`).
     public var timeZone: TimeZone
+    /// The zone's name as the settings wrote it (Foundation may report `UTC` as `GMT`).
+    public var timeZoneName: String
     /// The queue (stream) the job is added to.
     public var queue: String
     /// The `job_data` JSON object (holds `type`).
@@ -30,6 +32,7 @@ public struct PeriodicJob: Sendable, Hashable {
         self.name = name
         self.schedule = schedule
         self.timeZone = timeZone
+        self.timeZoneName = timeZone.identifier
         self.queue = queue
         self.jobData = jobData
         self.type = type

@@ -119,10 +119,11 @@ public enum PeriodicJobList {
         default: fail("missed must be \"skip\" or \"catch_up\"")
         }
         guard problems.isEmpty, let schedule, let timeZone else { return .failure(PeriodicSettingsError(problems)) }
-        return .success(
-            PeriodicJob(
-                name: name, schedule: schedule, timeZone: timeZone, queue: queue, jobData: jobData, type: type, userID: userID,
-                missedTicks: missed))
+        var job = PeriodicJob(
+            name: name, schedule: schedule, timeZone: timeZone, queue: queue, jobData: jobData, type: type, userID: userID,
+            missedTicks: missed)
+        job.timeZoneName = object["time_zone"] as? String ?? PeriodicJob.defaultTimeZone
+        return .success(job)
     }
 
     private static func isNameCharacter(_ scalar: Unicode.Scalar) -> Bool {

@@ -26,7 +26,7 @@ public struct PeriodicJobStatus: Sendable, Codable, Equatable {
     public init(job: PeriodicJob, nextRun: Int64?, lastTick: Int64?) {
         self.name = job.name
         self.cron = job.schedule.source
-        self.timeZone = job.timeZone.identifier
+        self.timeZone = job.timeZoneName
         self.queue = job.queue
         self.type = job.type
         self.missed = job.missedTicks.name
