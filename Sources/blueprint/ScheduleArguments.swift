@@ -4,11 +4,17 @@ import Foundation
 enum ScheduleArguments {
     /// ms since the epoch (digits) or an ISO 8601 time with a zone; `nil` when neither.
     static func time(_ text: String) -> Int64? {
-        if !text.isEmpty, text.count <= 18, text.allSatisfy(\.isASCII), text.allSatisfy(\.isNumber) { return Int64(text) }
+        if !text.isEmpty, text.count <= 18, text.allSatisfy(\.isASCII), text.allSatisfy(\.isNumber) {
+            return Int64(text)
+        }
         let formatter = ISO8601DateFormatter()
-        for options: ISO8601DateFormatter.Options in [[.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds]] {
+        for options: ISO8601DateFormatter.Options in [
+            [.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds],
+        ] {
             formatter.formatOptions = options
-            if let date = formatter.date(from: text) { return Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) }
+            if let date = formatter.date(from: text) {
+                return Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+            }
         }
         return nil
     }
@@ -23,7 +29,9 @@ enum ScheduleArguments {
             scale = factor
             break
         }
-        guard !digits.isEmpty, digits.count <= 12, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int64(digits) else { return nil }
+        guard !digits.isEmpty, digits.count <= 12, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+            let value = Int64(digits)
+        else { return nil }
         return .milliseconds(value * scale)
     }
 }

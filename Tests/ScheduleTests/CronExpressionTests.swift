@@ -27,17 +27,20 @@ let newYork = TimeZone(identifier: "America/New_York")!
 struct CronParsingTests {
     func bits(_ values: some Sequence<Int>) -> UInt64 { values.reduce(0) { $0 | (1 << UInt64($1)) } }
 
-    @Test(arguments: [
-        ("* * * * *", Array(0...59), Array(0...23), Array(1...31), Array(1...12), Array(0...6)),
-        ("*/15 9-17 * * MON-FRI", [0, 15, 30, 45], Array(9...17), Array(1...31), Array(1...12), [1, 2, 3, 4, 5]),
-        ("0,30 */6 1,15 JAN,jul sun", [0, 30], [0, 6, 12, 18], [1, 15], [1, 7], [0]),
-        ("10-20/5 23 31 2-3 7", [10, 15, 20], [23], [31], [2, 3], [0]),
-        ("0 12 * * 0,7", [0], [12], Array(1...31), Array(1...12), [0]),
-        ("7/30 1/12 10/10 11/1 5/1", [7, 37], [1, 13], [10, 20, 30], [11, 12], [5, 6]),
-        ("59 23 31 12 6", [59], [23], [31], [12], [6]),
-        ("  1   2\t3 4 5  ", [1], [2], [3], [4], [5]),
-    ] as [(String, [Int], [Int], [Int], [Int], [Int])])
-    func fieldsExpand(_ text: String, _ minutes: [Int], _ hours: [Int], _ doms: [Int], _ months: [Int], _ dows: [Int]) throws {
+    @Test(
+        arguments: [
+            ("* * * * *", Array(0...59), Array(0...23), Array(1...31), Array(1...12), Array(0...6)),
+            ("*/15 9-17 * * MON-FRI", [0, 15, 30, 45], Array(9...17), Array(1...31), Array(1...12), [1, 2, 3, 4, 5]),
+            ("0,30 */6 1,15 JAN,jul sun", [0, 30], [0, 6, 12, 18], [1, 15], [1, 7], [0]),
+            ("10-20/5 23 31 2-3 7", [10, 15, 20], [23], [31], [2, 3], [0]),
+            ("0 12 * * 0,7", [0], [12], Array(1...31), Array(1...12), [0]),
+            ("7/30 1/12 10/10 11/1 5/1", [7, 37], [1, 13], [10, 20, 30], [11, 12], [5, 6]),
+            ("59 23 31 12 6", [59], [23], [31], [12], [6]),
+            ("  1   2\t3 4 5  ", [1], [2], [3], [4], [5]),
+        ] as [(String, [Int], [Int], [Int], [Int], [Int])])
+    func fieldsExpand(_ text: String, _ minutes: [Int], _ hours: [Int], _ doms: [Int], _ months: [Int], _ dows: [Int])
+        throws
+    {
         let cron = try CronExpression(parsing: text)
         #expect(cron.minutes == bits(minutes))
         #expect(cron.hours == bits(hours))
@@ -53,8 +56,9 @@ struct CronParsingTests {
     func macros(_ macro: String, _ expanded: String) throws {
         let a = try CronExpression(parsing: macro)
         let b = try CronExpression(parsing: expanded)
-        #expect(a.minutes == b.minutes && a.hours == b.hours && a.daysOfMonth == b.daysOfMonth && a.months == b.months
-            && a.daysOfWeek == b.daysOfWeek)
+        #expect(
+            a.minutes == b.minutes && a.hours == b.hours && a.daysOfMonth == b.daysOfMonth && a.months == b.months
+                && a.daysOfWeek == b.daysOfWeek)
         #expect(a.source == macro)
     }
 
@@ -106,7 +110,9 @@ struct CronParsingTests {
     }
 
     @Test func oversizeAndHostileInputNeverCrash() {
-        #expect(throws: CronSyntaxError.self) { try CronExpression(parsing: String(repeating: "1,", count: 200) + "1 * * * *") }
+        #expect(throws: CronSyntaxError.self) {
+            try CronExpression(parsing: String(repeating: "1,", count: 200) + "1 * * * *")
+        }
         #expect(throws: CronSyntaxError.self) { try CronExpression(parsing: String(repeating: "*", count: 100_000)) }
         // A long but legal list is fine.
         #expect((try? CronExpression(parsing: (0...59).map(String.init).joined(separator: ",") + " * * * *")) != nil)
@@ -114,7 +120,8 @@ struct CronParsingTests {
         var generator = SystemRandomNumberGenerator()
         let alphabet = Array("0123456789*/-, @LWJANMONSUN\t\u{0}é")
         for _ in 0..<2000 {
-            let text = String((0..<Int.random(in: 0...40, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+            let text = String(
+                (0..<Int.random(in: 0...40, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
             if let cron = try? CronExpression(parsing: text) {
                 _ = cron.nextFire(after: ms("2026-11-27T00:00:00Z"), in: seoul)
             }
@@ -165,7 +172,9 @@ struct CronNextFireTests {
         #expect(iso(cron.nextFire(after: after, in: seoul), "UTC") == "2026-11-28T00:00:00Z")
         #expect(iso(cron.nextFire(after: after, in: newYork), "UTC") == "2026-11-27T14:00:00Z")
         #expect(iso(cron.nextFire(after: after, in: TimeZone(identifier: "UTC")!), "UTC") == "2026-11-27T09:00:00Z")
-        #expect(iso(cron.nextFire(after: after, in: TimeZone(identifier: "Asia/Kolkata")!), "UTC") == "2026-11-27T03:30:00Z")
+        #expect(
+            iso(cron.nextFire(after: after, in: TimeZone(identifier: "Asia/Kolkata")!), "UTC") == "2026-11-27T03:30:00Z"
+        )
     }
 
     @Test func springForwardGapFiresOncePastTheGap() throws {
@@ -174,11 +183,13 @@ struct CronNextFireTests {
         #expect(try self.next("30 2 * * *", after: "2026-03-08T03:30:00-04:00", newYork) == "2026-03-09T02:30:00-04:00")
         // Every 15 minutes through the gap: 01:45 EST, then 03:00 EDT (02:xx do not exist; 02:00 -> 03:00 once).
         let cron = try CronExpression(parsing: "*/15 * * * *")
-        let fires = cron.fires(after: ms("2026-03-08T01:30:00-05:00"), through: ms("2026-03-08T03:30:00-04:00"), in: newYork, limit: 20)
-        #expect(fires.map { iso($0, "America/New_York")! } == [
-            "2026-03-08T01:45:00-05:00", "2026-03-08T03:00:00-04:00", "2026-03-08T03:15:00-04:00",
-            "2026-03-08T03:30:00-04:00",
-        ])
+        let fires = cron.fires(
+            after: ms("2026-03-08T01:30:00-05:00"), through: ms("2026-03-08T03:30:00-04:00"), in: newYork, limit: 20)
+        #expect(
+            fires.map { iso($0, "America/New_York")! } == [
+                "2026-03-08T01:45:00-05:00", "2026-03-08T03:00:00-04:00", "2026-03-08T03:15:00-04:00",
+                "2026-03-08T03:30:00-04:00",
+            ])
         #expect(fires == fires.sorted() && Set(fires).count == fires.count)
     }
 
@@ -192,7 +203,8 @@ struct CronNextFireTests {
         #expect(try self.next("30 1 * * *", after: "2026-11-01T01:10:00-05:00", newYork) == "2026-11-02T01:30:00-05:00")
         // Hourly across the overlap: strictly increasing, no duplicates.
         let hourly = try CronExpression(parsing: "0 * * * *")
-        let fires = hourly.fires(after: ms("2026-11-01T00:30:00-04:00"), through: ms("2026-11-01T04:00:00-05:00"), in: newYork, limit: 10)
+        let fires = hourly.fires(
+            after: ms("2026-11-01T00:30:00-04:00"), through: ms("2026-11-01T04:00:00-05:00"), in: newYork, limit: 10)
         #expect(fires == fires.sorted() && Set(fires).count == fires.count)
         #expect(fires.first.map { iso($0, "America/New_York")! } == "2026-11-01T01:00:00-04:00")
         #expect(fires.last.map { iso($0, "America/New_York")! } == "2026-11-01T04:00:00-05:00")
@@ -200,10 +212,13 @@ struct CronNextFireTests {
 
     @Test func seoulHasNoDSTAndMinutesAreWhole() throws {
         let cron = try CronExpression(parsing: "* * * * *")
-        let fires = cron.fires(after: ms("2026-11-27T23:58:30+09:00"), through: ms("2026-11-28T00:02:00+09:00"), in: seoul, limit: 10)
-        #expect(fires.map { iso($0, "Asia/Seoul")! } == [
-            "2026-11-27T23:59:00+09:00", "2026-11-28T00:00:00+09:00", "2026-11-28T00:01:00+09:00", "2026-11-28T00:02:00+09:00",
-        ])
+        let fires = cron.fires(
+            after: ms("2026-11-27T23:58:30+09:00"), through: ms("2026-11-28T00:02:00+09:00"), in: seoul, limit: 10)
+        #expect(
+            fires.map { iso($0, "Asia/Seoul")! } == [
+                "2026-11-27T23:59:00+09:00", "2026-11-28T00:00:00+09:00", "2026-11-28T00:01:00+09:00",
+                "2026-11-28T00:02:00+09:00",
+            ])
         #expect(fires.allSatisfy { $0 % 60_000 == 0 })
     }
 

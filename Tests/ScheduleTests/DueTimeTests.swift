@@ -6,7 +6,9 @@ import Testing
 struct DueTimeTests {
     let now: Int64 = 1_790_000_000_000
 
-    func due(_ fields: [String: String], id: String = "1790000000000-0", enqueuedAt: Int64? = nil) throws(JobError) -> Int64? {
+    func due(_ fields: [String: String], id: String = "1790000000000-0", enqueuedAt: Int64? = nil) throws(JobError)
+        -> Int64?
+    {
         try DueTime.parse(fields: fields, entryID: id, enqueuedAt: enqueuedAt, now: self.now)
     }
 

@@ -13,20 +13,26 @@ struct PeriodicSchedulerTests {
     /// 2026-11-27T00:00:30+09:00.
     let start = ms("2026-11-27T00:00:30+09:00")
 
-    func job(_ queue: String, cron: String = "* * * * *", missed: MissedTickPolicy = .skip, name: String = "every") throws -> PeriodicJob {
+    func job(_ queue: String, cron: String = "* * * * *", missed: MissedTickPolicy = .skip, name: String = "every")
+        throws -> PeriodicJob
+    {
         PeriodicJob(
-            name: name, schedule: try CronExpression(parsing: cron), timeZone: seoul, queue: queue, jobData: #"{"type":"probe"}"#,
+            name: name, schedule: try CronExpression(parsing: cron), timeZone: seoul, queue: queue,
+            jobData: #"{"type":"probe"}"#,
             type: "probe", userID: "ops", missedTicks: missed)
     }
 
     func withQueue(_ name: String = #function, _ body: (RedisClient, QueueKeys) async throws -> Void) async throws {
         try await withClient(TestRedis.configuration) { client in
             let keys = TestEnv.queue(name)
-            try await withCleanup({ try await body(client, keys) }, cleanup: {
-                let prefix = "{\(keys.stream)}:periodic:"
-                let found = (try? await client.send(RESPCommand("KEYS", [prefix + "*"])).array?.compactMap(\.string)) ?? []
-                await deleteQueue(client, keys, extra: found)
-            })
+            try await withCleanup(
+                { try await body(client, keys) },
+                cleanup: {
+                    let prefix = "{\(keys.stream)}:periodic:"
+                    let found =
+                        (try? await client.send(RESPCommand("KEYS", [prefix + "*"])).array?.compactMap(\.string)) ?? []
+                    await deleteQueue(client, keys, extra: found)
+                })
         }
     }
 
@@ -51,7 +57,9 @@ struct PeriodicSchedulerTests {
                     clock.advance(by: next - clock.now.offset)
                     try await waitUntil("tick \(tick) enqueued") { try await client.xlen(keys.stream) >= tick }
                 }
-                try await waitUntil("both asleep after the last tick") { clock.sleepingUntil == [.seconds(30 + 60 * 5), .seconds(30 + 60 * 5)] }
+                try await waitUntil("both asleep after the last tick") {
+                    clock.sleepingUntil == [.seconds(30 + 60 * 5), .seconds(30 + 60 * 5)]
+                }
                 for worker in workers { worker.stop() }
                 try await group.waitForAll()
             }
@@ -60,7 +68,10 @@ struct PeriodicSchedulerTests {
             #expect(entries.count == 5)
             #expect(entries.compactMap { $0["periodic_tick"].flatMap { Int64($0) } } == ticks)
             #expect(entries.compactMap { $0["job_id"] } == ticks.map { "periodic:every:\($0)" })
-            #expect(entries.allSatisfy { $0["job_data"] == #"{"type":"probe"}"# && $0["user_id"] == "ops" && $0["periodic"] == "every" })
+            #expect(
+                entries.allSatisfy {
+                    $0["job_data"] == #"{"type":"probe"}"# && $0["user_id"] == "ops" && $0["periodic"] == "every"
+                })
             let last = try await client.send(RESPCommand("GET", [job.lastTickKey])).string
             #expect(last == String(ticks.last!))
             // Each tick has its own key, with a TTL.
@@ -74,10 +85,12 @@ struct PeriodicSchedulerTests {
             let catchUp = try self.job(keys.stream, cron: "*/5 * * * *", missed: .catchUp(limit: 3), name: "catchup")
             let skip = try self.job(keys.stream, cron: "*/5 * * * *", missed: .skip, name: "skip")
             // A worker saw the jobs at 00:00:30 (sets `last`), then every worker was down until 00:23.
-            let before = PeriodicScheduler(jobs: [catchUp, skip], client: client, now: { self.start }, logger: TestEnv.logger)
+            let before = PeriodicScheduler(
+                jobs: [catchUp, skip], client: client, now: { self.start }, logger: TestEnv.logger)
             #expect(try await before.register() == ["catchup": self.start, "skip": self.start])
             let later = ms("2026-11-27T00:23:00+09:00")
-            let after = PeriodicScheduler(jobs: [catchUp, skip], client: client, now: { later }, logger: TestEnv.logger)
+            let after = PeriodicScheduler(
+                jobs: [catchUp, skip], client: client, now: { later }, logger: TestEnv.logger)
             let cursors = try await after.register()
             #expect(cursors == ["catchup": self.start, "skip": self.start])
             let newest = ms("2026-11-27T00:20:00+09:00")
@@ -85,14 +98,18 @@ struct PeriodicSchedulerTests {
             #expect(try await after.enqueueDue(skip, cursor: cursors["skip"]!) == newest)
             let entries = try await client.xrange(keys.stream)
             #expect(entries.map { $0["periodic"] } == ["catchup", "catchup", "catchup"])
-            #expect(entries.compactMap { $0["periodic_tick"] } == ["00:10", "00:15", "00:20"].map { String(ms("2026-11-27T\($0):00+09:00")) })
+            #expect(
+                entries.compactMap { $0["periodic_tick"] }
+                    == ["00:10", "00:15", "00:20"].map { String(ms("2026-11-27T\($0):00+09:00")) })
             // Another worker coming back with a stale cursor enqueues nothing again.
-            let third = PeriodicScheduler(jobs: [catchUp, skip], client: client, now: { later + 1000 }, logger: TestEnv.logger)
+            let third = PeriodicScheduler(
+                jobs: [catchUp, skip], client: client, now: { later + 1000 }, logger: TestEnv.logger)
             #expect(try await third.enqueueDue(catchUp, cursor: self.start) == newest)
             #expect(try await third.enqueueDue(skip, cursor: self.start) == newest)
             #expect(try await client.xlen(keys.stream) == 3)
             // The next tick runs normally for both.
-            let next = PeriodicScheduler(jobs: [catchUp, skip], client: client, now: { ms("2026-11-27T00:25:01+09:00") }, logger: TestEnv.logger)
+            let next = PeriodicScheduler(
+                jobs: [catchUp, skip], client: client, now: { ms("2026-11-27T00:25:01+09:00") }, logger: TestEnv.logger)
             _ = try await next.enqueueDue(catchUp, cursor: newest)
             _ = try await next.enqueueDue(skip, cursor: newest)
             #expect(try await client.xrange(keys.stream).suffix(2).map { $0["periodic"] } == ["catchup", "skip"])
@@ -119,7 +136,8 @@ struct PeriodicSchedulerTests {
         try await self.withQueue { client, keys in
             let clock = SteppedClock()
             let scheduler = PeriodicScheduler(
-                jobs: [try self.job(keys.stream, cron: "@yearly")], client: client, now: { self.start }, clock: clock, logger: TestEnv.logger)
+                jobs: [try self.job(keys.stream, cron: "@yearly")], client: client, now: { self.start }, clock: clock,
+                logger: TestEnv.logger)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await scheduler.run() }
                 try await waitUntil("asleep") { clock.sleepingUntil == [PeriodicScheduler.maximumSleep] }

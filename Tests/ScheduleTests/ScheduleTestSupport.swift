@@ -9,7 +9,8 @@ import TestSupport
 enum TestEnv {
     static let logger: Logger = {
         var logger = Logger(label: "schedule-test")
-        logger.logLevel = ProcessInfo.processInfo.environment["TEST_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .critical
+        logger.logLevel =
+            ProcessInfo.processInfo.environment["TEST_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .critical
         return logger
     }()
 
@@ -21,7 +22,8 @@ enum TestEnv {
 
     /// Engine settings with short intervals, on the injected wall clock `wall`.
     static func engineConfiguration(_ keys: QueueKeys, wall: WallClock) -> EngineConfiguration {
-        var configuration = EngineConfiguration(workerID: "w-\(UUID().uuidString.prefix(6))", queues: [QueueConfiguration(keys: keys, concurrency: 4)])
+        var configuration = EngineConfiguration(
+            workerID: "w-\(UUID().uuidString.prefix(6))", queues: [QueueConfiguration(keys: keys, concurrency: 4)])
         configuration.blockTime = .milliseconds(100)
         configuration.schedulerInterval = .milliseconds(20)
         configuration.shutdownGracePeriod = .seconds(5)
@@ -40,7 +42,8 @@ final class WallClock: Sendable {
 
 /// Runs an engine for the duration of `body`, then drains it.
 func withEngine<T: Sendable>(
-    _ configuration: EngineConfiguration, _ registry: JobRegistry, _ client: RedisClient, _ body: (JobEngine) async throws -> T
+    _ configuration: EngineConfiguration, _ registry: JobRegistry, _ client: RedisClient,
+    _ body: (JobEngine) async throws -> T
 ) async throws -> T {
     let engine = JobEngine(configuration: configuration, registry: registry, client: client, logger: TestEnv.logger)
     return try await withThrowingTaskGroup(of: Void.self) { group in
@@ -61,7 +64,9 @@ func withEngine<T: Sendable>(
 /// Deletes every key of a test queue (never FLUSHDB).
 func deleteQueue(_ client: RedisClient, _ keys: QueueKeys, extra: [String] = []) async {
     _ = try? await client.send(
-        RESPCommand("DEL", [keys.stream, keys.delayed, keys.dead, keys.results, keys.idempotency, keys.idempotencyIndex] + extra))
+        RESPCommand(
+            "DEL",
+            [keys.stream, keys.delayed, keys.dead, keys.results, keys.idempotency, keys.idempotencyIndex] + extra))
 }
 
 extension RedisStreamEntry {

@@ -35,8 +35,12 @@ struct ScheduledJobTests {
             let wall = WallClock(self.start)
             let ranAt = LockedBox<[Int64]>([])
             let due = self.start + 600_000
-            try await withEngine(TestEnv.engineConfiguration(keys, wall: wall), self.registry(wall, ranAt: ranAt), client) { engine in
-                let id = try await client.send(RESPCommand("XADD", [keys.stream, "*", "job_data", #"{"type":"probe"}"#, "run_at", String(due)])).string!
+            try await withEngine(
+                TestEnv.engineConfiguration(keys, wall: wall), self.registry(wall, ranAt: ranAt), client
+            ) { engine in
+                let id = try await client.send(
+                    RESPCommand("XADD", [keys.stream, "*", "job_data", #"{"type":"probe"}"#, "run_at", String(due)])
+                ).string!
                 try await waitUntil("moved to the delayed set") {
                     let delayed = try await client.zcard(keys.delayed)
                     let length = try await client.xlen(keys.stream)
@@ -70,10 +74,16 @@ struct ScheduledJobTests {
         try await self.withQueue { client, keys in
             let wall = WallClock(self.start)
             let ranAt = LockedBox<[Int64]>([])
-            try await withEngine(TestEnv.engineConfiguration(keys, wall: wall), self.registry(wall, ranAt: ranAt), client) { _ in
-                _ = try await client.send(RESPCommand("XADD", [
-                    keys.stream, "*", "job_data", #"{"type":"probe"}"#, "delay_ms", "300000", "enqueued_at", String(self.start - 1000),
-                ]))
+            try await withEngine(
+                TestEnv.engineConfiguration(keys, wall: wall), self.registry(wall, ranAt: ranAt), client
+            ) { _ in
+                _ = try await client.send(
+                    RESPCommand(
+                        "XADD",
+                        [
+                            keys.stream, "*", "job_data", #"{"type":"probe"}"#, "delay_ms", "300000", "enqueued_at",
+                            String(self.start - 1000),
+                        ]))
                 try await waitUntil("delayed") { try await client.zcard(keys.delayed) == 1 }
                 let member = try #require(try await client.zrangebyscore(keys.delayed, min: "-inf", max: "+inf").first)
                 let due = self.start + 299_000
@@ -89,9 +99,13 @@ struct ScheduledJobTests {
         try await self.withQueue { client, keys in
             let wall = WallClock(self.start)
             let ranAt = LockedBox<[Int64]>([])
-            try await withEngine(TestEnv.engineConfiguration(keys, wall: wall), self.registry(wall, ranAt: ranAt), client) { _ in
+            try await withEngine(
+                TestEnv.engineConfiguration(keys, wall: wall), self.registry(wall, ranAt: ranAt), client
+            ) { _ in
                 for runAt in [self.start - 5000, self.start + DueTime.tolerance, 100_000_000_000] {
-                    _ = try await client.send(RESPCommand("XADD", [keys.stream, "*", "job_data", #"{"type":"probe"}"#, "run_at", String(runAt)]))
+                    _ = try await client.send(
+                        RESPCommand(
+                            "XADD", [keys.stream, "*", "job_data", #"{"type":"probe"}"#, "run_at", String(runAt)]))
                 }
                 try await waitUntil("three ran") { try await client.xlen(keys.results) == 3 }
                 #expect(try await client.xrange(keys.results).allSatisfy { $0["status"] == "succeeded" })
@@ -104,13 +118,17 @@ struct ScheduledJobTests {
         try await self.withQueue { client, keys in
             let wall = WallClock(self.start)
             let ranAt = LockedBox<[Int64]>([])
-            try await withEngine(TestEnv.engineConfiguration(keys, wall: wall), self.registry(wall, ranAt: ranAt), client) { _ in
+            try await withEngine(
+                TestEnv.engineConfiguration(keys, wall: wall), self.registry(wall, ranAt: ranAt), client
+            ) { _ in
                 let bad: [[String]] = [
-                    ["run_at", "tomorrow"], ["run_at", "1790000060"], ["delay_ms", "-1"], ["delay_ms", "99999999999999"],
+                    ["run_at", "tomorrow"], ["run_at", "1790000060"], ["delay_ms", "-1"],
+                    ["delay_ms", "99999999999999"],
                     ["run_at", String(self.start + 1000), "delay_ms", "5"],
                 ]
                 for fields in bad {
-                    _ = try await client.send(RESPCommand("XADD", [keys.stream, "*", "job_data", #"{"type":"probe"}"#] + fields))
+                    _ = try await client.send(
+                        RESPCommand("XADD", [keys.stream, "*", "job_data", #"{"type":"probe"}"#] + fields))
                 }
                 try await waitUntil("five dead") { try await client.xlen(keys.dead) == 5 }
                 let errors = try await client.xrange(keys.dead).compactMap { $0["error"] }
@@ -133,28 +151,41 @@ struct ScheduledJobTests {
             var producer = JobProducer(client: client)
             producer.now = { wall.now }
             let due = self.start + 60_000
-            let id = try await producer.enqueue(queue: keys.stream, type: "probe", arguments: NoArguments(), options: .init(runAt: due))
-            let delayedID = try await producer.enqueue(queue: keys.stream, type: "probe", arguments: NoArguments(), options: .init(delay: .seconds(90)))
+            let id = try await producer.enqueue(
+                queue: keys.stream, type: "probe", arguments: NoArguments(), options: .init(runAt: due))
+            let delayedID = try await producer.enqueue(
+                queue: keys.stream, type: "probe", arguments: NoArguments(), options: .init(delay: .seconds(90)))
             #expect(id != delayedID && UUID(uuidString: id) != nil)
             #expect(try await client.xlen(keys.stream) == 0)
             #expect(try await client.zrangebyscore(keys.delayed, min: String(due), max: String(due)).count == 1)
-            #expect(try await client.zrangebyscore(keys.delayed, min: String(self.start + 90_000), max: String(self.start + 90_000)).count == 1)
+            #expect(
+                try await client.zrangebyscore(
+                    keys.delayed, min: String(self.start + 90_000), max: String(self.start + 90_000)
+                ).count == 1)
             // Bad options are refused before anything is sent.
             await #expect(throws: JobError.self) {
-                try await producer.enqueue(queue: keys.stream, jobData: #"{"type":"probe"}"#, options: .init(runAt: due, delay: .seconds(1)))
+                try await producer.enqueue(
+                    queue: keys.stream, jobData: #"{"type":"probe"}"#, options: .init(runAt: due, delay: .seconds(1)))
             }
             await #expect(throws: JobError.self) {
-                try await producer.enqueue(queue: keys.stream, jobData: #"{"type":"probe"}"#, options: .init(delay: .seconds(-1)))
+                try await producer.enqueue(
+                    queue: keys.stream, jobData: #"{"type":"probe"}"#, options: .init(delay: .seconds(-1)))
             }
             await #expect(throws: JobError.self) {
-                try await producer.enqueue(queue: keys.stream, jobData: #"{"type":"probe"}"#, options: .init(runAt: self.start + DueTime.maximumAhead + 1))
+                try await producer.enqueue(
+                    queue: keys.stream, jobData: #"{"type":"probe"}"#,
+                    options: .init(runAt: self.start + DueTime.maximumAhead + 1))
             }
-            let bulk = try await producer.enqueueBulk(queue: keys.stream, type: "probe", arguments: [NoArguments(), NoArguments()], options: .init(runAt: due))
+            let bulk = try await producer.enqueueBulk(
+                queue: keys.stream, type: "probe", arguments: [NoArguments(), NoArguments()], options: .init(runAt: due)
+            )
             #expect(Set(bulk).count == 2)
             #expect(try await client.zcard(keys.delayed) == 4)
 
             let ranAt = LockedBox<[Int64]>([])
-            try await withEngine(TestEnv.engineConfiguration(keys, wall: wall), self.registry(wall, ranAt: ranAt), client) { _ in
+            try await withEngine(
+                TestEnv.engineConfiguration(keys, wall: wall), self.registry(wall, ranAt: ranAt), client
+            ) { _ in
                 try await Task.sleep(for: .milliseconds(150))
                 #expect(ranAt.current.isEmpty)
                 wall.set(due)
@@ -170,12 +201,15 @@ struct ScheduledJobTests {
     @Test func postponingTwiceMovesTheEntryOnce() async throws {
         try await self.withQueue { client, keys in
             try await client.xgroupCreate(keys.stream, group: keys.group, id: "0", makeStream: true)
-            let id = try await client.send(RESPCommand("XADD", [keys.stream, "*", "job_data", #"{"type":"probe"}"#, "run_at", "1800000000000"])).string!
+            let id = try await client.send(
+                RESPCommand("XADD", [keys.stream, "*", "job_data", #"{"type":"probe"}"#, "run_at", "1800000000000"])
+            ).string!
             _ = try await client.xreadgroup(group: keys.group, consumer: "c", streams: [(keys.stream, ">")], count: 10)
             let member = #"["job_data","{\"type\":\"probe\"}","job_id",""# + id + #"","scheduled_for","1800000000000"]"#
             for expected in [1, 0] {
                 let moved = try await client.eval(
-                    ScheduleScripts.postpone, keys: [keys.stream, keys.delayed], arguments: [keys.group, id, "1800000000000", member])
+                    ScheduleScripts.postpone, keys: [keys.stream, keys.delayed],
+                    arguments: [keys.group, id, "1800000000000", member])
                 #expect(moved.int == expected)
             }
             #expect(try await client.zcard(keys.delayed) == 1)

@@ -52,12 +52,16 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
             case "@daily", "@midnight": expanded = "0 0 * * *"
             case "@hourly": expanded = "0 * * * *"
             default:
-                throw CronSyntaxError("unknown cron macro \(CronSyntaxError.quote(trimmed)) (use @yearly, @monthly, @weekly, @daily or @hourly)")
+                throw CronSyntaxError(
+                    "unknown cron macro \(CronSyntaxError.quote(trimmed)) (use @yearly, @monthly, @weekly, @daily or @hourly)"
+                )
             }
         }
         let fields = expanded.split(whereSeparator: { $0 == " " || $0 == "\t" })
         guard fields.count == 5 else {
-            throw CronSyntaxError("cron expression must have 5 fields (minute hour day-of-month month day-of-week), found \(fields.count)")
+            throw CronSyntaxError(
+                "cron expression must have 5 fields (minute hour day-of-month month day-of-week), found \(fields.count)"
+            )
         }
         self.source = trimmed
         self.minutes = try Self.parseField(fields[0], .minute)
@@ -73,9 +77,13 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
             // Days come from day-of-month alone (AND with a full day-of-week): it must name a day
             // some selected month has (February counts 29 days).
             let possible = (1...12).contains { month in
-                self.months & (1 << month) != 0 && (1...Self.maximumDays(month)).contains { self.daysOfMonth & (1 << $0) != 0 }
+                self.months & (1 << month) != 0
+                    && (1...Self.maximumDays(month)).contains { self.daysOfMonth & (1 << $0) != 0 }
             }
-            if !possible { throw CronSyntaxError("cron expression \(CronSyntaxError.quote(trimmed)) names a date that never occurs") }
+            if !possible {
+                throw CronSyntaxError(
+                    "cron expression \(CronSyntaxError.quote(trimmed)) names a date that never occurs")
+            }
         }
     }
 
@@ -144,7 +152,9 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
     static func parseField(_ text: Substring, _ field: Field) throws(CronSyntaxError) -> UInt64 {
         var bits: UInt64 = 0
         for item in text.split(separator: ",", omittingEmptySubsequences: false) {
-            guard !item.isEmpty else { throw CronSyntaxError("\(field.name) field \(CronSyntaxError.quote(text)) has an empty list item") }
+            guard !item.isEmpty else {
+                throw CronSyntaxError("\(field.name) field \(CronSyntaxError.quote(text)) has an empty list item")
+            }
             bits |= try Self.parseItem(item, field)
         }
         return bits
@@ -152,7 +162,9 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
 
     private static func parseItem(_ item: Substring, _ field: Field) throws(CronSyntaxError) -> UInt64 {
         let parts = item.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count <= 2 else { throw CronSyntaxError("\(field.name) item \(CronSyntaxError.quote(item)) has more than one '/'") }
+        guard parts.count <= 2 else {
+            throw CronSyntaxError("\(field.name) item \(CronSyntaxError.quote(item)) has more than one '/'")
+        }
         var step = 1
         if parts.count == 2 {
             guard let value = Self.number(parts[1]) else {
@@ -170,12 +182,15 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
             range = field.starRange
         } else {
             let bounds = base.split(separator: "-", omittingEmptySubsequences: false)
-            guard bounds.count <= 2 else { throw CronSyntaxError("\(field.name) range \(CronSyntaxError.quote(base)) has more than one '-'") }
+            guard bounds.count <= 2 else {
+                throw CronSyntaxError("\(field.name) range \(CronSyntaxError.quote(base)) has more than one '-'")
+            }
             let low = try Self.value(bounds[0], field)
             if bounds.count == 2 {
                 let high = try Self.value(bounds[1], field)
                 guard low <= high else {
-                    throw CronSyntaxError("\(field.name) range \(CronSyntaxError.quote(base)) is reversed (\(low) > \(high))")
+                    throw CronSyntaxError(
+                        "\(field.name) range \(CronSyntaxError.quote(base)) is reversed (\(low) > \(high))")
                 }
                 range = low...high
             } else {
@@ -199,10 +214,13 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
             throw CronSyntaxError(
                 field.names.isEmpty
                     ? "\(field.name) value \(CronSyntaxError.quote(text)) is not a number"
-                    : "\(field.name) value \(CronSyntaxError.quote(text)) is not a number or a name (\(field.names.first!)...\(field.names.last!))")
+                    : "\(field.name) value \(CronSyntaxError.quote(text)) is not a number or a name (\(field.names.first!)...\(field.names.last!))"
+            )
         }
         guard field.range.contains(value) else {
-            throw CronSyntaxError("\(field.name) value \(CronSyntaxError.quote(text)) is out of range \(field.range.lowerBound)...\(field.range.upperBound)")
+            throw CronSyntaxError(
+                "\(field.name) value \(CronSyntaxError.quote(text)) is out of range \(field.range.lowerBound)...\(field.range.upperBound)"
+            )
         }
         return value
     }
@@ -220,7 +238,8 @@ extension String {
     /// The string without leading and trailing spaces, tabs and newlines.
     func trimmingASCIIWhitespace() -> String {
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
-        guard let start = self.firstIndex(where: { !isSpace($0) }), let end = self.lastIndex(where: { !isSpace($0) }) else { return "" }
+        guard let start = self.firstIndex(where: { !isSpace($0) }), let end = self.lastIndex(where: { !isSpace($0) })
+        else { return "" }
         return String(self[start...end])
     }
 }

@@ -13,7 +13,9 @@ public struct CronSyntaxError: Error, Sendable, Hashable, CustomStringConvertibl
 
     /// At most 32 printable ASCII characters of `text`, for echoing in a message.
     static func quote(_ text: some StringProtocol) -> String {
-        let scalars = text.unicodeScalars.prefix(32).map { $0.isASCII && $0.value >= 0x20 && $0.value < 0x7F ? $0 : "?" }
+        let scalars = text.unicodeScalars.prefix(32).map {
+            $0.isASCII && $0.value >= 0x20 && $0.value < 0x7F ? $0 : "?"
+        }
         return "'" + String(String.UnicodeScalarView(scalars)) + (text.unicodeScalars.count > 32 ? "...'" : "'")
     }
 }

@@ -22,7 +22,9 @@ public enum DueTime {
     static let smallestMilliseconds: Int64 = 100_000_000_000
 
     /// The due time in ms, or `nil` when the entry has neither field (or empty ones).
-    public static func parse(fields: [String: String], entryID: String, enqueuedAt: Int64?, now: Int64) throws(JobError) -> Int64? {
+    public static func parse(fields: [String: String], entryID: String, enqueuedAt: Int64?, now: Int64) throws(JobError)
+        -> Int64?
+    {
         let runAt = fields[Self.runAtField].flatMap { $0.isEmpty ? nil : $0 }
         let delay = fields[Self.delayField].flatMap { $0.isEmpty ? nil : $0 }
         switch (runAt, delay) {
@@ -53,7 +55,9 @@ public enum DueTime {
 
     /// A non-negative decimal of at most 18 digits, else `nil`.
     static func wholeNumber(_ text: String) -> Int64? {
-        guard !text.isEmpty, text.utf8.count <= 18, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        guard !text.isEmpty, text.utf8.count <= 18, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+            return nil
+        }
         return Int64(text)
     }
 

@@ -20,7 +20,9 @@ public enum PeriodicJobList {
     /// Largest `job` object (bytes of JSON).
     public static let maximumJobBytes = 64 * 1024
 
-    private static let knownKeys: Set<String> = ["name", "cron", "time_zone", "queue", "job", "user_id", "missed", "catch_up_max"]
+    private static let knownKeys: Set<String> = [
+        "name", "cron", "time_zone", "queue", "job", "user_id", "missed", "catch_up_max",
+    ]
 
     /// Every entry of `text`, or every problem found (one line each, naming the entry).
     public static func parse(_ text: String) -> Result<[PeriodicJob], PeriodicSettingsError> {
@@ -33,7 +35,9 @@ public enum PeriodicJobList {
         } catch {
             return .failure(PeriodicSettingsError(["is not valid JSON (expected an array of objects)"]))
         }
-        guard let array = root as? [Any] else { return .failure(PeriodicSettingsError(["must be a JSON array of objects"])) }
+        guard let array = root as? [Any] else {
+            return .failure(PeriodicSettingsError(["must be a JSON array of objects"]))
+        }
         guard array.count <= Self.maximumEntries else {
             return .failure(PeriodicSettingsError(["has more than \(Self.maximumEntries) entries"]))
         }
@@ -57,7 +61,9 @@ public enum PeriodicJobList {
 
     private static func entry(_ element: Any, index: Int) -> Result<PeriodicJob, PeriodicSettingsError> {
         var label = "entry \(index + 1)"
-        guard let object = element as? [String: Any] else { return .failure(PeriodicSettingsError(["\(label) is not an object"])) }
+        guard let object = element as? [String: Any] else {
+            return .failure(PeriodicSettingsError(["\(label) is not an object"]))
+        }
         var problems: [String] = []
         func fail(_ message: String) { problems.append("\(label): \(message)") }
         let unknown = object.keys.filter { !Self.knownKeys.contains($0) }.sorted()
@@ -77,20 +83,26 @@ public enum PeriodicJobList {
         }
         var timeZone = TimeZone(identifier: PeriodicJob.defaultTimeZone)
         if let value = object["time_zone"] {
-            if let identifier = value as? String, identifier.utf8.count <= 64, let zone = TimeZone(identifier: identifier) {
+            if let identifier = value as? String, identifier.utf8.count <= 64,
+                let zone = TimeZone(identifier: identifier)
+            {
                 timeZone = zone
             } else {
                 fail("time_zone must be an IANA zone name like Asia/Seoul or America/New_York")
             }
         }
         let queue = object["queue"] as? String ?? ""
-        if queue.isEmpty || queue.utf8.count > 128 || queue.contains(where: { $0 == "{" || $0 == "}" || $0.isWhitespace }) {
+        if queue.isEmpty || queue.utf8.count > 128
+            || queue.contains(where: { $0 == "{" || $0 == "}" || $0.isWhitespace })
+        {
             fail("queue must be a queue name (no braces or spaces)")
         }
         var jobData = ""
         var type = ""
-        if let job = object["job"] as? [String: Any], let jobType = job["type"] as? String, !jobType.isEmpty, jobType.utf8.count <= 128,
-           let data = try? JSONSerialization.data(withJSONObject: job, options: [.sortedKeys, .withoutEscapingSlashes])
+        if let job = object["job"] as? [String: Any], let jobType = job["type"] as? String, !jobType.isEmpty,
+            jobType.utf8.count <= 128,
+            let data = try? JSONSerialization.data(
+                withJSONObject: job, options: [.sortedKeys, .withoutEscapingSlashes])
         {
             if data.count > Self.maximumJobBytes {
                 fail("job is larger than \(Self.maximumJobBytes) bytes")
@@ -102,13 +114,19 @@ public enum PeriodicJobList {
         }
         var userID: String?
         if let value = object["user_id"] {
-            if let text = value as? String, !text.isEmpty, text.utf8.count <= 256 { userID = text } else { fail("user_id must be a non-empty string") }
+            if let text = value as? String, !text.isEmpty, text.utf8.count <= 256 {
+                userID = text
+            } else {
+                fail("user_id must be a non-empty string")
+            }
         }
         var missed = MissedTickPolicy.skip
         let limitValue = object["catch_up_max"]
         var limit = 10
         if let limitValue {
-            if let number = limitValue as? Int, !(limitValue is Bool), (1...1000).contains(number) { limit = number } else {
+            if let number = limitValue as? Int, !(limitValue is Bool), (1...1000).contains(number) {
+                limit = number
+            } else {
                 fail("catch_up_max must be an integer in 1...1000")
             }
         }
@@ -120,7 +138,8 @@ public enum PeriodicJobList {
         }
         guard problems.isEmpty, let schedule, let timeZone else { return .failure(PeriodicSettingsError(problems)) }
         var job = PeriodicJob(
-            name: name, schedule: schedule, timeZone: timeZone, queue: queue, jobData: jobData, type: type, userID: userID,
+            name: name, schedule: schedule, timeZone: timeZone, queue: queue, jobData: jobData, type: type,
+            userID: userID,
             missedTicks: missed)
         job.timeZoneName = object["time_zone"] as? String ?? PeriodicJob.defaultTimeZone
         return .success(job)

@@ -43,7 +43,8 @@ public final class PeriodicScheduler: Service, Sendable {
     ///   - now: wall-clock ms since the epoch (cron ticks are computed on it).
     ///   - clock: what the sleeps between ticks use.
     public init(
-        jobs: [PeriodicJob], client: RedisClient, now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) },
+        jobs: [PeriodicJob], client: RedisClient,
+        now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) },
         clock: any Clock<Duration> = ContinuousClock(), logger: Logger
     ) {
         self.jobs = jobs
@@ -56,7 +57,9 @@ public final class PeriodicScheduler: Service, Sendable {
     /// Enqueues ticks until a graceful shutdown, cancellation or ``stop()``.
     public func run() async throws {
         guard !self.jobs.isEmpty else { return }
-        self.logger.info("periodic scheduler starting", metadata: ["periodic.jobs": "\(self.jobs.map(\.name).joined(separator: ","))"])
+        self.logger.info(
+            "periodic scheduler starting",
+            metadata: ["periodic.jobs": "\(self.jobs.map(\.name).joined(separator: ","))"])
         await withGracefulShutdownHandler {
             await self.loop()
         } onGracefulShutdown: {
@@ -91,7 +94,8 @@ public final class PeriodicScheduler: Service, Sendable {
                 } catch {
                     failed = true
                     self.logger.warning(
-                        "periodic job tick failed; retrying", metadata: ["periodic.name": "\(job.name)", "error": "\(error)"])
+                        "periodic job tick failed; retrying",
+                        metadata: ["periodic.name": "\(job.name)", "error": "\(error)"])
                 }
             }
             if self.isStopping { break }
@@ -99,7 +103,9 @@ public final class PeriodicScheduler: Service, Sendable {
             var wait = Self.maximumSleep
             if failed {
                 wait = Self.failurePause
-            } else if let next = self.jobs.compactMap({ $0.schedule.nextFire(after: cursors[$0.name] ?? now, in: $0.timeZone) }).min() {
+            } else if let next = self.jobs.compactMap({
+                $0.schedule.nextFire(after: cursors[$0.name] ?? now, in: $0.timeZone)
+            }).min() {
                 wait = min(wait, .milliseconds(max(0, next - now)))
             }
             await self.pause(wait)
@@ -115,7 +121,9 @@ public final class PeriodicScheduler: Service, Sendable {
     func register() async throws -> [String: Int64] {
         let now = String(self.now())
         let replies = try await self.client.pipeline(
-            self.jobs.flatMap { [RESPCommand("SET", [$0.lastTickKey, now, "NX"]), RESPCommand("GET", [$0.lastTickKey])] })
+            self.jobs.flatMap {
+                [RESPCommand("SET", [$0.lastTickKey, now, "NX"]), RESPCommand("GET", [$0.lastTickKey])]
+            })
         var cursors: [String: Int64] = [:]
         for (index, job) in self.jobs.enumerated() {
             let reply = replies[index * 2 + 1]
@@ -138,18 +146,23 @@ public final class PeriodicScheduler: Service, Sendable {
             [String(newest), String(Self.tickKeyTTL), String(now), job.name, String(plan.enqueue.count)]
             + plan.enqueue.map { String($0) } + fields
         let reply = try await self.client.eval(
-            ScheduleScripts.enqueueTicks, keys: [job.queue, job.lastTickKey] + plan.enqueue.map(job.tickKey), arguments: arguments)
+            ScheduleScripts.enqueueTicks, keys: [job.queue, job.lastTickKey] + plan.enqueue.map(job.tickKey),
+            arguments: arguments)
         guard let values = reply.array, values.count == 2, let added = values[0].int,
-              let last = values[1].string.flatMap({ Int64($0) })
+            let last = values[1].string.flatMap({ Int64($0) })
         else { throw RedisClientError.unexpectedReply("EVALSHA periodic-enqueue", reply) }
         if added > 0 {
             self.logger.info(
                 "periodic job enqueued",
-                metadata: ["periodic.name": "\(job.name)", "queue": "\(job.queue)", "job.type": "\(job.type)", "count": "\(added)"])
+                metadata: [
+                    "periodic.name": "\(job.name)", "queue": "\(job.queue)", "job.type": "\(job.type)",
+                    "count": "\(added)",
+                ])
         }
         if plan.dropped > 0 {
             self.logger.notice(
-                "periodic job: missed ticks dropped", metadata: ["periodic.name": "\(job.name)", "count": "\(plan.dropped)"])
+                "periodic job: missed ticks dropped",
+                metadata: ["periodic.name": "\(job.name)", "count": "\(plan.dropped)"])
         }
         return last
     }
@@ -192,7 +205,9 @@ public final class PeriodicScheduler: Service, Sendable {
         let now = self.now()
         return zip(self.jobs, replies).map { job, reply in
             let last = reply.string.flatMap { Int64($0) }
-            return PeriodicJobStatus(job: job, nextRun: job.schedule.nextFire(after: max(now, last ?? now), in: job.timeZone), lastTick: last)
+            return PeriodicJobStatus(
+                job: job, nextRun: job.schedule.nextFire(after: max(now, last ?? now), in: job.timeZone), lastTick: last
+            )
         }
     }
 }

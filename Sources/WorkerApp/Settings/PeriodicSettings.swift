@@ -13,7 +13,9 @@ public enum PeriodicSettings {
 
     /// The periodic jobs section.
     public static let groups: [SettingGroup] = [
-        SettingGroup("Periodic jobs", summary: "Jobs enqueued on a cron schedule, once per tick across every worker.", settings: [periodic])
+        SettingGroup(
+            "Periodic jobs", summary: "Jobs enqueued on a cron schedule, once per tick across every worker.",
+            settings: [periodic])
     ]
 
     /// The declared periodic jobs; each bad entry reported on `values`.
