@@ -21,9 +21,9 @@ enum TestEnv {
     }
 
     /// Engine settings with short intervals, on the injected wall clock `wall`.
-    static func engineConfiguration(_ keys: QueueKeys, wall: WallClock) -> EngineConfiguration {
+    static func engineConfiguration(_ keys: QueueKeys, wall: WallClock, concurrency: Int = 4) -> EngineConfiguration {
         var configuration = EngineConfiguration(
-            workerID: "w-\(UUID().uuidString.prefix(6))", queues: [QueueConfiguration(keys: keys, concurrency: 4)])
+            workerID: "w-\(UUID().uuidString.prefix(6))", queues: [QueueConfiguration(keys: keys, concurrency: concurrency)])
         configuration.blockTime = .milliseconds(100)
         configuration.schedulerInterval = .milliseconds(20)
         configuration.shutdownGracePeriod = .seconds(5)

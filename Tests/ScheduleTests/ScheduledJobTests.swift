@@ -198,6 +198,28 @@ struct ScheduledJobTests {
         }
     }
 
+    @Test func waitingJobsHoldNoSlot() async throws {
+        try await self.withQueue { client, keys in
+            let wall = WallClock(self.start)
+            let ranAt = LockedBox<[Int64]>([])
+            let configuration = TestEnv.engineConfiguration(keys, wall: wall, concurrency: 1)
+            try await withEngine(configuration, self.registry(wall, ranAt: ranAt), client) { engine in
+                for _ in 0..<5 {
+                    _ = try await client.send(
+                        RESPCommand("XADD", [keys.stream, "*", "job_data", #"{"type":"probe"}"#, "run_at", String(self.start + 3_600_000)]))
+                }
+                for _ in 0..<3 {
+                    _ = try await client.send(RESPCommand("XADD", [keys.stream, "*", "job_data", #"{"type":"probe"}"#]))
+                }
+                // One slot: the three due jobs run while the five scheduled ones wait in the delayed set.
+                try await waitUntil("due jobs ran") { try await client.xlen(keys.results) == 3 }
+                #expect(try await client.zcard(keys.delayed) == 5)
+                #expect(engine.runningJobs[keys.stream] == 0)
+                #expect(ranAt.current == [self.start, self.start, self.start])
+            }
+        }
+    }
+
     @Test func postponingTwiceMovesTheEntryOnce() async throws {
         try await self.withQueue { client, keys in
             try await client.xgroupCreate(keys.stream, group: keys.group, id: "0", makeStream: true)
