@@ -151,6 +151,14 @@ struct PeriodicPlanTests {
         #expect(plan == .init(enqueue: [], newest: nil, dropped: 0))
     }
 
+    @Test func skipStillEnqueuesATickUpToAMinuteLate() throws {
+        let job = try self.job("0 * * * *", .skip)
+        let cursor = ms("2026-11-27T09:00:00+09:00")
+        let tick = ms("2026-11-27T10:00:00+09:00")
+        #expect(PeriodicScheduler.plan(job, cursor: cursor, now: tick + PeriodicScheduler.onTimeGrace).enqueue == [tick])
+        #expect(PeriodicScheduler.plan(job, cursor: cursor, now: tick + PeriodicScheduler.onTimeGrace + 1).enqueue == [])
+    }
+
     @Test func afterDowntimeSkipDropsLateTicksAndCatchUpKeepsTheNewest() throws {
         let cursor = ms("2026-11-27T00:00:30+09:00")
         let now = ms("2026-11-27T00:23:00+09:00")
