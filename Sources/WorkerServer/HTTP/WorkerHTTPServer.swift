@@ -248,7 +248,8 @@ public struct WorkerHTTPServer: Sendable {
 
     /// The `{id}` of `/api/jobs/{id}`: 1 to 256 printable characters, no spaces; 400 otherwise.
     static func jobID(_ context: BasicRequestContext) throws -> String {
-        let id = context.parameters.get("id") ?? ""
+        // Hummingbird hands path parameters over still percent-encoded (the page encodes the ID).
+        let id = (context.parameters.get("id") ?? "").removingPercentEncoding ?? ""
         guard (1...256).contains(id.utf8.count),
             id.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F && !($0.value >= 0x80 && $0.value < 0xA0) })
         else {

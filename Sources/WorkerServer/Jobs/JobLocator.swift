@@ -82,19 +82,16 @@ public struct JobLocator: Sendable {
     private func onStream(_ jobID: String, keys: QueueKeys) async throws -> JobLocation? {
         var match: RedisStreamEntry?
         if JobStatsSchema.milliseconds(ofEntryID: jobID) != nil, WorkerHTTPServer.isStreamID(jobID) {
-            // The default job ID is the entry ID: one XRANGE finds it.
-            if let entry = try await self.client.xrange(keys.stream, start: jobID, end: jobID, count: 1).first,
-                JobEnvelope(entry: entry).jobID == jobID
-            {
-                match = entry
-            }
+            // The default job ID is the entry ID: one XRANGE finds it (an entry ID pasted for a job
+            // that has a `job_id` finds it too).
+            match = try await self.client.xrange(keys.stream, start: jobID, end: jobID, count: 1).first
         }
         if match == nil {
             match = try await self.scanStream(keys.stream, reverse: false) { JobEnvelope(entry: $0).jobID == jobID }
         }
         guard let entry = match else { return nil }
         let envelope = JobEnvelope(entry: entry)
-        var location = JobLocation(jobID: jobID, queue: keys.stream, state: JobLocation.State.waiting)
+        var location = JobLocation(jobID: envelope.jobID, queue: keys.stream, state: JobLocation.State.waiting)
         location.entryID = entry.id
         location.attempt = envelope.attempt
         location.enqueuedAt = JobStatsSchema.milliseconds(ofEntryID: entry.id)
