@@ -66,7 +66,7 @@ struct JobStatsRecordingTests {
             for mode in ["ok", "ok", "ok", "reject", "die", "flaky:" + flaky] {
                 ids[mode] = try await producer.enqueue(queue: keys.stream, type: "probe", arguments: StatsProbeArguments(mode: mode))
             }
-            try await waitUntil("five outcomes") { try await client.xlen(keys.results) == 5 }
+            try await waitUntil("six outcomes") { try await client.xlen(keys.results) == 6 }
             await engine.stop()
 
             let (stats, hashes) = try await Self.stats(client, keys)
