@@ -362,8 +362,11 @@ enum DashboardAssets {
             }
           });
           if (minutes.length > 0) {
-            for (const i of [0, Math.floor(minutes.length / 2), minutes.length - 1]) {
-              const t = svg("text", { x: left + i * slot + slot / 2, y: H - 5, "text-anchor": "middle" }, root);
+            const last = minutes.length - 1;
+            for (const i of [0, Math.floor(last / 2), last]) {
+              const anchor = i === 0 ? "start" : i === last ? "end" : "middle";
+              const x = i === 0 ? left : i === last ? W - right : left + i * slot + slot / 2;
+              const t = svg("text", { x: x, y: H - 5, "text-anchor": anchor }, root);
               t.textContent = hhmm(minutes[i].at);
             }
           }
