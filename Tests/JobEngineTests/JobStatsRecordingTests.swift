@@ -33,7 +33,7 @@ struct JobStatsRecordingTests {
 
     /// Sums of every stats hash of the queue (the run may straddle a minute boundary).
     static func stats(_ client: RedisClient, _ keys: QueueKeys) async throws -> (MinuteStats, [String]) {
-        let found = try await client.send(RESPCommand("KEYS", ["{\(keys.stream)}:stats:*"])).array?.compactMap(\.string) ?? []
+        let found = try await scanKeys(client, "{\(keys.stream)}:stats:*")
         var total = MinuteStats(minute: 0)
         for key in found {
             let pairs = try await client.send(RESPCommand("HGETALL", [key])).pairs ?? []
@@ -48,7 +48,7 @@ struct JobStatsRecordingTests {
     static func cleanup(_ client: RedisClient, _ keys: QueueKeys) async throws {
         let patterns = ["{\(keys.stream)}:*", keys.stream]
         for pattern in patterns {
-            let found = try await client.send(RESPCommand("KEYS", [pattern])).array?.compactMap(\.string) ?? []
+            let found = try await scanKeys(client, pattern)
             if !found.isEmpty { try await client.send(RESPCommand("DEL", found)) }
         }
     }
@@ -129,4 +129,17 @@ struct JobStatsRecordingTests {
             try await Self.cleanup(client, keys)
         }
     }
+}
+
+/// Keys matching `pattern`, by SCAN (never KEYS on the shared test server).
+func scanKeys(_ client: RedisClient, _ pattern: String) async throws -> [String] {
+    var cursor = "0"
+    var found: [String] = []
+    repeat {
+        let reply = try await client.send(RESPCommand("SCAN", [cursor, "MATCH", pattern, "COUNT", "1000"]))
+        guard let parts = reply.array, parts.count == 2, let next = parts[0].string else { break }
+        found += parts[1].array?.compactMap(\.string) ?? []
+        cursor = next
+    } while cursor != "0"
+    return found
 }

@@ -42,7 +42,7 @@ struct DashboardAPITests {
 
     static func cleanup(_ client: RedisClient, _ keys: QueueKeys) async throws {
         for pattern in ["{\(keys.stream)}:*", keys.stream] {
-            let found = try await client.send(RESPCommand("KEYS", [pattern])).array?.compactMap(\.string) ?? []
+            let found = try await scanKeys(client, pattern)
             if !found.isEmpty { try await client.send(RESPCommand("DEL", found)) }
         }
     }
@@ -258,4 +258,17 @@ struct DashboardAPITests {
             try await Self.cleanup(client, keys)
         }
     }
+}
+
+/// Keys matching `pattern`, by SCAN (never KEYS on the shared test server).
+func scanKeys(_ client: RedisClient, _ pattern: String) async throws -> [String] {
+    var cursor = "0"
+    var found: [String] = []
+    repeat {
+        let reply = try await client.send(RESPCommand("SCAN", [cursor, "MATCH", pattern, "COUNT", "1000"]))
+        guard let parts = reply.array, parts.count == 2, let next = parts[0].string else { break }
+        found += parts[1].array?.compactMap(\.string) ?? []
+        cursor = next
+    } while cursor != "0"
+    return found
 }
