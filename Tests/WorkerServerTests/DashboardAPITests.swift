@@ -175,6 +175,10 @@ struct DashboardAPITests {
                 ("job_data", #"{"type":"ocr"}"#), ("job_id", "old-dead"), ("error", "bad image"), ("attempts", "1"),
                 ("worker", "w-2"), ("failed_at", "1764244000000"),
             ])
+            // An outcome without an index entry (written before the index existed): found by the results scan.
+            let oldRID = try await client.xadd(keys.results, fields: [
+                ("job_id", "unindexed"), ("type", "ocr"), ("status", "rejected"), ("attempts", "1"), ("error", "policy: too big"),
+            ])
             // Index says succeeded but the results entry was trimmed away: the outcome is still known.
             try await client.send(RESPCommand("SET", [keys.jobIndex(jobID: "trimmed"), "succeeded 1-0"]))
 
@@ -215,6 +219,10 @@ struct DashboardAPITests {
             #expect(old["state"] as? String == "dead")
             #expect(old["error"] as? String == "bad image")
             #expect(old["worker"] as? String == "w-2")
+            let unindexed = try await lookup("unindexed")
+            #expect(unindexed["state"] as? String == "rejected")
+            #expect(unindexed["results_entry_id"] as? String == oldRID)
+            #expect(unindexed["error"] as? String == "policy: too big")
             let trimmed = try await lookup("trimmed")
             #expect(trimmed["state"] as? String == "succeeded")
             #expect(trimmed["type"] == nil)

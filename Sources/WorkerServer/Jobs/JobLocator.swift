@@ -7,8 +7,8 @@ import RedisClient
 /// Order, per queue: the lookup index `{q}:job:<id>` (written with each outcome, one day) for a
 /// final `succeeded` / `rejected`; then where the job is now: the stream (an entry ID is looked up
 /// directly, any other ID by a bounded scan) with `XPENDING` telling waiting from running, the
-/// delayed set (bounded scan); then `dead` from the index, else a bounded scan of the dead
-/// letters, newest first. Scans stop after ``scanLimit`` entries per structure, so a lookup in a
+/// delayed set (bounded scan); then `dead` from the index; else bounded scans, newest first, of
+/// the results stream and of the dead letters. Scans stop after ``scanLimit`` entries per structure, so a lookup in a
 /// very long queue may miss a job that is there (the answer says so).
 public struct JobLocator: Sendable {
     /// The queues searched, in order.
@@ -46,6 +46,12 @@ public struct JobLocator: Sendable {
             return try await self.finished(jobID, keys: keys, status: JobLocation.State.dead, resultsID: resultsID)
         }
         for keys in self.inspector.queues {
+            // Finished before the index was written (an older worker) or more than a day ago.
+            if let entry = try await self.scanStream(keys.results, reverse: true, where: { $0.fields["job_id"] == jobID }),
+                let status = entry.fields["status"], !status.isEmpty
+            {
+                return try await self.finished(jobID, keys: keys, status: status, resultsID: entry.id)
+            }
             if let found = try await self.inDeadLetters(jobID, keys: keys) { return found }
         }
         return nil
