@@ -96,6 +96,24 @@ struct JobStatsRecordingTests {
         }
     }
 
+    @Test func withTheIndexOffNoJobKeysAreWrittenButStatsAre() async throws {
+        try await withTestClient { client in
+            let keys = TestEnv.queue()
+            var configuration = TestEnv.engineConfiguration(keys)
+            configuration.jobIndexRetention = .zero
+            let engine = RunningEngine(configuration: configuration, registry: Self.registry(), client: client)
+            let producer = JobProducer(client: client)
+            for mode in ["ok", "ok", "die"] {
+                _ = try await producer.enqueue(queue: keys.stream, type: "probe", arguments: StatsProbeArguments(mode: mode))
+            }
+            try await waitUntil("three outcomes") { try await client.xlen(keys.results) == 3 }
+            await engine.stop()
+            #expect(try await scanKeys(client, "{\(keys.stream)}:job:*").isEmpty)
+            #expect(try await Self.stats(client, keys).0.outcomes == ["succeeded": 2, "dead": 1])
+            try await Self.cleanup(client, keys)
+        }
+    }
+
     @Test func aBatchCountsEachJobOnceAndKeepsTheExistingTTL() async throws {
         try await withTestClient { client in
             let keys = TestEnv.queue()

@@ -118,16 +118,17 @@ final class OutcomeRecorder: Sendable {
         let now = self.configuration.now()
         var arguments: [String] = [
             self.keys.group, String(self.configuration.resultsMaximumLength), String(now),
-            String(JobStatsSchema.ttlSeconds), String(JobStatsSchema.jobIndexTTLSeconds),
+            String(JobStatsSchema.ttlSeconds), String(self.indexTTLSeconds),
         ]
         arguments.reserveCapacity(5 + completions.count * 10)
+        let indexed = self.indexTTLSeconds > 0
         var keys = [
             self.keys.stream, self.keys.results, self.keys.idempotency, self.keys.idempotencyIndex,
             self.keys.stats(minute: JobStatsSchema.minute(ofMilliseconds: now)),
         ]
         keys.reserveCapacity(5 + completions.count)
         for c in completions {
-            keys.append(self.keys.jobIndex(jobID: c.jobID))
+            if indexed { keys.append(self.keys.jobIndex(jobID: c.jobID)) }
             arguments.append(c.entryID)
             arguments.append(c.jobID)
             arguments.append(c.type)
@@ -212,7 +213,7 @@ final class OutcomeRecorder: Sendable {
             String(self.configuration.deadMaximumLength), String(now), envelope.idempotencyKey ?? "",
             String(deadFields.count), LatencyHistogram.label(milliseconds: waitMilliseconds),
             LatencyHistogram.label(milliseconds: durationMilliseconds), String(JobStatsSchema.ttlSeconds),
-            String(JobStatsSchema.jobIndexTTLSeconds),
+            String(self.indexTTLSeconds),
         ] + deadFields + resultFields
         let keys = [
             self.keys.stream, self.keys.dead, self.keys.results, self.keys.idempotency, self.keys.idempotencyIndex,
@@ -230,6 +231,11 @@ final class OutcomeRecorder: Sendable {
         await self.withRetries("discard") {
             try await self.client.eval(EngineScripts.discard, keys: [self.keys.stream], arguments: [self.keys.group] + entryIDs)
         }
+    }
+
+    /// Lifetime of the lookup-index entries, whole seconds (0: none written).
+    private var indexTTLSeconds: Int64 {
+        max(0, self.configuration.jobIndexRetention.components.seconds)
     }
 
     private func withRetries(_ what: String, _ body: @Sendable () async throws -> RESPValue) async {

@@ -23,8 +23,9 @@ enum EngineScripts {
     /// not three per job. `EXPIRE ... NX` gives a new stats hash its TTL and leaves it alone after.
     ///
     /// KEYS: stream, results, idempotency hash, idempotency index, stats hash of this minute,
-    /// then one lookup-index key (`{q}:job:<id>`) per job, in the order of the jobs.
-    /// ARGV: group, results maxlen, now ms, stats TTL s, index TTL s, then per job 10 values:
+    /// then one lookup-index key (`{q}:job:<id>`) per job, in the order of the jobs (none when the
+    /// index TTL is 0: no index).
+    /// ARGV: group, results maxlen, now ms, stats TTL s, index TTL s (0: no index), then per job 10 values:
     /// entry id, job id, type, status, attempts, duration ms, result-or-error, idempotency key ('' if none),
     /// wait bucket, run bucket.
     /// Returns the number of jobs whose outcome was recorded.
@@ -42,7 +43,9 @@ enum EngineScripts {
                 local detail = status == 'succeeded' and 'result' or 'error'
                 local rid = redis.call('XADD', KEYS[2], '*', 'job_id', ARGV[i + 1], 'type', ARGV[i + 2],
                   'status', status, 'attempts', ARGV[i + 4], 'duration_ms', ARGV[i + 5], detail, ARGV[i + 6])
-                redis.call('SET', KEYS[5 + (i - 6) / 10 + 1], status .. ' ' .. rid, 'EX', indexTTL)
+                if indexTTL ~= '0' then
+                  redis.call('SET', KEYS[5 + (i - 6) / 10 + 1], status .. ' ' .. rid, 'EX', indexTTL)
+                end
                 local key = ARGV[i + 7]
                 if key ~= '' then
                   redis.call('HSETNX', KEYS[3], key, status)
@@ -91,7 +94,7 @@ enum EngineScripts {
     ///
     /// KEYS: stream, dead, results, idempotency hash, idempotency index, stats hash, lookup-index key.
     /// ARGV: group, entry id, results maxlen, dead maxlen, now ms, idempotency key ('' if none),
-    /// number of dead fields n, wait bucket, run bucket, stats TTL s, index TTL s,
+    /// number of dead fields n, wait bucket, run bucket, stats TTL s, index TTL s (0: no index),
     /// n dead field/value items, then the results field/value items.
     /// Returns 1 when dead-lettered, 0 when the entry was no longer pending.
     static let dead = RedisScript(
@@ -105,7 +108,7 @@ enum EngineScripts {
             for i = 12 + n, #ARGV do resultFields[#resultFields + 1] = ARGV[i] end
             redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], '*', unpack(deadFields))
             local rid = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], '*', unpack(resultFields))
-            redis.call('SET', KEYS[7], 'dead ' .. rid, 'EX', ARGV[11])
+            if ARGV[11] ~= '0' then redis.call('SET', KEYS[7], 'dead ' .. rid, 'EX', ARGV[11]) end
             if ARGV[6] ~= '' then
               redis.call('HSETNX', KEYS[4], ARGV[6], 'dead')
               redis.call('ZADD', KEYS[5], 'NX', ARGV[5], ARGV[6])

@@ -32,7 +32,8 @@ public enum JobStatsSchema {
     public static let runPrefix = "run:"
     /// Lifetime of a stats hash, set when it is created: two hours.
     public static let ttlSeconds = 7_200
-    /// Lifetime of a job's entry in the lookup index (`{queue}:job:<id>`): one day.
+    /// Default lifetime of a job's entry in the lookup index (`{queue}:job:<id>`): one day
+    /// (``EngineConfiguration/jobIndexRetention``).
     public static let jobIndexTTLSeconds = 86_400
     /// Milliseconds in one stats bucket.
     public static let minuteMilliseconds: Int64 = 60_000
