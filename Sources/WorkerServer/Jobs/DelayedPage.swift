@@ -1,5 +1,6 @@
 /// The body of `GET /api/queues/{queue}/delayed`: the soonest-due retries first.
 public struct DelayedPage: Codable, Sendable, Hashable {
+    /// The queue (stream name).
     public var queue: String
     /// How many jobs the delayed set holds in all.
     public var total: Int

@@ -7,16 +7,25 @@
 public struct JobLocation: Codable, Sendable, Hashable {
     /// The states of ``state``.
     public enum State {
+        /// On the stream, not delivered yet.
         public static let waiting = "waiting"
+        /// Delivered to a worker, not acknowledged.
         public static let running = "running"
+        /// On the delayed set until its next attempt.
         public static let delayed = "delayed"
+        /// Finished successfully.
         public static let succeeded = "succeeded"
+        /// Refused (final).
         public static let rejected = "rejected"
+        /// In the dead letters.
         public static let dead = "dead"
     }
 
+    /// The job's ID (`job_id`, else idempotency key, else the entry ID).
     public var jobID: String
+    /// The queue it was found in.
     public var queue: String
+    /// One of ``State``.
     public var state: String
     /// The job's type when known.
     public var type: String?

@@ -5,8 +5,11 @@ import JobEngine
 public struct PercentileSummary: Codable, Sendable, Hashable {
     /// Values counted.
     public var count: Int64
+    /// Median, ms.
     public var p50: Double?
+    /// 90th percentile, ms.
     public var p90: Double?
+    /// 99th percentile, ms.
     public var p99: Double?
 
     /// The summary of `histogram`, each percentile rounded to 0.1 ms.

@@ -3,6 +3,7 @@ import JobEngine
 /// A queue's per-minute outcomes over a window, oldest minute first, with the window's wait and
 /// run-time percentiles: the body of `GET /api/queues/{queue}/stats`.
 public struct QueueStatsSeries: Codable, Sendable, Hashable {
+    /// The queue (stream name).
     public var queue: String
     /// One point per minute of the window, every minute present (zeros when nothing ran).
     public var minutes: [StatsMinutePoint]

@@ -4,10 +4,15 @@ import JobEngine
 public struct StatsMinutePoint: Codable, Sendable, Hashable {
     /// Start of the minute, ms since the epoch.
     public var at: Int64
+    /// Jobs finished successfully.
     public var succeeded: Int64
+    /// Jobs rejected (final).
     public var rejected: Int64
+    /// Failed attempts with another one scheduled.
     public var retried: Int64
+    /// Jobs a policy put back without running them.
     public var deferred: Int64
+    /// Jobs sent to the dead letters.
     public var dead: Int64
 
     /// The point of one parsed minute.
