@@ -49,6 +49,8 @@ public struct EngineConfiguration: Sendable {
     public var maximumPayloadBytes: Int = 1 << 20
     /// Most finished jobs acknowledged by one script call.
     public var completionBatchSize: Int = 512
+    /// How long a finished job's `{queue}:job:<id>` lookup entry lives (whole seconds); zero: none is written.
+    public var jobIndexRetention: Duration = .seconds(JobStatsSchema.jobIndexTTLSeconds)
     /// Runs each queue's jobs (and its reader) on one event loop of the Redis client rather than
     /// the global concurrency pool: a job resumes where its Redis replies arrive, with no thread
     /// wake-up per job (about a fifth of the CPU per job of a no-op job). The cost: a handler that

@@ -163,3 +163,137 @@ def test_an_open_circuit_breaker_shows_in_the_api_metrics_and_dashboard(private_
     out = chromium("--dump-dom", "--virtual-time-budget=8000", f"http://127.0.0.1:{port}/#token={TOKEN}")
     assert out.returncode == 0
     assert "<td>smtp</td>" in out.stdout and '<span class="pill open">open</span>' in out.stdout
+
+
+class _Elements:
+    """Every element of a dumped DOM as (tag, attributes, enclosing svg's data-queue, text), for checks."""
+
+    def __init__(self, dom):
+        from html.parser import HTMLParser
+
+        items = []
+        stack = []
+
+        class Parser(HTMLParser):
+            def handle_starttag(self, tag, attrs):
+                a = dict(attrs)
+                queue = a.get("data-queue") if tag == "svg" else next(
+                    (s[2] for s in reversed(stack) if s[2] is not None), None)
+                item = [tag, a, queue, ""]
+                items.append(item)
+                if tag not in ("br", "img", "input", "meta", "link", "hr"):
+                    stack.append((tag, item, queue))
+
+            def handle_endtag(self, tag):
+                while stack:
+                    t, _, _ = stack.pop()
+                    if t == tag:
+                        break
+
+            def handle_data(self, data):
+                if stack:
+                    stack[-1][1][3] += data
+
+        Parser().feed(dom)
+        self.items = items
+
+    def find(self, tag, **attrs):
+        want = {k.replace("_", "-"): str(v) for k, v in attrs.items()}
+        return [(a, q, t) for (tg, a, q, t) in self.items if tg == tag and all(a.get(k) == v for k, v in want.items())]
+
+
+def _seed_known_stats(r, queue, now_ms):
+    """Known per-minute numbers, written as the engine writes them (docs/protocol.md section 4)."""
+    minute = now_ms // 60000
+    r.hset("{%s}:stats:%d" % (queue, minute - 3), mapping={
+        "succeeded": 40, "retried": 6, "dead": 3, "wait:100": 40, "wait:1000": 9, "run:20": 49})
+    r.hset("{%s}:stats:%d" % (queue, minute - 10), mapping={"succeeded": 12, "rejected": 2})
+    r.hset("{%s}:stats:%d" % (queue, minute - 70), mapping={"succeeded": 999})  # older than the hour: not drawn
+    return minute
+
+
+def test_dashboard_draws_charts_from_known_numbers_and_finds_jobs(busy_worker):
+    import json
+    import time
+    from opsutil import api
+
+    r, port = busy_worker
+    now_ms = int(time.time() * 1000)
+    minute = _seed_known_stats(r, "sms_queue", now_ms)
+    # Two retries waiting on email_queue's delayed set, due in an hour (not promoted during the test).
+    due = now_ms + 3600_000
+    r.zadd("{email_queue}:delayed", {
+        json.dumps(["job_data", json.dumps({"type": "canary"}), "job_id", "retry-a", "attempt", "2", "last_error", "smtp 421"]): due,
+        json.dumps(["job_data", json.dumps({"type": "send_email"}), "job_id", "retry-b", "attempt", "3"]): due + 60_000,
+    })
+    finished = next(f for _, f in r.xrange("{%s}:results" % QUEUE) if f["status"] == "succeeded")
+    dead = next(f for _, f in r.xrange("{%s}:results" % QUEUE) if f["status"] == "dead")
+
+    # The API, for every state the lookup knows (running is covered by the Swift tests).
+    assert api(port, f"/api/jobs/{finished['job_id']}")["state"] == "succeeded"
+    looked_dead = api(port, f"/api/jobs/{dead['job_id']}")
+    assert looked_dead["state"] == "dead" and "canary asked to fail permanently" in looked_dead["error"]
+    assert api(port, "/api/jobs/retry-a")["state"] == "delayed"
+    waiting_id = r.xrange("sms_queue", count=1)[0][0]
+    assert api(port, f"/api/jobs/{waiting_id}")["state"] == "waiting"
+    assert http(port, "/api/jobs/no-such-job", token=TOKEN)[0] == 404
+    sms = api(port, "/api/queues/sms_queue/stats?minutes=60")
+    email = api(port, "/api/queues/email_queue/stats?minutes=60")
+    assert sms["totals"] == {"succeeded": 52, "retried": 6, "dead": 3, "rejected": 2, "deferred": 0}
+    assert sms["wait"] == {"count": 49, "p50": 81.3, "p90": 777.8, "p99": 1000.0}
+    # email_queue's numbers come from the worker itself: 10 canaries succeeded, 2 died (each waited and ran).
+    assert email["totals"]["succeeded"] == 10 and email["totals"]["dead"] == 2, email["totals"]
+    assert email["wait"]["count"] == 12 and email["run"]["count"] == 12
+
+    url = f"http://127.0.0.1:{port}/#token={TOKEN}&job={finished['job_id']}"
+    out = chromium("--dump-dom", "--virtual-time-budget=10000", url)
+    assert out.returncode == 0, out.stderr[-2000:]
+    dom = _Elements(out.stdout)
+
+    # sms_queue's chart: the seeded minutes, in its own data attributes and in the bars drawn.
+    (chart, _, _), = dom.find("svg", data_queue="sms_queue")
+    assert (chart["data-succeeded"], chart["data-retried"], chart["data-dead"], chart["data-rejected"]) == ("52", "6", "3", "2")
+    assert chart["data-minutes"] == "60" and chart["data-max"] == "50", chart  # tallest stack 49 -> axis to 50
+    bars = [a for a, q, _ in dom.find("g", **{"class": "minute"}) if q == "sms_queue"]
+    assert len(bars) == 60
+    assert [int(b["data-at"]) for b in bars] == [(minute - 59 + i) * 60000 for i in range(60)]
+    seeded = next(b for b in bars if int(b["data-at"]) == (minute - 3) * 60000)
+    assert (seeded["data-succeeded"], seeded["data-retried"], seeded["data-dead"]) == ("40", "6", "3")
+    assert sum(int(b["data-succeeded"]) for b in bars) == 52
+    rects = {a["data-series"]: a for a, q, _ in dom.find("rect") if q == "sms_queue" and a.get("data-count") in ("40", "6", "3")}
+    plot_height = 170 - 8 - 20
+    assert abs(float(rects["succeeded"]["height"]) - 40 / 50 * plot_height) < 0.01
+    assert abs(float(rects["retried"]["height"]) - 6 / 50 * plot_height) < 0.01
+    assert abs(float(rects["dead"]["height"]) - 3 / 50 * plot_height) < 0.01
+    # Stacked: retried sits on succeeded, dead on retried.
+    assert abs(float(rects["retried"]["y"]) + float(rects["retried"]["height"]) - float(rects["succeeded"]["y"])) < 0.02
+    assert abs(float(rects["dead"]["y"]) + float(rects["dead"]["height"]) - float(rects["retried"]["y"])) < 0.02
+
+    # The percentile summary shows the API's numbers.
+    tables = [a for (tg, a, _, _) in dom.items if tg == "table" and a.get("class") == "pct"]
+    order = [t["data-queue"] for t in tables]
+    assert set(order) >= {"email_queue", "sms_queue"}, order
+    values = [(a["data-metric"], a.get("data-value"), t.strip()) for a, _, t in dom.find("td") if a.get("data-metric")]
+    # The cells come table by table, in queue order: pick sms_queue's by its position.
+    per_table = len(values) // len(tables)
+    sms_values = {m: (v, t) for m, v, t in values[order.index("sms_queue") * per_table:(order.index("sms_queue") + 1) * per_table]}
+    assert sms_values["wait-count"][1] == "49"
+    assert sms_values["wait-p50"] == ("81.3", "81.3 ms") and sms_values["wait-p90"] == ("777.8", "777.8 ms")
+    assert sms_values["wait-p99"] == ("1000", "1 s")
+    email_chart, = [a for a, _, _ in dom.find("svg", data_queue="email_queue")]
+    assert email_chart["data-succeeded"] == "10" and email_chart["data-dead"] == "2"
+
+    # The delayed list (email_queue is selected first) and the job looked up through #job=.
+    rows = [a["data-job-id"] for a, _, _ in dom.find("tr") if "data-job-id" in a]
+    assert rows == ["retry-a", "retry-b"]
+    assert "smtp 421" in out.stdout
+    (job, _, _), = dom.find("dl", **{"class": "job"})
+    assert job["data-job-id"] == finished["job_id"] and job["data-state"] == "succeeded"
+
+    shot = os.path.join(SHOTS, "dashboard-charts.png")
+    out = chromium(f"--screenshot={shot}", "--window-size=1280,1400", "--virtual-time-budget=10000",
+                   f"http://127.0.0.1:{port}/#token={TOKEN}&job={dead['job_id']}")
+    assert os.path.exists(shot), out.stderr[-2000:]
+    ok, detail = image_is_not_blank(shot)
+    assert ok, f"screenshot looks blank: {detail}"
+    print(f"\ndashboard charts screenshot: {shot}")

@@ -27,6 +27,9 @@ struct JobProcessor: Sendable {
         let clock = self.clock
         let started = clock.now
         func elapsed() -> Int64 { (clock.now - started).milliseconds }
+        let wait = JobStatsSchema.waitMilliseconds(
+            entryID: envelope.entryID, enqueuedAt: envelope.enqueuedAt, attempt: envelope.attempt,
+            startedAt: self.configuration.now())
         // Built only when something is logged: at warning level a successful job logs nothing.
         var jobType: String?
         var logger: Logger {
@@ -48,7 +51,7 @@ struct JobProcessor: Sendable {
             let decoder = JobPayloadDecoder(maximumBytes: self.configuration.maximumPayloadBytes, decryptor: self.configuration.decryptor)
             payload = try decoder.decode(jobData: envelope.jobData, queue: self.keys.stream)
         } catch {
-            await self.deadLetter(envelope, type: "unknown", error: error.message, duration: elapsed(), logger: logger)
+            await self.deadLetter(envelope, type: "unknown", error: error.message, duration: elapsed(), wait: wait, logger: logger)
             return false
         }
         jobType = payload.type
@@ -73,20 +76,20 @@ struct JobProcessor: Sendable {
 
         guard let handler = self.registry.handler(for: payload.type) else {
             await self.deadLetter(envelope, type: payload.type, error: "unknown job type '\(Self.sanitize(payload.type))'",
-                                  duration: elapsed(), logger: logger)
+                                  duration: elapsed(), wait: wait, logger: logger)
             return false
         }
         if let queues = handler.queues, !queues.contains(self.keys.stream) {
             await self.deadLetter(envelope, type: payload.type,
                                   error: "job type '\(payload.type)' is not handled on queue \(self.keys.stream)",
-                                  duration: elapsed(), logger: logger)
+                                  duration: elapsed(), wait: wait, logger: logger)
             return false
         }
         if envelope.deliveryCount > self.configuration.maximumDeliveries {
             await self.deadLetter(
                 envelope, type: payload.type,
                 error: "delivered \(envelope.deliveryCount) times without finishing (limit \(self.configuration.maximumDeliveries)); it may crash or stall workers",
-                duration: elapsed(), logger: logger)
+                duration: elapsed(), wait: wait, logger: logger)
             return false
         }
         if let key = envelope.idempotencyKey {
@@ -118,13 +121,13 @@ struct JobProcessor: Sendable {
                     continue
                 case .deferred(let until, let reason):
                     // Not an attempt: the same attempt number runs again when the dependency is back.
-                    await self.recorder.retry(envelope, nextAttempt: envelope.attempt, dueMilliseconds: until, lastError: reason)
+                    await self.recorder.retry(envelope, nextAttempt: envelope.attempt, dueMilliseconds: until, lastError: reason, stats: .deferred)
                     self.configuration.metrics?.record(queue: self.keys.stream, type: payload.type, outcome: .deferred, durationMilliseconds: elapsed())
                     logger.info("job deferred", metadata: ["queue": "\(self.keys.stream)", "status": "deferred", "error": "\(reason)"])
                     return false
                 case .rejected(let reason, let message):
                     await self.recordFailure(.rejected(reason: reason, message: message), envelope: envelope, handler: handler,
-                                             type: payload.type, duration: elapsed(), logger: logger)
+                                             type: payload.type, duration: elapsed(), wait: wait, logger: logger)
                     return false
                 }
             }
@@ -157,7 +160,7 @@ struct JobProcessor: Sendable {
                     // silently: the job is dead-lettered (not retried: it ran, and its effects happened).
                     failure = .permanent("the job ran but its result could not be encrypted (\(Self.describe(error))); result not stored")
                     await self.finishFailed(failure, admission: admission, envelope: envelope, handler: handler, type: payload.type,
-                                            duration: elapsed(), logger: logger)
+                                            duration: elapsed(), wait: wait, logger: logger)
                     return false
                 }
             }
@@ -170,7 +173,7 @@ struct JobProcessor: Sendable {
             self.recorder.complete(
                 .init(entryID: envelope.entryID, jobID: envelope.jobID, type: payload.type, status: "succeeded",
                       attempts: envelope.attempt, durationMilliseconds: duration, detail: result ?? "",
-                      idempotencyKey: envelope.idempotencyKey))
+                      idempotencyKey: envelope.idempotencyKey, waitMilliseconds: wait))
             if self.logger.logLevel <= .info {
                 logger.info("job succeeded", metadata: ["queue": "\(self.keys.stream)", "status": "succeeded", "duration_ms": "\(duration)"])
             }
@@ -197,21 +200,21 @@ struct JobProcessor: Sendable {
             }
         }
         await self.finishFailed(failure, admission: admission, envelope: envelope, handler: handler, type: payload.type,
-                                duration: elapsed(), logger: logger)
+                                duration: elapsed(), wait: wait, logger: logger)
         return false
     }
 
     /// Tells the policies and records a failed run. A timed-out job's task is cancelled: the
     /// recording then runs in the shield's task, so its Redis calls do not fail at once.
     private func finishFailed(_ failure: JobError, admission: JobAdmission?, envelope: JobEnvelope, handler: AnyJobHandler,
-                              type: String, duration: Int64, logger: Logger) async {
+                              type: String, duration: Int64, wait: Int64, logger: Logger) async {
         let policies = self.configuration.policies
         await self.shield.shielded {
             if let admission {
                 let outcome: JobRunOutcome = failure.dependency.map { .dependencyFailed($0) } ?? .failed
                 for policy in policies { await policy.completed(admission, outcome: outcome) }
             }
-            await self.recordFailure(failure, envelope: envelope, handler: handler, type: type, duration: duration, logger: logger)
+            await self.recordFailure(failure, envelope: envelope, handler: handler, type: type, duration: duration, wait: wait, logger: logger)
         }
     }
 
@@ -221,7 +224,7 @@ struct JobProcessor: Sendable {
     }
 
     private func recordFailure(_ failure: JobError, envelope: JobEnvelope, handler: AnyJobHandler, type: String,
-                               duration: Int64, logger: Logger) async {
+                               duration: Int64, wait: Int64, logger: Logger) async {
         switch failure.kind {
         case .rejected:
             self.configuration.metrics?.record(queue: self.keys.stream, type: type, outcome: .rejected, durationMilliseconds: duration)
@@ -229,22 +232,23 @@ struct JobProcessor: Sendable {
             await self.recorder.completeAndWait(
                 .init(entryID: envelope.entryID, jobID: envelope.jobID, type: type, status: "rejected",
                       attempts: envelope.attempt, durationMilliseconds: duration, detail: detail,
-                      idempotencyKey: envelope.idempotencyKey))
+                      idempotencyKey: envelope.idempotencyKey, waitMilliseconds: wait))
             logger.info("job rejected", metadata: ["queue": "\(self.keys.stream)", "status": "rejected", "error": "\(detail)", "duration_ms": "\(duration)"])
         case .permanent:
-            await self.deadLetter(envelope, type: type, error: failure.message, duration: duration, logger: logger)
+            await self.deadLetter(envelope, type: type, error: failure.message, duration: duration, wait: wait, logger: logger)
         case .transient:
             guard handler.retryPolicy.allowsRetry(afterAttempt: envelope.attempt) else {
                 await self.deadLetter(
                     envelope, type: type,
                     error: "retries exhausted after \(envelope.attempt) attempts: \(failure.message)",
-                    duration: duration, logger: logger)
+                    duration: duration, wait: wait, logger: logger)
                 return
             }
             var generator = SystemRandomNumberGenerator()
             let delay = failure.retryAfter ?? handler.retryPolicy.delay(retry: envelope.attempt, using: &generator)
             let due = self.configuration.now() + delay.milliseconds
-            await self.recorder.retry(envelope, nextAttempt: envelope.attempt + 1, dueMilliseconds: due, lastError: failure.message)
+            await self.recorder.retry(envelope, nextAttempt: envelope.attempt + 1, dueMilliseconds: due, lastError: failure.message,
+                                      stats: .failedAttempt(waitMilliseconds: wait, runMilliseconds: duration))
             self.configuration.metrics?.record(queue: self.keys.stream, type: type, outcome: .retried, durationMilliseconds: duration)
             logger.warning(
                 "job failed; retry scheduled",
@@ -253,8 +257,9 @@ struct JobProcessor: Sendable {
         }
     }
 
-    private func deadLetter(_ envelope: JobEnvelope, type: String, error: String, duration: Int64, logger: Logger) async {
-        await self.recorder.dead(envelope, type: type, error: error, attempts: envelope.attempt, durationMilliseconds: duration)
+    private func deadLetter(_ envelope: JobEnvelope, type: String, error: String, duration: Int64, wait: Int64, logger: Logger) async {
+        await self.recorder.dead(envelope, type: type, error: error, attempts: envelope.attempt, durationMilliseconds: duration,
+                                 waitMilliseconds: wait)
         self.configuration.metrics?.record(queue: self.keys.stream, type: type, outcome: .dead, durationMilliseconds: duration)
         logger.error("job dead-lettered", metadata: ["queue": "\(self.keys.stream)", "status": "dead", "error": "\(error)", "duration_ms": "\(duration)"])
         self.configuration.deadLetterListener?.deadLettered(queue: self.keys.stream, type: type, error: error)

@@ -22,6 +22,8 @@ final class OutcomeRecorder: Sendable {
         /// `result` for successes, `error` otherwise.
         let detail: String
         let idempotencyKey: String?
+        /// Enqueue-to-start latency of this attempt (see ``JobStatsSchema/waitMilliseconds(entryID:enqueuedAt:attempt:startedAt:)``).
+        var waitMilliseconds: Int64 = 0
     }
 
     private struct State {
@@ -113,9 +115,20 @@ final class OutcomeRecorder: Sendable {
     }
 
     private func writeCompletions(_ completions: [Completion]) async {
-        var arguments: [String] = [self.keys.group, String(self.configuration.resultsMaximumLength), String(self.configuration.now())]
-        arguments.reserveCapacity(3 + completions.count * 8)
+        let now = self.configuration.now()
+        var arguments: [String] = [
+            self.keys.group, String(self.configuration.resultsMaximumLength), String(now),
+            String(JobStatsSchema.ttlSeconds), String(self.indexTTLSeconds),
+        ]
+        arguments.reserveCapacity(5 + completions.count * 10)
+        let indexed = self.indexTTLSeconds > 0
+        var keys = [
+            self.keys.stream, self.keys.results, self.keys.idempotency, self.keys.idempotencyIndex,
+            self.keys.stats(minute: JobStatsSchema.minute(ofMilliseconds: now)),
+        ]
+        keys.reserveCapacity(5 + completions.count)
         for c in completions {
+            if indexed { keys.append(self.keys.jobIndex(jobID: c.jobID)) }
             arguments.append(c.entryID)
             arguments.append(c.jobID)
             arguments.append(c.type)
@@ -124,18 +137,27 @@ final class OutcomeRecorder: Sendable {
             arguments.append(String(c.durationMilliseconds))
             arguments.append(c.detail)
             arguments.append(c.idempotencyKey ?? "")
+            arguments.append(LatencyHistogram.label(milliseconds: c.waitMilliseconds))
+            arguments.append(LatencyHistogram.label(milliseconds: c.durationMilliseconds))
         }
         let finalArguments = arguments
+        let finalKeys = keys
         await self.withRetries("complete") {
             try await self.client.eval(
-                EngineScripts.complete,
-                keys: [self.keys.stream, self.keys.results, self.keys.idempotency, self.keys.idempotencyIndex],
-                arguments: finalArguments)
+                EngineScripts.complete, keys: finalKeys, arguments: finalArguments)
         }
     }
 
+    /// What a retry counts in the minute's stats: a failed attempt (with its timings) or a deferral.
+    enum RetryStats: Sendable {
+        /// An attempt ran and failed: `retried`, with its wait and run times.
+        case failedAttempt(waitMilliseconds: Int64, runMilliseconds: Int64)
+        /// A policy put the job back without running it: `deferred` only.
+        case deferred
+    }
+
     /// Schedules another attempt: the entry leaves the stream for `{q}:delayed` until `dueMilliseconds`.
-    func retry(_ envelope: JobEnvelope, nextAttempt: Int, dueMilliseconds: Int64, lastError: String?) async {
+    func retry(_ envelope: JobEnvelope, nextAttempt: Int, dueMilliseconds: Int64, lastError: String?, stats: RetryStats) async {
         var fields = envelope.fieldsForRetry(attempt: nextAttempt)
         if let lastError {
             // Kept for operators looking at the delayed set; replaced on every retry.
@@ -146,10 +168,21 @@ final class OutcomeRecorder: Sendable {
             fields.append(String(lastError.prefix(500)))
         }
         let member = Self.jsonArray(fields)
+        let statsArguments: [String]
+        switch stats {
+        case .failedAttempt(let wait, let run):
+            statsArguments = [
+                JobStatsSchema.Outcome.retried, LatencyHistogram.label(milliseconds: wait), LatencyHistogram.label(milliseconds: run),
+            ]
+        case .deferred:
+            statsArguments = [JobStatsSchema.Outcome.deferred, "", ""]
+        }
+        let statsKey = self.keys.stats(minute: JobStatsSchema.minute(ofMilliseconds: self.configuration.now()))
         await self.withRetries("retry") {
             try await self.client.eval(
-                EngineScripts.retry, keys: [self.keys.stream, self.keys.delayed],
-                arguments: [self.keys.group, envelope.entryID, String(dueMilliseconds), member])
+                EngineScripts.retry, keys: [self.keys.stream, self.keys.delayed, statsKey],
+                arguments: [self.keys.group, envelope.entryID, String(dueMilliseconds), member]
+                    + statsArguments + [String(JobStatsSchema.ttlSeconds)])
         }
     }
 
@@ -175,7 +208,8 @@ final class OutcomeRecorder: Sendable {
     }
 
     /// Dead-letters a job: its fields plus error, attempts, worker and time on `{q}:dead`, and a `dead` outcome.
-    func dead(_ envelope: JobEnvelope, type: String, error: String, attempts: Int, durationMilliseconds: Int64) async {
+    func dead(_ envelope: JobEnvelope, type: String, error: String, attempts: Int, durationMilliseconds: Int64,
+              waitMilliseconds: Int64) async {
         let now = self.configuration.now()
         var deadFields: [String] = []
         for (key, value) in envelope.fields.sorted(by: { $0.key < $1.key })
@@ -198,13 +232,17 @@ final class OutcomeRecorder: Sendable {
         let arguments = [
             self.keys.group, envelope.entryID, String(self.configuration.resultsMaximumLength),
             String(self.configuration.deadMaximumLength), String(now), envelope.idempotencyKey ?? "",
-            String(deadFields.count),
+            String(deadFields.count), LatencyHistogram.label(milliseconds: waitMilliseconds),
+            LatencyHistogram.label(milliseconds: durationMilliseconds), String(JobStatsSchema.ttlSeconds),
+            String(self.indexTTLSeconds),
         ] + deadFields + resultFields
+        let keys = [
+            self.keys.stream, self.keys.dead, self.keys.results, self.keys.idempotency, self.keys.idempotencyIndex,
+            self.keys.stats(minute: JobStatsSchema.minute(ofMilliseconds: now)), self.keys.jobIndex(jobID: envelope.jobID),
+        ]
         await self.withRetries("dead") {
             try await self.client.eval(
-                EngineScripts.dead,
-                keys: [self.keys.stream, self.keys.dead, self.keys.results, self.keys.idempotency, self.keys.idempotencyIndex],
-                arguments: arguments)
+                EngineScripts.dead, keys: keys, arguments: arguments)
         }
     }
 
@@ -214,6 +252,11 @@ final class OutcomeRecorder: Sendable {
         await self.withRetries("discard") {
             try await self.client.eval(EngineScripts.discard, keys: [self.keys.stream], arguments: [self.keys.group] + entryIDs)
         }
+    }
+
+    /// Lifetime of the lookup-index entries, whole seconds (0: none written).
+    private var indexTTLSeconds: Int64 {
+        max(0, self.configuration.jobIndexRetention.components.seconds)
     }
 
     private func withRetries(_ what: String, _ body: @Sendable () async throws -> RESPValue) async {

@@ -9,8 +9,8 @@ import RedisClient
 /// All keys are passed in `KEYS` and share the queue's hash slot (`{q}:...`), so the scripts
 /// work unchanged on Redis Cluster.
 enum EngineScripts {
-    /// Finishes many jobs: XACK + one results entry each (+ idempotency record), then one XDEL
-    /// and one XTRIM for the whole batch.
+    /// Finishes many jobs: XACK + one results entry each (+ idempotency record, + lookup index),
+    /// then one XDEL and one XTRIM for the whole batch, and the batch's per-minute stats.
     ///
     /// Why one XDEL: Redis 7.0 looks for a stream's new first ID after an XDEL that deleted the
     /// first entry, by iterating from the head over the deleted entries its first node still
@@ -18,28 +18,43 @@ enum EngineScripts {
     /// (XDEL was the dearest command per job). One XDEL per batch pays it once. The results
     /// stream is trimmed once per batch too (`MAXLEN ~`, as each XADD used to).
     ///
-    /// KEYS: stream, results, idempotency hash, idempotency index.
-    /// ARGV: group, results maxlen, now ms, then per job 8 values:
-    /// entry id, job id, type, status, attempts, duration ms, result-or-error, idempotency key ('' if none).
+    /// Why the stats are summed in a Lua table: only acknowledged jobs count (a job finished by two
+    /// workers counts once), and the batch then costs one HINCRBY per distinct field (a handful),
+    /// not three per job. `EXPIRE ... NX` gives a new stats hash its TTL and leaves it alone after.
+    ///
+    /// KEYS: stream, results, idempotency hash, idempotency index, stats hash of this minute,
+    /// then one lookup-index key (`{q}:job:<id>`) per job, in the order of the jobs (none when the
+    /// index TTL is 0: no index).
+    /// ARGV: group, results maxlen, now ms, stats TTL s, index TTL s (0: no index), then per job 10 values:
+    /// entry id, job id, type, status, attempts, duration ms, result-or-error, idempotency key ('' if none),
+    /// wait bucket, run bucket.
     /// Returns the number of jobs whose outcome was recorded.
     static let complete = RedisScript(
         name: "complete",
         source: """
-            local group, maxlen, now = ARGV[1], ARGV[2], ARGV[3]
+            local group, maxlen, now, statsTTL, indexTTL = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
             local acked = {}
-            for i = 4, #ARGV, 8 do
+            local stats = {}
+            for i = 6, #ARGV, 10 do
               local id = ARGV[i]
               if redis.call('XACK', KEYS[1], group, id) == 1 then
                 acked[#acked + 1] = id
                 local status = ARGV[i + 3]
                 local detail = status == 'succeeded' and 'result' or 'error'
-                redis.call('XADD', KEYS[2], '*', 'job_id', ARGV[i + 1], 'type', ARGV[i + 2],
+                local rid = redis.call('XADD', KEYS[2], '*', 'job_id', ARGV[i + 1], 'type', ARGV[i + 2],
                   'status', status, 'attempts', ARGV[i + 4], 'duration_ms', ARGV[i + 5], detail, ARGV[i + 6])
+                if indexTTL ~= '0' then
+                  redis.call('SET', KEYS[5 + (i - 6) / 10 + 1], status .. ' ' .. rid, 'EX', indexTTL)
+                end
                 local key = ARGV[i + 7]
                 if key ~= '' then
                   redis.call('HSETNX', KEYS[3], key, status)
                   redis.call('ZADD', KEYS[4], 'NX', now, key)
                 end
+                local w, r = 'wait:' .. ARGV[i + 8], 'run:' .. ARGV[i + 9]
+                stats[status] = (stats[status] or 0) + 1
+                stats[w] = (stats[w] or 0) + 1
+                stats[r] = (stats[r] or 0) + 1
               end
             end
             for i = 1, #acked, 1000 do
@@ -47,13 +62,17 @@ enum EngineScripts {
             end
             if #acked > 0 then
               redis.call('XTRIM', KEYS[2], 'MAXLEN', '~', maxlen)
+              for field, n in pairs(stats) do redis.call('HINCRBY', KEYS[5], field, n) end
+              redis.call('EXPIRE', KEYS[5], statsTTL, 'NX')
             end
             return #acked
             """)
 
-    /// Puts a failed job on the delayed set for a later attempt, and XACK + XDEL the entry.
+    /// Puts a failed job on the delayed set for a later attempt, and XACK + XDEL the entry; counts
+    /// it in the minute's stats (`retried` with its wait and run buckets, or `deferred` alone).
     ///
-    /// KEYS: stream, delayed. ARGV: group, entry id, due ms, member (JSON array of the new entry's fields).
+    /// KEYS: stream, delayed, stats hash. ARGV: group, entry id, due ms, member (JSON array of the
+    /// new entry's fields), stats counter, wait bucket ('' for none), run bucket ('' for none), stats TTL s.
     /// Returns 1 when scheduled, 0 when the entry was no longer pending (another worker finished it).
     static let retry = RedisScript(
         name: "retry",
@@ -61,16 +80,22 @@ enum EngineScripts {
             if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 1 then
               redis.call('XDEL', KEYS[1], ARGV[2])
               redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
+              redis.call('HINCRBY', KEYS[3], ARGV[5], 1)
+              if ARGV[6] ~= '' then redis.call('HINCRBY', KEYS[3], 'wait:' .. ARGV[6], 1) end
+              if ARGV[7] ~= '' then redis.call('HINCRBY', KEYS[3], 'run:' .. ARGV[7], 1) end
+              redis.call('EXPIRE', KEYS[3], ARGV[8], 'NX')
               return 1
             end
             return 0
             """)
 
-    /// Sends a job to the dead letters: XADD dead + XADD results + XACK + XDEL (+ idempotency record).
+    /// Sends a job to the dead letters: XADD dead + XADD results + XACK + XDEL (+ idempotency
+    /// record), and records it in the lookup index and the minute's stats.
     ///
-    /// KEYS: stream, dead, results, idempotency hash, idempotency index.
+    /// KEYS: stream, dead, results, idempotency hash, idempotency index, stats hash, lookup-index key.
     /// ARGV: group, entry id, results maxlen, dead maxlen, now ms, idempotency key ('' if none),
-    /// number of dead fields n, n dead field/value items, then the results field/value items.
+    /// number of dead fields n, wait bucket, run bucket, stats TTL s, index TTL s (0: no index),
+    /// n dead field/value items, then the results field/value items.
     /// Returns 1 when dead-lettered, 0 when the entry was no longer pending.
     static let dead = RedisScript(
         name: "dead",
@@ -79,14 +104,19 @@ enum EngineScripts {
             redis.call('XDEL', KEYS[1], ARGV[2])
             local n = tonumber(ARGV[7])
             local deadFields, resultFields = {}, {}
-            for i = 8, 7 + n do deadFields[#deadFields + 1] = ARGV[i] end
-            for i = 8 + n, #ARGV do resultFields[#resultFields + 1] = ARGV[i] end
+            for i = 12, 11 + n do deadFields[#deadFields + 1] = ARGV[i] end
+            for i = 12 + n, #ARGV do resultFields[#resultFields + 1] = ARGV[i] end
             redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], '*', unpack(deadFields))
-            redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], '*', unpack(resultFields))
+            local rid = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], '*', unpack(resultFields))
+            if ARGV[11] ~= '0' then redis.call('SET', KEYS[7], 'dead ' .. rid, 'EX', ARGV[11]) end
             if ARGV[6] ~= '' then
               redis.call('HSETNX', KEYS[4], ARGV[6], 'dead')
               redis.call('ZADD', KEYS[5], 'NX', ARGV[5], ARGV[6])
             end
+            redis.call('HINCRBY', KEYS[6], 'dead', 1)
+            redis.call('HINCRBY', KEYS[6], 'wait:' .. ARGV[8], 1)
+            redis.call('HINCRBY', KEYS[6], 'run:' .. ARGV[9], 1)
+            redis.call('EXPIRE', KEYS[6], ARGV[10], 'NX')
             return 1
             """)
 

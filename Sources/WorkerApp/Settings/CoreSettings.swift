@@ -60,6 +60,9 @@ public struct CoreSettings: Sendable {
         "BLUEPRINT_SCHEDULER_MS", .integer(10...60_000), default: "200", help: "How often due retries are moved back onto their streams (ms).")
     static let maximumPayload = Setting(
         "BLUEPRINT_MAX_PAYLOAD_BYTES", .integer(1024...(64 << 20)), default: "1048576", help: "Largest `job_data` accepted (bytes).")
+    static let jobIndex = Setting(
+        "BLUEPRINT_JOB_INDEX_SECONDS", .integer(0...604_800), default: "86400",
+        help: "How long a finished job stays findable by ID in one read (`{queue}:job:<id>`, about 180 bytes per job; seconds). `0`: no index (less Redis work per job; lookups then scan the newest 10000 results).")
     static let jobsOnEventLoop = Setting(
         "BLUEPRINT_JOBS_ON_EVENT_LOOP", .boolean, default: "1",
         help: "`1`: each queue's reader and jobs run on one event loop of the Redis client (no thread wake-up per job); queues a module declares CPU-bound never do. `0`: every job on the cooperative pool.")
@@ -76,7 +79,7 @@ public struct CoreSettings: Sendable {
         SettingGroup(
             "Engine", summary: "Consumers, retries, recovery and shutdown.",
             settings: [workerID, queues, concurrency, jobsOnEventLoop, dataDirectory, blockMilliseconds, minIdle, heartbeat, reclaim, maximumDeliveries, shutdownGrace,
-                       consumerIdle, scheduler, maximumPayload]),
+                       consumerIdle, scheduler, maximumPayload, jobIndex]),
         SettingGroup("Logging and alerts", summary: "JSON log lines and dead-letter alerts.", settings: [logLevelSetting, alertWebhook]),
     ]
 
@@ -142,6 +145,7 @@ public struct CoreSettings: Sendable {
         engine.consumerIdleTimeout = .milliseconds(values.int(Self.consumerIdle) ?? 3_600_000)
         engine.schedulerInterval = .milliseconds(values.int(Self.scheduler) ?? 200)
         engine.maximumPayloadBytes = values.int(Self.maximumPayload) ?? (1 << 20)
+        engine.jobIndexRetention = .seconds(values.int(Self.jobIndex) ?? JobStatsSchema.jobIndexTTLSeconds)
         engine.runsJobsOnEventLoop = values.bool(Self.jobsOnEventLoop)
 
         var alertWebhookURL: String?

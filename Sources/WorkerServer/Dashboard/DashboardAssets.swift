@@ -4,6 +4,10 @@ import Hummingbird
 /// (no build step, no CDN). The script reads `/api/overview` every two seconds with the admin
 /// token, which the operator types in (or passes once as `/#token=...`); it is kept in the
 /// browser's session storage only. Every value from Redis is inserted as text, never as HTML.
+///
+/// The charts are SVG drawn by the script itself (no chart library, no web font: the page works
+/// offline). Each chart carries its numbers in `data-*` attributes (totals on the `<svg>`, one
+/// `<g class="minute">` per minute with its counts), so a test can check what is drawn.
 enum DashboardAssets {
     static func response(_ text: String, contentType: String) -> Response {
         Response(
@@ -43,6 +47,25 @@ enum DashboardAssets {
                 <th>queue</th><th>state</th><th>waiting</th><th>pending</th><th>delayed</th><th>dead</th>
                 <th>lag</th><th>oldest waiting</th><th>in/s</th><th>done/s</th><th>consumers</th><th></th>
               </tr></thead>
+              <tbody></tbody>
+            </table>
+          </section>
+          <section>
+            <h2>Last hour, per minute <span class="hint">finished, failed (retried) and dead jobs; wait = enqueue to start</span></h2>
+            <div id="charts"></div>
+          </section>
+          <section>
+            <h2>Job lookup</h2>
+            <form id="lookup" class="inline">
+              <input id="job-id" placeholder="job ID (job_id, idempotency key or entry ID)" size="48" autocomplete="off">
+              <button type="submit">Find</button>
+            </form>
+            <div id="job-result"></div>
+          </section>
+          <section>
+            <h2>Delayed (retries) <select id="delayed-queue"></select> <span id="delayed-note" class="hint"></span></h2>
+            <table id="delayed">
+              <thead><tr><th>due</th><th>job id</th><th>type</th><th>attempt</th><th>last error</th></tr></thead>
               <tbody></tbody>
             </table>
           </section>
@@ -107,11 +130,31 @@ enum DashboardAssets {
         .hint { color: #68707f; font-size: .85rem; }
         .empty { color: #68707f; font-style: italic; }
         button { font: inherit; padding: .15rem .6rem; cursor: pointer; }
+        form.inline { padding: 0; display: flex; gap: .5rem; }
+        #charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(34rem, 1fr)); gap: 1rem; }
+        .card { background: #fff; box-shadow: 0 1px 2px rgba(0,0,0,.08); padding: .6rem .8rem; }
+        .card h3 { font-size: .95rem; margin: 0 0 .3rem; }
+        .card svg { width: 100%; height: auto; display: block; }
+        .card svg text { font-size: 10px; fill: #68707f; }
+        .card svg line.grid { stroke: #e6e8ec; }
+        .card svg line.axis { stroke: #9aa1ad; }
+        .s-succeeded { fill: #2e9d5b; } .s-rejected { fill: #7d8aa5; } .s-retried { fill: #e8a317; } .s-dead { fill: #c0392b; }
+        .legend { display: flex; gap: 1rem; font-size: .8rem; color: #56607a; margin: .2rem 0 .4rem; }
+        .legend i { display: inline-block; width: .7rem; height: .7rem; margin-right: .3rem; vertical-align: -1px; }
+        .legend i.s-succeeded { background: #2e9d5b; } .legend i.s-rejected { background: #7d8aa5; }
+        .legend i.s-retried { background: #e8a317; } .legend i.s-dead { background: #c0392b; }
+        table.pct { box-shadow: none; margin-top: .4rem; }
+        table.pct td, table.pct th { padding: .2rem .5rem; font-size: .85rem; }
+        dl.job { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; background: #fff; padding: .6rem .8rem;
+          box-shadow: 0 1px 2px rgba(0,0,0,.08); margin: .6rem 0 0; }
+        dl.job dt { color: #68707f; } dl.job dd { margin: 0; overflow-wrap: anywhere; }
         """
 
     static let script = """
         "use strict";
-        const state = { token: null, last: null, deadQueue: null };
+        const state = { token: null, last: null, deadQueue: null, delayedQueue: null, ticks: 0 };
+        const SVG = "http://www.w3.org/2000/svg";
+        const SERIES = [["succeeded", "finished"], ["rejected", "rejected"], ["retried", "failed (retried)"], ["dead", "dead"]];
         const $ = (id) => document.getElementById(id);
 
         function readToken() {
@@ -271,6 +314,189 @@ enum DashboardAssets {
           }, "no circuit breakers configured");
         }
 
+        function svg(name, attributes, parent) {
+          const el = document.createElementNS(SVG, name);
+          for (const [key, value] of Object.entries(attributes)) el.setAttribute(key, String(value));
+          if (parent) parent.appendChild(el);
+          return el;
+        }
+
+        // The smallest 1, 2 or 5 x 10^k at or above n (the chart's top), at least 1.
+        function niceMax(n) {
+          if (!(n > 0)) return 1;
+          const p = Math.pow(10, Math.floor(Math.log10(n)));
+          for (const m of [1, 2, 5, 10]) if (m * p >= n) return m * p;
+          return 10 * p;
+        }
+
+        function ms(value) {
+          if (value === null || value === undefined) return "–";
+          if (value < 1000) return (Math.round(value * 10) / 10) + " ms";
+          if (value < 120000) return (Math.round(value / 100) / 10) + " s";
+          return Math.round(value / 60000) + " min";
+        }
+
+        function hhmm(at) {
+          return new Date(at).toISOString().slice(11, 16);
+        }
+
+        // One queue's stacked bars: a <g class="minute"> per minute, one <rect> per non-zero series.
+        function drawChart(series) {
+          const W = 600, H = 170, left = 36, right = 6, top = 8, bottom = 20;
+          const plotW = W - left - right, plotH = H - top - bottom;
+          const minutes = series.minutes;
+          const stackOf = (m) => SERIES.reduce((sum, [key]) => sum + (m[key] || 0), 0);
+          const top_ = niceMax(Math.max(0, ...minutes.map(stackOf)));
+          const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", class: "chart", "data-queue": series.queue,
+            "data-max": top_, "data-minutes": minutes.length });
+          for (const [key] of SERIES) root.setAttribute("data-" + key, series.totals[key] || 0);
+          svg("title", {}, root).textContent = series.queue + ": jobs per minute, last " + minutes.length + " minutes";
+          for (const f of [0, 0.5, 1]) {
+            const y = top + plotH - f * plotH;
+            svg("line", { x1: left, x2: W - right, y1: y, y2: y, class: f === 0 ? "axis" : "grid" }, root);
+            const label = svg("text", { x: left - 4, y: y + 3, "text-anchor": "end" }, root);
+            label.textContent = String(Math.round(top_ * f * 10) / 10);
+          }
+          const slot = plotW / Math.max(1, minutes.length);
+          minutes.forEach((m, i) => {
+            const g = svg("g", { class: "minute", "data-at": m.at }, root);
+            let y = top + plotH;
+            for (const [key] of SERIES) {
+              g.setAttribute("data-" + key, m[key] || 0);
+              const n = m[key] || 0;
+              if (n <= 0) continue;
+              const h = (n / top_) * plotH;
+              y -= h;
+              const rect = svg("rect", { x: (left + i * slot + 0.5).toFixed(2), y: y.toFixed(2), width: Math.max(1, slot - 1).toFixed(2),
+                height: h.toFixed(2), class: "s-" + key, "data-series": key, "data-count": n }, g);
+              svg("title", {}, rect).textContent = hhmm(m.at) + " " + key + ": " + n;
+            }
+          });
+          if (minutes.length > 0) {
+            const last = minutes.length - 1;
+            for (const i of [0, Math.floor(last / 2), last]) {
+              const anchor = i === 0 ? "start" : i === last ? "end" : "middle";
+              const x = i === 0 ? left : i === last ? W - right : left + i * slot + slot / 2;
+              const t = svg("text", { x: x, y: H - 5, "text-anchor": anchor }, root);
+              t.textContent = hhmm(minutes[i].at);
+            }
+          }
+          return root;
+        }
+
+        function percentileTable(series) {
+          const table = document.createElement("table");
+          table.className = "pct";
+          table.setAttribute("data-queue", series.queue);
+          const head = table.createTHead().insertRow();
+          for (const text of ["", "count", "p50", "p90", "p99"]) {
+            const th = document.createElement("th");
+            th.textContent = text;
+            head.appendChild(th);
+          }
+          const body = table.createTBody();
+          for (const [name, label] of [["wait", "wait (enqueue → start)"], ["run", "run time"]]) {
+            const row = body.insertRow();
+            cell(row, label);
+            cell(row, series[name].count, "num").setAttribute("data-metric", name + "-count");
+            for (const p of ["p50", "p90", "p99"]) {
+              const td = cell(row, ms(series[name][p]), "num");
+              td.setAttribute("data-metric", name + "-" + p);
+              td.setAttribute("data-value", series[name][p] === null || series[name][p] === undefined ? "" : series[name][p]);
+            }
+          }
+          return table;
+        }
+
+        async function renderCharts(overview) {
+          const all = await Promise.all(overview.queues.map((q) =>
+            api("/api/queues/" + encodeURIComponent(q.queue) + "/stats?minutes=60")));
+          const cards = all.map((series) => {
+            const card = document.createElement("div");
+            card.className = "card";
+            card.setAttribute("data-queue", series.queue);
+            const h3 = document.createElement("h3");
+            h3.textContent = series.queue;
+            card.appendChild(h3);
+            const legend = document.createElement("div");
+            legend.className = "legend";
+            for (const [key, label] of SERIES) {
+              const span = document.createElement("span");
+              const swatch = document.createElement("i");
+              swatch.className = "s-" + key;
+              span.appendChild(swatch);
+              span.appendChild(document.createTextNode(label + " " + (series.totals[key] || 0)));
+              legend.appendChild(span);
+            }
+            card.appendChild(legend);
+            card.appendChild(drawChart(series));
+            card.appendChild(percentileTable(series));
+            return card;
+          });
+          $("charts").replaceChildren(...cards);
+        }
+
+        async function renderDelayed(overview) {
+          const select = $("delayed-queue");
+          if (select.options.length !== overview.queues.length) {
+            select.replaceChildren(...overview.queues.map((q) => new Option(q.queue, q.queue)));
+            state.delayedQueue = state.delayedQueue || (overview.queues[0] && overview.queues[0].queue);
+            select.value = state.delayedQueue;
+          }
+          for (const option of select.options) {
+            const q = overview.queues.find((x) => x.queue === option.value);
+            option.textContent = q.queue + " (" + q.delayed + ")";
+          }
+          if (!state.delayedQueue) return;
+          const queue = state.delayedQueue;
+          const page = await api("/api/queues/" + encodeURIComponent(queue) + "/delayed?limit=50");
+          fill("delayed", page.delayed, (row, job) => {
+            row.setAttribute("data-job-id", job.job_id || "");
+            cell(row, new Date(job.due_at).toLocaleString());
+            cell(row, job.job_id || "?");
+            cell(row, job.type || "?");
+            cell(row, job.attempt, "num");
+            cell(row, job.last_error, "error");
+          }, "nothing delayed in " + queue);
+          $("delayed-note").textContent = page.total > page.delayed.length ? "showing the soonest " + page.delayed.length + " of " + page.total : "";
+        }
+
+        const JOB_FIELDS = [["state", "state"], ["queue", "queue"], ["type", "type"], ["attempt", "attempt"], ["worker", "worker"],
+          ["entry_id", "entry"], ["enqueued_at", "enqueued"], ["due_at", "due"], ["finished_at", "finished"],
+          ["duration_ms", "run time"], ["idle_ms", "idle"], ["deliveries", "deliveries"], ["error", "error"], ["result_bytes", "result bytes"]];
+
+        async function lookup(id) {
+          const out = $("job-result");
+          out.replaceChildren();
+          if (!id) return;
+          const response = await fetch("/api/jobs/" + encodeURIComponent(id), { headers: { "Authorization": "Bearer " + state.token } });
+          const body = await response.json().catch(() => ({}));
+          const dl = document.createElement("dl");
+          dl.className = "job";
+          dl.setAttribute("data-job-id", id);
+          const add = (label, value, key) => {
+            const dt = document.createElement("dt");
+            dt.textContent = label;
+            const dd = document.createElement("dd");
+            dd.textContent = String(value);
+            if (key) dd.setAttribute("data-field", key);
+            dl.append(dt, dd);
+          };
+          if (!response.ok) {
+            dl.setAttribute("data-state", response.status === 404 ? "unknown" : "error");
+            add("result", body.error || ("HTTP " + response.status), "error");
+          } else {
+            dl.setAttribute("data-state", body.state);
+            for (const [key, label] of JOB_FIELDS) {
+              const value = body[key];
+              if (value === null || value === undefined) continue;
+              const text = key.endsWith("_at") ? new Date(value).toLocaleString() : key.endsWith("_ms") ? ms(value) : value;
+              add(label, text, key);
+            }
+          }
+          out.appendChild(dl);
+        }
+
         async function refresh() {
           if (!state.token) return showLogin();
           try {
@@ -281,6 +507,8 @@ enum DashboardAssets {
             renderWorkers(overview);
             state.last = overview;
             await renderDead();
+            await renderDelayed(overview);
+            if (state.ticks++ % 5 === 0) await renderCharts(overview);
             setStatus("live · " + new Date(overview.time).toLocaleTimeString(), "ok");
           } catch (error) {
             if (error.message !== "unauthorized") setStatus(error.message, "bad");
@@ -293,6 +521,11 @@ enum DashboardAssets {
           sessionStorage.setItem("blueprint-token", state.token);
           refresh();
         });
+        $("lookup").addEventListener("submit", (event) => {
+          event.preventDefault();
+          lookup($("job-id").value.trim()).catch((error) => setStatus(error.message, "bad"));
+        });
+        $("delayed-queue").addEventListener("change", (event) => { state.delayedQueue = event.target.value; refresh(); });
         $("dead-queue").addEventListener("change", (event) => { state.deadQueue = event.target.value; renderDead(); });
         $("replay-all").addEventListener("click", async () => {
           if (!state.deadQueue || !confirm("Replay every dead letter of " + state.deadQueue + "?")) return;
@@ -300,8 +533,10 @@ enum DashboardAssets {
           refresh();
         });
 
+        // `#job=<id>` opens the page with that job looked up (links from logs or tickets).
+        const jobMatch = /(?:^#|&)job=([^&]+)/.exec(location.hash);
         state.token = readToken();
-        refresh();
+        refresh().then(() => { if (jobMatch) { $("job-id").value = decodeURIComponent(jobMatch[1]); return lookup($("job-id").value); } });
         setInterval(refresh, 2000);
         """
 }

@@ -169,6 +169,27 @@ public struct WorkerHTTPServer: Sendable {
                 return JSONResponse.make(.ok, ["purged": n])
             }
         }
+        api.get("queues/:queue/stats") { request, context in
+            let keys = try self.queue(context)
+            let minutes = try Self.boundedInteger(request, "minutes", default: 60, range: 1...QueueInspector.maximumStatsMinutes)
+            return try await self.redis { JSONResponse.make(.ok, try await self.inspector.statsSeries(keys, minutes: minutes)) }
+        }
+        api.get("queues/:queue/delayed") { request, context in
+            let keys = try self.queue(context)
+            let limit = try Self.boundedInteger(request, "limit", default: 50, range: 1...1000)
+            return try await self.redis { JSONResponse.make(.ok, try await self.inspector.delayed(keys, limit: limit)) }
+        }
+        api.get("jobs/:id") { _, context in
+            let id = try Self.jobID(context)
+            return try await self.redis {
+                guard let location = try await JobLocator(inspector: self.inspector).locate(id) else {
+                    return JSONResponse.error(
+                        .notFound,
+                        "no job with this ID in any queue (finished jobs are remembered for a day; long streams are searched up to 10000 entries)")
+                }
+                return JSONResponse.make(.ok, location)
+            }
+        }
         api.get("workers") { _, _ in
             try await self.redis { JSONResponse.make(.ok, ["workers": try await self.directory.live()]) }
         }
@@ -227,6 +248,27 @@ public struct WorkerHTTPServer: Sendable {
             throw HTTPError(.badRequest, message: "count must be 1...1000")
         }
         return count
+    }
+
+    /// An optional integer query parameter within `range`; 400 otherwise.
+    static func boundedInteger(_ request: Request, _ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let text = request.uri.queryParameters.get(name) else { return value }
+        guard text.count <= 9, let number = Int(text), range.contains(number) else {
+            throw HTTPError(.badRequest, message: "\(name) must be \(range.lowerBound)...\(range.upperBound)")
+        }
+        return number
+    }
+
+    /// The `{id}` of `/api/jobs/{id}`: 1 to 256 printable characters, no spaces; 400 otherwise.
+    static func jobID(_ context: BasicRequestContext) throws -> String {
+        // Hummingbird hands path parameters over still percent-encoded (the page encodes the ID).
+        let id = (context.parameters.get("id") ?? "").removingPercentEncoding ?? ""
+        guard (1...256).contains(id.utf8.count),
+            id.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F && !($0.value >= 0x80 && $0.value < 0xA0) })
+        else {
+            throw HTTPError(.badRequest, message: "a job ID is 1 to 256 printable characters without spaces")
+        }
+        return id
     }
 
     static func selection(_ request: Request, _ context: BasicRequestContext) async throws -> DeadLetterSelection {

@@ -1,0 +1,65 @@
+/// The per-minute job statistics every worker adds to (docs/protocol.md section 4).
+///
+/// One hash per queue and minute, `{queue}:stats:<minute>` (minute = ms since the epoch / 60000,
+/// hash-tagged to the queue's slot), with fields:
+/// - one counter per outcome: ``Outcome`` (`succeeded`, `rejected`, `retried`, `deferred`, `dead`);
+/// - `wait:<bucket>`: enqueue-to-start latency of the attempts counted, in ``LatencyHistogram`` buckets;
+/// - `run:<bucket>`: run time of those attempts.
+///
+/// The engine writes them in the same script call that records the outcome (no extra round
+/// trip), and gives each hash a TTL of ``ttlSeconds`` when it is created, so the series survives
+/// restarts and is shared by all workers.
+public enum JobStatsSchema {
+    /// The outcome counters of a stats hash.
+    public enum Outcome {
+        /// Finished successfully.
+        public static let succeeded = "succeeded"
+        /// Refused by the handler or a policy (final, not retried).
+        public static let rejected = "rejected"
+        /// An attempt failed and another one is scheduled.
+        public static let retried = "retried"
+        /// Put back on the delayed set by a policy without running (not an attempt).
+        public static let deferred = "deferred"
+        /// Sent to the dead letters.
+        public static let dead = "dead"
+        /// Every counter, in display order.
+        public static let all = [succeeded, rejected, retried, deferred, dead]
+    }
+
+    /// Field prefix of the enqueue-to-start latency histogram.
+    public static let waitPrefix = "wait:"
+    /// Field prefix of the run-time histogram.
+    public static let runPrefix = "run:"
+    /// Lifetime of a stats hash, set when it is created: two hours.
+    public static let ttlSeconds = 7_200
+    /// Default lifetime of a job's entry in the lookup index (`{queue}:job:<id>`): one day
+    /// (``EngineConfiguration/jobIndexRetention``).
+    public static let jobIndexTTLSeconds = 86_400
+    /// Milliseconds in one stats bucket.
+    public static let minuteMilliseconds: Int64 = 60_000
+
+    /// The minute number (ms since the epoch / 60000) of a time in ms since the epoch.
+    public static func minute(ofMilliseconds milliseconds: Int64) -> Int64 {
+        milliseconds >= 0 ? milliseconds / Self.minuteMilliseconds : (milliseconds - Self.minuteMilliseconds + 1) / Self.minuteMilliseconds
+    }
+
+    /// The enqueue-to-start latency of an attempt starting at `startedAt` (ms since the epoch).
+    ///
+    /// First attempts count from the producer's `enqueued_at` when given, else from the entry ID's
+    /// time; later attempts from their entry ID (the time the retry was put back on the stream,
+    /// so the back-off delay is not counted as waiting). Never negative (clock skew).
+    public static func waitMilliseconds(entryID: String, enqueuedAt: Int64?, attempt: Int, startedAt: Int64) -> Int64 {
+        let entryTime = Self.milliseconds(ofEntryID: entryID)
+        let since = attempt <= 1 ? (enqueuedAt ?? entryTime) : (entryTime ?? enqueuedAt)
+        guard let since else { return 0 }
+        return max(0, startedAt - since)
+    }
+
+    /// The time part of a stream entry ID (`<ms>-<seq>`), `nil` when it is not one.
+    public static func milliseconds(ofEntryID id: String) -> Int64? {
+        guard let dash = id.firstIndex(of: "-") else { return nil }
+        let digits = id[..<dash]
+        guard !digits.isEmpty, digits.count <= 19, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return Int64(digits)
+    }
+}
