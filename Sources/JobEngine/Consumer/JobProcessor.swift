@@ -69,7 +69,7 @@ struct JobProcessor: Sendable {
                     return false
                 }
             } catch {
-                await self.deadLetter(envelope, type: payload.type, error: error.message, duration: elapsed(), logger: logger)
+                await self.deadLetter(envelope, type: payload.type, error: error.message, duration: elapsed(), wait: wait, logger: logger)
                 return false
             }
         }
