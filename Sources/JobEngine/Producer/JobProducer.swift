@@ -11,11 +11,17 @@ public struct EnqueueOptions: Sendable {
     public var idempotencyKey: String?
     /// W3C trace context.
     public var traceparent: String?
+    /// Whether to wait for replicas after the `XADD` (`WAIT`); ``EnqueueDurability/master`` by default.
+    public var durability: EnqueueDurability
 
-    public init(userID: String? = nil, idempotencyKey: String? = nil, traceparent: String? = nil) {
+    public init(
+        userID: String? = nil, idempotencyKey: String? = nil, traceparent: String? = nil,
+        durability: EnqueueDurability = .master
+    ) {
         self.userID = userID
         self.idempotencyKey = idempotencyKey
         self.traceparent = traceparent
+        self.durability = durability
     }
 }
 
@@ -46,22 +52,60 @@ public struct JobProducer: Sendable {
     @discardableResult
     public func enqueue(queue: String, type: String, arguments: some Encodable & Sendable, options: EnqueueOptions = .init()) async throws -> String {
         let command = try self.command(queue: queue, jobData: try Self.jobData(type: type, arguments: arguments), options: options)
-        let reply = try await self.client.send(command)
-        guard let id = reply.string else { throw RedisClientError.unexpectedReply("XADD", reply) }
-        return id
+        return try await self.add(command, durability: options.durability)
     }
 
     /// Enqueues a job given as its raw `job_data` JSON (which must hold `type`).
     @discardableResult
     public func enqueue(queue: String, jobData: String, options: EnqueueOptions = .init()) async throws -> String {
-        let reply = try await self.client.send(try self.command(queue: queue, jobData: jobData, options: options))
-        guard let id = reply.string else { throw RedisClientError.unexpectedReply("XADD", reply) }
-        return id
+        try await self.add(try self.command(queue: queue, jobData: jobData, options: options), durability: options.durability)
+    }
+
+    /// Sends one `XADD`, followed by `WAIT` on the same connection when `durability` asks for replicas.
+    private func add(_ command: RESPCommand, durability: EnqueueDurability) async throws -> String {
+        guard let wait = durability.waitArguments else {
+            let reply = try await self.client.send(command)
+            guard let id = reply.string else { throw RedisClientError.unexpectedReply("XADD", reply) }
+            return id
+        }
+        return try await self.addWaiting([command], wait: wait)[0]
+    }
+
+    /// Sends `commands` (XADDs) and `WAIT` in one pipeline: `WAIT` covers every write sent before
+    /// it on its connection, and a pipeline runs on one connection.
+    ///
+    /// - Throws: the first error reply; ``ReplicaAcknowledgementError`` with every ID when too few
+    ///   replicas acknowledged.
+    private func addWaiting(_ commands: [RESPCommand], wait: (replicas: Int, milliseconds: Int64)) async throws -> [String] {
+        let timeout = self.client.configuration.commandTimeout + .milliseconds(wait.milliseconds)
+        let replies = try await self.client.pipeline(
+            commands + [RESPCommand("WAIT", [String(wait.replicas), String(wait.milliseconds)])], timeout: timeout)
+        guard replies.count == commands.count + 1 else {
+            throw RedisClientError.protocolError("pipeline of \(commands.count + 1) got \(replies.count) replies")
+        }
+        var ids: [String] = []
+        ids.reserveCapacity(commands.count)
+        for reply in replies.dropLast() {
+            if let message = reply.errorMessage { throw RedisServerError(message: message) }
+            guard let id = reply.string else { throw RedisClientError.unexpectedReply("XADD", reply) }
+            ids.append(id)
+        }
+        let waitReply = replies[replies.count - 1]
+        if let message = waitReply.errorMessage { throw RedisServerError(message: message) }
+        guard let acknowledged = waitReply.int else { throw RedisClientError.unexpectedReply("WAIT", waitReply) }
+        guard acknowledged >= wait.replicas else {
+            throw ReplicaAcknowledgementError(entryIDs: ids, acknowledged: acknowledged, required: wait.replicas)
+        }
+        return ids
     }
 
     /// Enqueues many jobs in one pipeline; returns their entry IDs in order.
     ///
-    /// - Throws: the first error reply, after the others were sent (jobs before it are enqueued).
+    /// With ``EnqueueDurability/replicas(_:timeout:)`` each chunk of 1,000 ends with a `WAIT`.
+    ///
+    /// - Throws: the first error reply, after the others were sent (jobs before it are enqueued);
+    ///   ``ReplicaAcknowledgementError`` carrying the IDs of every job enqueued so far when a chunk's
+    ///   `WAIT` fell short.
     @discardableResult
     public func enqueueBulk<Arguments: Encodable & Sendable>(
         queue: String, type: String, arguments: [Arguments], options: EnqueueOptions = .init()
@@ -70,7 +114,17 @@ public struct JobProducer: Sendable {
         var ids: [String] = []
         ids.reserveCapacity(commands.count)
         for chunkStart in stride(from: 0, to: commands.count, by: 1000) {
-            let replies = try await self.client.pipeline(Array(commands[chunkStart..<min(chunkStart + 1000, commands.count)]))
+            let chunk = Array(commands[chunkStart..<min(chunkStart + 1000, commands.count)])
+            if let wait = options.durability.waitArguments {
+                do {
+                    ids += try await self.addWaiting(chunk, wait: wait)
+                } catch let error as ReplicaAcknowledgementError {
+                    throw ReplicaAcknowledgementError(
+                        entryIDs: ids + error.entryIDs, acknowledged: error.acknowledged, required: error.required)
+                }
+                continue
+            }
+            let replies = try await self.client.pipeline(chunk)
             for reply in replies {
                 if let message = reply.errorMessage { throw RedisServerError(message: message) }
                 guard let id = reply.string else { throw RedisClientError.unexpectedReply("XADD", reply) }
