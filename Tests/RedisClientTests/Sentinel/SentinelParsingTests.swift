@@ -171,13 +171,16 @@ struct SentinelMasterStateTests {
     @Test func resolutionAndDoubt() {
         var state = SentinelMasterState(sentinels: [a])
         #expect(state.master == nil)
-        #expect(!state.resolved(m1), "the first resolution is no change")
+        let first = state.resolved(m1)
+        #expect(!first, "the first resolution is no change")
         #expect(state.master == m1)
         state.invalidate()
         #expect(state.master == nil)
-        #expect(!state.resolved(m1), "same master again")
+        let same = state.resolved(m1)
+        #expect(!same, "same master again")
         #expect(state.generation == 0)
-        #expect(state.resolved(m2))
+        let moved = state.resolved(m2)
+        #expect(moved)
         #expect(state.generation == 1)
     }
 
@@ -185,12 +188,15 @@ struct SentinelMasterStateTests {
         var state = SentinelMasterState(sentinels: [a])
         state.resolved(m1)
         let other = SentinelSwitchMaster(masterName: "other", oldAddress: m1, newAddress: m2)
-        #expect(!state.switched(other, masterName: "bp"), "another master's failover")
+        let otherSwitch = state.switched(other, masterName: "bp")
+        #expect(!otherSwitch, "another master's failover")
         #expect(state.master == m1)
         let ours = SentinelSwitchMaster(masterName: "bp", oldAddress: m1, newAddress: m2)
-        #expect(state.switched(ours, masterName: "bp"))
+        let ourSwitch = state.switched(ours, masterName: "bp")
+        #expect(ourSwitch)
         #expect(state.master == m2 && state.generation == 1)
-        #expect(!state.switched(ours, masterName: "bp"), "every sentinel publishes the same switch")
+        let repeated = state.switched(ours, masterName: "bp")
+        #expect(!repeated, "every sentinel publishes the same switch")
         #expect(state.generation == 1)
     }
 }
