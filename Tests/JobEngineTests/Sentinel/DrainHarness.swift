@@ -16,6 +16,9 @@ struct CountedJob: Codable, Sendable {
 final class RunLedger: Sendable {
     private struct State {
         var runs: [Int]
+        /// Enqueues the producer saw acknowledged (as asked: by the master, or by replicas too).
+        var acknowledged: [Bool]
+        var enqueueDone = false
         var distinct = 0
         var lastProgress = ContinuousClock.now
         var longestStall: Duration = .zero
@@ -23,8 +26,28 @@ final class RunLedger: Sendable {
     private let state: NIOLockedValueBox<State>
 
     init(jobs: Int) {
-        self.state = NIOLockedValueBox(State(runs: Array(repeating: 0, count: jobs)))
+        self.state = NIOLockedValueBox(State(runs: Array(repeating: 0, count: jobs), acknowledged: Array(repeating: false, count: jobs)))
     }
+
+    /// The producer's enqueue of `range` was acknowledged.
+    func acknowledged(_ range: Range<Int>) {
+        self.state.withLockedValue { state in
+            for n in range { state.acknowledged[n] = true }
+        }
+    }
+
+    /// The producer gave up or finished.
+    func finishEnqueueing() { self.state.withLockedValue { $0.enqueueDone = true } }
+
+    /// Enqueueing is over and every acknowledged job ran.
+    var isComplete: Bool {
+        self.state.withLockedValue { state in
+            state.enqueueDone && !zip(state.runs, state.acknowledged).contains { $0.0 == 0 && $0.1 }
+        }
+    }
+
+    /// Jobs whose enqueue was never acknowledged (the producer ran out of time).
+    var unacknowledged: Int { self.state.withLockedValue { $0.acknowledged.count { !$0 } } }
 
     func ran(_ n: Int) {
         self.state.withLockedValue { state in
@@ -41,7 +64,8 @@ final class RunLedger: Sendable {
 
     /// Jobs that ran at least once.
     var distinct: Int { self.state.withLockedValue { $0.distinct } }
-    var lost: Int { self.state.withLockedValue { $0.runs.count { $0 == 0 } } }
+    /// Acknowledged jobs that never ran.
+    var lost: Int { self.state.withLockedValue { zip($0.runs, $0.acknowledged).count { $0.0 == 0 && $0.1 } } }
     var ranTwice: Int { self.state.withLockedValue { $0.runs.count { $0 > 1 } } }
     var longestStall: Duration { self.state.withLockedValue { $0.longestStall } }
 
@@ -54,14 +78,16 @@ struct DrainReport: CustomStringConvertible {
     var scenario: String
     var jobs: Int
     var lost: Int
+    var unacknowledged: Int
     var ranTwice: Int
     var longestStall: Duration
     var enqueueRetries: Int
 
     var description: String {
         let seconds = Double(longestStall.components.seconds) + Double(longestStall.components.attoseconds) / 1e18
-        return "\(scenario): jobs \(jobs), lost \(lost), ran twice \(ranTwice), "
-            + "longest time without progress \(String(format: "%.1f", seconds)) s, enqueue retries \(enqueueRetries)"
+        return "\(scenario): jobs \(jobs), lost \(lost) (acknowledged, never run), ran twice \(ranTwice) "
+            + "(includes chunks enqueued again after a lost reply), longest time without progress "
+            + "\(String(format: "%.1f", seconds)) s, enqueue retries \(enqueueRetries), never acknowledged \(unacknowledged)"
     }
 }
 
@@ -102,11 +128,13 @@ func drainThroughDisruption(
                 let outcome: Result<Void, any Error> = await withTaskGroup(of: Void.self) { group in
                     group.addTask {
                         for start in stride(from: 0, to: jobs, by: 250) {
-                            let chunk = (start..<min(start + 250, jobs)).map { CountedJob(n: $0) }
+                            let range = start..<min(start + 250, jobs)
+                            let chunk = range.map { CountedJob(n: $0) }
                             while clock.now < deadline {
                                 do {
                                     try await producer.enqueueBulk(
                                         queue: keys.stream, type: "counted", arguments: chunk, options: .init(durability: durability))
+                                    ledger.acknowledged(range)
                                     break
                                 } catch {
                                     retries.withLockedValue { $0 += 1 }
@@ -114,11 +142,12 @@ func drainThroughDisruption(
                                 }
                             }
                         }
+                        ledger.finishEnqueueing()
                     }
                     do {
                         try await waitUntil("\(disruptAfter) jobs to run", timeout: timeout) { ledger.distinct >= disruptAfter }
                         try await disrupt()
-                        try await waitUntil("every job to run", timeout: deadline - clock.now) { ledger.distinct == jobs }
+                        try await waitUntil("every acknowledged job to run", timeout: deadline - clock.now) { ledger.isComplete }
                         await group.waitForAll()
                         return .success(())
                     } catch {
@@ -128,7 +157,7 @@ func drainThroughDisruption(
                 }
                 for engine in engines { await engine.stop() }
                 let report = DrainReport(
-                    scenario: scenario, jobs: jobs, lost: ledger.lost, ranTwice: ledger.ranTwice,
+                    scenario: scenario, jobs: jobs, lost: ledger.lost, unacknowledged: ledger.unacknowledged, ranTwice: ledger.ranTwice,
                     longestStall: ledger.longestStall, enqueueRetries: retries.withLockedValue { $0 })
                 print(report)
                 if case .failure(let error) = outcome, !(error is TestFailure) { throw error }

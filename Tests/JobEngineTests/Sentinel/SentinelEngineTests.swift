@@ -34,6 +34,7 @@ struct SentinelEngineTests {
                 _ = try await set.failover()
             }
             #expect(report.lost == 0, "\(report)")
+            #expect(report.unacknowledged == 0, "\(report)")
         }
     }
 
@@ -44,9 +45,16 @@ struct SentinelEngineTests {
                 durability: .replicas(1, timeout: .seconds(2)), minIdle: .seconds(600), disruptAfter: 3_000,
                 timeout: .seconds(240)
             ) {
-                try await set.master().kill9()
+                let old = try await set.master()
+                try await old.kill9()
+                try await waitUntil("the sentinels to promote the replica", timeout: .seconds(60)) {
+                    (try? await set.masterPort()).map { $0 != old.port } ?? false
+                }
+                // Back as a replica, so WAIT 1 can be satisfied again.
+                try await set.restartAsReplica(old)
             }
             #expect(report.lost == 0, "\(report)")
+            #expect(report.unacknowledged == 0, "\(report)")
         }
     }
 }
@@ -72,6 +80,7 @@ struct OwnPendingRecoveryTests {
                 server.signal(SIGCONT)
             }
             #expect(report.lost == 0, "\(report)")
+            #expect(report.unacknowledged == 0, "\(report)")
         }
     }
 }

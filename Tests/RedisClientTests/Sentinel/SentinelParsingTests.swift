@@ -125,7 +125,7 @@ struct SentinelReplyTests {
     }
 
     @Test func switchMasterMessages() throws {
-        let push = try decode(">3\r\n$7\r\nmessage\r\n$14\r\n+switch-master\r\n$40\r\nbpmaster 127.0.0.1 6379 127.0.0.1 6380\r\n")
+        let push = try decode(">3\r\n$7\r\nmessage\r\n$14\r\n+switch-master\r\n$38\r\nbpmaster 127.0.0.1 6379 127.0.0.1 6380\r\n")
         let event = try #require(SentinelSwitchMaster(message: push))
         #expect(event.masterName == "bpmaster")
         #expect(event.oldAddress == .init(host: "127.0.0.1", port: 6379))
