@@ -81,7 +81,7 @@ final class RedisConnectionPool: Sendable {
                 }
                 connectedBefore = true
                 if failures > 0 {
-                    self.logger.info("redis reconnected", metadata: ["redis.endpoint": "\(self.configuration.endpoint.displayName)"])
+                    self.logger.info("redis reconnected", metadata: ["redis.endpoint": "\(self.configuration.targetDescription)"])
                 }
                 failures = 0
                 self.add(connection)
@@ -98,7 +98,7 @@ final class RedisConnectionPool: Sendable {
                 if failures == 1 || failures % 20 == 0 {
                     self.logger.warning(
                         "redis connect failed",
-                        metadata: ["redis.endpoint": "\(self.configuration.endpoint.displayName)", "error": "\(error)", "attempt": "\(failures)"])
+                        metadata: ["redis.endpoint": "\(self.configuration.targetDescription)", "error": "\(error)", "attempt": "\(failures)"])
                 }
                 try? await Task.sleep(nanoseconds: UInt64(self.backoff.delay(attempt: failures, using: &generator).nanoseconds))
             }
@@ -220,7 +220,7 @@ final class RedisConnectionPool: Sendable {
             try Task.checkCancellation()
             let lastError = self.state.withLockedValue { $0.lastError }
             throw RedisClientError.connectFailed(
-                "no connection to \(self.configuration.endpoint.displayName) within \(self.configuration.connectTimeout.nanoseconds / 1_000_000) ms"
+                "no connection to \(self.configuration.targetDescription) within \(self.configuration.connectTimeout.nanoseconds / 1_000_000) ms"
                     + (lastError.map { " (last error: \($0))" } ?? ""))
         }
     }

@@ -106,3 +106,12 @@ extension String {
         return String(decoding: bytes, as: UTF8.self)
     }
 }
+
+extension RedisConfiguration {
+    /// Where connections go, for messages: `host:port` or the socket path, or in Sentinel mode
+    /// `master NAME via sentinels h:p,h:p`. Never contains a password.
+    public var targetDescription: String {
+        guard let sentinel else { return self.endpoint.displayName }
+        return "master \(sentinel.masterName) via sentinels " + sentinel.sentinels.map(\.description).joined(separator: ",")
+    }
+}
