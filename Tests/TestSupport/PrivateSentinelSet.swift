@@ -33,7 +33,8 @@ public final class PrivateSentinelSet: @unchecked Sendable {
 
     /// `redis+sentinel://127.0.0.1:s1,127.0.0.1:s2,127.0.0.1:s3/bpmaster`.
     public var url: String {
-        "redis+sentinel://" + self.sentinelPorts.map { "127.0.0.1:\($0)" }.joined(separator: ",") + "/\(self.masterName)"
+        "redis+sentinel://" + self.sentinelPorts.map { "127.0.0.1:\($0)" }.joined(separator: ",")
+            + "/\(self.masterName)"
     }
 
     /// A client configuration from ``url``, with generous timeouts for a loaded machine.
@@ -99,7 +100,9 @@ public final class PrivateSentinelSet: @unchecked Sendable {
         var configuration = RedisConfiguration(endpoint: .tcp(host: "127.0.0.1", port: port))
         configuration.connectTimeout = .seconds(5)
         let connection = try await RedisConnection.connect(configuration: configuration, logger: TestRedis.logger)
-        let reply = await captured { try await connection.send(RESPCommand(arguments[0], Array(arguments.dropFirst()))) }
+        let reply = await captured {
+            try await connection.send(RESPCommand(arguments[0], Array(arguments.dropFirst())))
+        }
         await connection.close()
         return try reply.get()
     }
@@ -109,7 +112,9 @@ public final class PrivateSentinelSet: @unchecked Sendable {
         let reply = try await self.sentinelCommand(port, ["SENTINEL", "MASTER", self.masterName])
         var info: [String: String] = [:]
         if let pairs = reply.pairs {
-            for pair in pairs { if let k = pair.key.string, let v = pair.value.string ?? pair.value.int.map(String.init) { info[k] = v } }
+            for pair in pairs {
+                if let k = pair.key.string, let v = pair.value.string ?? pair.value.int.map(String.init) { info[k] = v }
+            }
         } else if let items = reply.array {
             for i in stride(from: 0, to: items.count - 1, by: 2) {
                 if let k = items[i].string, let v = items[i + 1].string { info[k] = v }
@@ -132,7 +137,9 @@ public final class PrivateSentinelSet: @unchecked Sendable {
                 else { return false }
                 masters.insert("\(ip):\(port)")
             }
-            guard masters.count == 1, let port = masters.first?.split(separator: ":").last.flatMap({ Int($0) }) else { return false }
+            guard masters.count == 1, let port = masters.first?.split(separator: ":").last.flatMap({ Int($0) }) else {
+                return false
+            }
             // The replica must be in sync (link up) for a failover to pick it.
             return await self.replicaLinkUp(masterPort: port)
         }
@@ -142,7 +149,9 @@ public final class PrivateSentinelSet: @unchecked Sendable {
         guard let replica = self.nodes.first(where: { $0.port != masterPort }) else { return false }
         var configuration = RedisConfiguration(endpoint: .tcp(host: "127.0.0.1", port: replica.port))
         configuration.connectTimeout = .seconds(2)
-        guard let connection = try? await RedisConnection.connect(configuration: configuration, logger: TestRedis.logger) else {
+        guard
+            let connection = try? await RedisConnection.connect(configuration: configuration, logger: TestRedis.logger)
+        else {
             return false
         }
         let info = (try? await connection.send(RESPCommand("INFO", ["replication"])))?.string ?? ""
@@ -153,7 +162,9 @@ public final class PrivateSentinelSet: @unchecked Sendable {
     /// The port of the node the first answering sentinel names master.
     public func masterPort() async throws -> Int {
         for port in self.sentinelPorts {
-            guard let reply = try? await self.sentinelCommand(port, ["SENTINEL", "GET-MASTER-ADDR-BY-NAME", self.masterName]),
+            guard
+                let reply = try? await self.sentinelCommand(
+                    port, ["SENTINEL", "GET-MASTER-ADDR-BY-NAME", self.masterName]),
                 let items = reply.array, items.count == 2, let p = items[1].string.flatMap({ Int($0) })
             else { continue }
             return p
@@ -164,7 +175,9 @@ public final class PrivateSentinelSet: @unchecked Sendable {
     /// The node that is master now (per the sentinels).
     public func master() async throws -> PrivateRedis {
         let port = try await self.masterPort()
-        guard let node = self.nodes.first(where: { $0.port == port }) else { throw TestFailure("unknown master port \(port)") }
+        guard let node = self.nodes.first(where: { $0.port == port }) else {
+            throw TestFailure("unknown master port \(port)")
+        }
         return node
     }
 
@@ -185,7 +198,9 @@ public final class PrivateSentinelSet: @unchecked Sendable {
         var configuration = RedisConfiguration(endpoint: .tcp(host: "127.0.0.1", port: node.port))
         configuration.connectTimeout = .seconds(5)
         let connection = try await RedisConnection.connect(configuration: configuration, logger: TestRedis.logger)
-        let reply = await captured { try await connection.send(RESPCommand("REPLICAOF", ["127.0.0.1", String(master)])) }
+        let reply = await captured {
+            try await connection.send(RESPCommand("REPLICAOF", ["127.0.0.1", String(master)]))
+        }
         await connection.close()
         _ = try reply.get()
     }
@@ -204,7 +219,9 @@ public final class PrivateSentinelSet: @unchecked Sendable {
     /// The end of each sentinel's log, for failure messages.
     public var logTail: String {
         self.sentinelPorts.map { port in
-            let log = (try? String(contentsOf: self.directory.appendingPathComponent("s\(port)/sentinel.log"), encoding: .utf8)) ?? ""
+            let log =
+                (try? String(
+                    contentsOf: self.directory.appendingPathComponent("s\(port)/sentinel.log"), encoding: .utf8)) ?? ""
             return "sentinel \(port): \(log.suffix(400))"
         }.joined(separator: "\n")
     }

@@ -8,9 +8,13 @@ public enum TestSentinel {
     /// `redis+sentinel://...:s1,...:s2,...:s3/bpmaster`, `nil` outside `make test` unless exported.
     public static var url: String? { ProcessInfo.processInfo.environment["REDIS_SENTINEL_TEST_URL"] }
     /// The master's port at start.
-    public static var masterPort: Int? { ProcessInfo.processInfo.environment["REDIS_SENTINEL_TEST_MASTER_PORT"].flatMap { Int($0) } }
+    public static var masterPort: Int? {
+        ProcessInfo.processInfo.environment["REDIS_SENTINEL_TEST_MASTER_PORT"].flatMap { Int($0) }
+    }
     /// The replica's port at start.
-    public static var replicaPort: Int? { ProcessInfo.processInfo.environment["REDIS_SENTINEL_TEST_REPLICA_PORT"].flatMap { Int($0) } }
+    public static var replicaPort: Int? {
+        ProcessInfo.processInfo.environment["REDIS_SENTINEL_TEST_REPLICA_PORT"].flatMap { Int($0) }
+    }
     /// Whether the Sentinel suites on the shared set run: when it is there, and always under `make test`.
     public static var suitesRun: Bool { TestServers.shouldRun(Self.url != nil) }
     /// Whether the suites with a private sentinel set run: redis-server is enough.
@@ -18,7 +22,9 @@ public enum TestSentinel {
 
     /// A configuration from ``url`` with generous timeouts; throws when the set is not configured.
     public static func configuration() throws -> RedisConfiguration {
-        guard let url else { throw TestFailure("REDIS_SENTINEL_TEST_URL is not set (scripts/test-servers/redis-sentinel.sh)") }
+        guard let url else {
+            throw TestFailure("REDIS_SENTINEL_TEST_URL is not set (scripts/test-servers/redis-sentinel.sh)")
+        }
         var configuration = try RedisConfiguration(url: url)
         configuration.connectTimeout = .seconds(15)
         return configuration

@@ -15,7 +15,8 @@ public enum EnqueueDurability: Sendable, Hashable {
     var waitArguments: (replicas: Int, milliseconds: Int64)? {
         guard case .replicas(let count, let timeout) = self, count > 0 else { return nil }
         let (seconds, attoseconds) = timeout.components
-        let milliseconds = seconds.multipliedReportingOverflow(by: 1000).partialValue + attoseconds / 1_000_000_000_000_000
+        let milliseconds =
+            seconds.multipliedReportingOverflow(by: 1000).partialValue + attoseconds / 1_000_000_000_000_000
         return (count, max(1, milliseconds))
     }
 }

@@ -15,12 +15,17 @@ extension RedisConfiguration {
             remainder = remainder[..<q]
         }
         guard let slash = remainder.firstIndex(of: "/") else {
-            throw RedisClientError.invalidURL("sentinel URL needs the master name: redis+sentinel://host:port,host:port/mastername")
+            throw RedisClientError.invalidURL(
+                "sentinel URL needs the master name: redis+sentinel://host:port,host:port/mastername")
         }
         var authority = remainder[..<slash]
         let path = remainder[remainder.index(after: slash)...].split(separator: "/", omittingEmptySubsequences: false)
-        guard let name = path.first, !name.isEmpty else { throw RedisClientError.invalidURL("missing sentinel master name") }
-        guard name.count <= 256, name.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0.asciiValue.map { $0 > 32 && $0 < 127 } == true }) else {
+        guard let name = path.first, !name.isEmpty else {
+            throw RedisClientError.invalidURL("missing sentinel master name")
+        }
+        guard name.count <= 256,
+            name.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0.asciiValue.map { $0 > 32 && $0 < 127 } == true })
+        else {
             throw RedisClientError.invalidURL("sentinel master name must be printable ASCII without spaces")
         }
         guard path.count <= 2 else { throw RedisClientError.invalidURL("sentinel URL path must be /mastername[/db]") }
@@ -36,7 +41,8 @@ extension RedisConfiguration {
 
         // The data nodes' login, database and TLS are those of a plain URL: let that parser read them,
         // with the first sentinel standing in for the host (replaced by the master before each connect).
-        let inner = (scheme == "rediss+sentinel" ? "rediss://" : "redis://")
+        let inner =
+            (scheme == "rediss+sentinel" ? "rediss://" : "redis://")
             + (userInfo.isEmpty ? "" : "\(userInfo)@") + "\(sentinels[0])"
             + (database.isEmpty ? "" : "/\(database)") + (query.isEmpty ? "" : "?\(query)")
         var configuration = try RedisConfiguration(url: inner)
@@ -47,7 +53,8 @@ extension RedisConfiguration {
         }
         let sentinelUser = items["sentinel_username"].flatMap { $0.isEmpty ? nil : $0 }
         configuration.sentinel = RedisSentinelConfiguration(
-            sentinels: sentinels, masterName: String(name), username: sentinelUser, password: items["sentinel_password"])
+            sentinels: sentinels, masterName: String(name), username: sentinelUser, password: items["sentinel_password"]
+        )
         return configuration
     }
 
@@ -55,7 +62,9 @@ extension RedisConfiguration {
         var host = text
         var port = RedisSentinelConfiguration.defaultPort
         if text.hasPrefix("[") {
-            guard let close = text.firstIndex(of: "]") else { throw RedisClientError.invalidURL("unterminated IPv6 host") }
+            guard let close = text.firstIndex(of: "]") else {
+                throw RedisClientError.invalidURL("unterminated IPv6 host")
+            }
             host = text[text.index(after: text.startIndex)..<close]
             let after = text[text.index(after: close)...]
             if !after.isEmpty {
@@ -112,6 +121,7 @@ extension RedisConfiguration {
     /// `master NAME via sentinels h:p,h:p`. Never contains a password.
     public var targetDescription: String {
         guard let sentinel else { return self.endpoint.displayName }
-        return "master \(sentinel.masterName) via sentinels " + sentinel.sentinels.map(\.description).joined(separator: ",")
+        return "master \(sentinel.masterName) via sentinels "
+            + sentinel.sentinels.map(\.description).joined(separator: ",")
     }
 }

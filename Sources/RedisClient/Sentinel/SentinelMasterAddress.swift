@@ -13,7 +13,10 @@ public enum SentinelMasterAddress {
         if let message = reply.errorMessage { throw SentinelReplyError("sentinel error: \(message.prefix(120))") }
         guard let items = reply.array, items.count == 2, let host = items[0].string,
             !host.isEmpty, host.utf8.count <= 255, !host.contains(where: \.isWhitespace)
-        else { throw SentinelReplyError("GET-MASTER-ADDR-BY-NAME: expected [host, port], got \(reply.description.prefix(80))") }
+        else {
+            throw SentinelReplyError(
+                "GET-MASTER-ADDR-BY-NAME: expected [host, port], got \(reply.description.prefix(80))")
+        }
         guard let port = items[1].string.flatMap({ Int($0) }) ?? items[1].int, (1...65535).contains(port) else {
             throw SentinelReplyError("GET-MASTER-ADDR-BY-NAME: bad port")
         }

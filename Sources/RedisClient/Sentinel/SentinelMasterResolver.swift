@@ -68,14 +68,16 @@ final class SentinelMasterResolver: Sendable {
             configuration.endpoint = .tcp(host: address.host, port: address.port)
             let connection: RedisConnection
             do {
-                connection = try await RedisConnection.connect(configuration: configuration, eventLoop: eventLoop, logger: self.logger)
+                connection = try await RedisConnection.connect(
+                    configuration: configuration, eventLoop: eventLoop, logger: self.logger)
             } catch {
                 self.invalidate()
                 throw error
             }
             let role: RedisRole
             do {
-                role = try RedisRole.parse(try await connection.sendRaw(RESPCommand("ROLE"), timeout: self.base.connectTimeout))
+                role = try RedisRole.parse(
+                    try await connection.sendRaw(RESPCommand("ROLE"), timeout: self.base.connectTimeout))
             } catch {
                 await connection.close()
                 self.invalidate()
@@ -98,7 +100,8 @@ final class SentinelMasterResolver: Sendable {
         for sentinelAddress in order {
             do {
                 let connection = try await RedisConnection.connect(
-                    configuration: self.sentinelConfiguration(sentinelAddress), eventLoop: eventLoop, logger: self.logger)
+                    configuration: self.sentinelConfiguration(sentinelAddress), eventLoop: eventLoop,
+                    logger: self.logger)
                 let reply: RESPValue
                 do {
                     reply = try await connection.sendRaw(
@@ -152,12 +155,15 @@ final class SentinelMasterResolver: Sendable {
                 }
             }
             if Task.isCancelled { return }
-            try? await Task.sleep(nanoseconds: UInt64(self.backoff.delay(attempt: max(failures, 1), using: &generator).nanoseconds))
+            try? await Task.sleep(
+                nanoseconds: UInt64(self.backoff.delay(attempt: max(failures, 1), using: &generator).nanoseconds))
         }
     }
 
     /// Subscribes on one sentinel and handles its events until its connection drops.
-    private func follow(_ address: RedisSentinelConfiguration.Address, onChange: @escaping @Sendable () async -> Void) async throws {
+    private func follow(_ address: RedisSentinelConfiguration.Address, onChange: @escaping @Sendable () async -> Void)
+        async throws
+    {
         let (events, continuation) = AsyncStream<RESPValue>.makeStream(bufferingPolicy: .bufferingNewest(64))
         let connection = try await RedisConnection.connect(
             configuration: self.sentinelConfiguration(address), logger: self.logger,

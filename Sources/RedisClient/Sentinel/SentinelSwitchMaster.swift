@@ -10,7 +10,10 @@ public struct SentinelSwitchMaster: Sendable, Hashable {
     public var oldAddress: RedisSentinelConfiguration.Address
     public var newAddress: RedisSentinelConfiguration.Address
 
-    public init(masterName: String, oldAddress: RedisSentinelConfiguration.Address, newAddress: RedisSentinelConfiguration.Address) {
+    public init(
+        masterName: String, oldAddress: RedisSentinelConfiguration.Address,
+        newAddress: RedisSentinelConfiguration.Address
+    ) {
         self.masterName = masterName
         self.oldAddress = oldAddress
         self.newAddress = newAddress

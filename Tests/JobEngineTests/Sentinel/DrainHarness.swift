@@ -26,7 +26,8 @@ final class RunLedger: Sendable {
     private let state: NIOLockedValueBox<State>
 
     init(jobs: Int) {
-        self.state = NIOLockedValueBox(State(runs: Array(repeating: 0, count: jobs), acknowledged: Array(repeating: false, count: jobs)))
+        self.state = NIOLockedValueBox(
+            State(runs: Array(repeating: 0, count: jobs), acknowledged: Array(repeating: false, count: jobs)))
     }
 
     /// The producer's enqueue of `range` was acknowledged.
@@ -107,7 +108,8 @@ func drainThroughDisruption(
     }
     let retries = NIOLockedValueBox(0)
     func configuration(_ worker: String) -> EngineConfiguration {
-        var configuration = TestEnv.engineConfiguration(keys, concurrency: 32, worker: "\(worker)-\(UUID().uuidString.prefix(6))")
+        var configuration = TestEnv.engineConfiguration(
+            keys, concurrency: 32, worker: "\(worker)-\(UUID().uuidString.prefix(6))")
         configuration.minIdle = minIdle
         configuration.heartbeatInterval = .seconds(2)
         configuration.reclaimInterval = .seconds(5)
@@ -133,7 +135,8 @@ func drainThroughDisruption(
                             while clock.now < deadline {
                                 do {
                                     try await producer.enqueueBulk(
-                                        queue: keys.stream, type: "counted", arguments: chunk, options: .init(durability: durability))
+                                        queue: keys.stream, type: "counted", arguments: chunk,
+                                        options: .init(durability: durability))
                                     ledger.acknowledged(range)
                                     break
                                 } catch {
@@ -145,9 +148,13 @@ func drainThroughDisruption(
                         ledger.finishEnqueueing()
                     }
                     do {
-                        try await waitUntil("\(disruptAfter) jobs to run", timeout: timeout) { ledger.distinct >= disruptAfter }
+                        try await waitUntil("\(disruptAfter) jobs to run", timeout: timeout) {
+                            ledger.distinct >= disruptAfter
+                        }
                         try await disrupt()
-                        try await waitUntil("every acknowledged job to run", timeout: deadline - clock.now) { ledger.isComplete }
+                        try await waitUntil("every acknowledged job to run", timeout: deadline - clock.now) {
+                            ledger.isComplete
+                        }
                         await group.waitForAll()
                         return .success(())
                     } catch {
@@ -157,7 +164,8 @@ func drainThroughDisruption(
                 }
                 for engine in engines { await engine.stop() }
                 let report = DrainReport(
-                    scenario: scenario, jobs: jobs, lost: ledger.lost, unacknowledged: ledger.unacknowledged, ranTwice: ledger.ranTwice,
+                    scenario: scenario, jobs: jobs, lost: ledger.lost, unacknowledged: ledger.unacknowledged,
+                    ranTwice: ledger.ranTwice,
                     longestStall: ledger.longestStall, enqueueRetries: retries.withLockedValue { $0 })
                 print(report)
                 if case .failure(let error) = outcome, !(error is TestFailure) { throw error }

@@ -14,7 +14,9 @@ import Testing
 /// two workers. `minIdle` is 10 minutes, so nothing finishes through the reclaim of stalled
 /// consumers: only the fast re-read of a consumer's own pending entries recovers lost replies.
 /// Each prints jobs lost, jobs run twice and the longest time without progress.
-@Suite("Engine through Sentinel failovers", .enabled(if: TestSentinel.privateSetsRun), .serialized, .timeLimit(.minutes(6)))
+@Suite(
+    "Engine through Sentinel failovers", .enabled(if: TestSentinel.privateSetsRun), .serialized, .timeLimit(.minutes(6))
+)
 struct SentinelEngineTests {
     private func engineRedis(_ set: PrivateSentinelSet) throws -> RedisConfiguration {
         var configuration = try set.configuration()
@@ -62,7 +64,9 @@ struct SentinelEngineTests {
 /// A consumer whose read reply was lost with a timed-out connection re-reads its own pending
 /// entries at once (the issue's 12 s SIGSTOP): with `minIdle` at 10 minutes, only that fast path
 /// can finish the drain within the test's time.
-@Suite("Fast recovery of own pending entries", .enabled(if: TestServers.shouldRun(PrivateRedis.executable != nil)), .timeLimit(.minutes(4)))
+@Suite(
+    "Fast recovery of own pending entries", .enabled(if: TestServers.shouldRun(PrivateRedis.executable != nil)),
+    .timeLimit(.minutes(4)))
 struct OwnPendingRecoveryTests {
     @Test func drainCompletesAfterAStallWithoutWaitingForMinIdle() async throws {
         try await withPrivateRedis { server in
@@ -72,7 +76,8 @@ struct OwnPendingRecoveryTests {
             redis.connectTimeout = .seconds(2)
             redis.healthCheckInterval = .seconds(1)
             let report = try await drainThroughDisruption(
-                "stall past the command timeout", jobs: 5_000, redis: redis, durability: .master, minIdle: .seconds(600),
+                "stall past the command timeout", jobs: 5_000, redis: redis, durability: .master,
+                minIdle: .seconds(600),
                 disruptAfter: 1_000, timeout: .seconds(150)
             ) {
                 server.suspend()
@@ -93,7 +98,8 @@ struct ProducerWaitTests {
             let queue = TestRedis.key()
             let producer = JobProducer(client: client)
             let id = try await producer.enqueue(
-                queue: queue, type: "t", arguments: CountedJob(n: 1), options: .init(durability: .replicas(1, timeout: .seconds(5))))
+                queue: queue, type: "t", arguments: CountedJob(n: 1),
+                options: .init(durability: .replicas(1, timeout: .seconds(5))))
             let ids = try await producer.enqueueBulk(
                 queue: queue, type: "t", arguments: (0..<2_500).map { CountedJob(n: $0) },
                 options: .init(durability: .replicas(1, timeout: .seconds(5))))
@@ -110,7 +116,8 @@ struct ProducerWaitTests {
             let producer = JobProducer(client: client)
             do {
                 _ = try await producer.enqueue(
-                    queue: queue, type: "t", arguments: CountedJob(n: 1), options: .init(durability: .replicas(2, timeout: .milliseconds(100))))
+                    queue: queue, type: "t", arguments: CountedJob(n: 1),
+                    options: .init(durability: .replicas(2, timeout: .milliseconds(100))))
                 Issue.record("two replicas acknowledged, but there is one")
             } catch let error as ReplicaAcknowledgementError {
                 #expect(error.required == 2 && error.acknowledged == 1)
@@ -134,7 +141,9 @@ struct ProducerWaitTests {
         #expect(EnqueueDurability.master.waitArguments == nil)
         #expect(EnqueueDurability.replicas(0, timeout: .seconds(1)).waitArguments == nil)
         #expect(EnqueueDurability.replicas(2, timeout: .milliseconds(1500)).waitArguments?.milliseconds == 1500)
-        #expect(EnqueueDurability.replicas(1, timeout: .zero).waitArguments?.milliseconds == 1, "WAIT n 0 would block forever")
+        #expect(
+            EnqueueDurability.replicas(1, timeout: .zero).waitArguments?.milliseconds == 1,
+            "WAIT n 0 would block forever")
         #expect(EnqueueDurability.replicas(1, timeout: .microseconds(10)).waitArguments?.milliseconds == 1)
     }
 }

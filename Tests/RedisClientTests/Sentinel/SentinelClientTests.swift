@@ -24,7 +24,8 @@ struct SentinelClientTests {
     @Test func deadSentinelsAreSkipped() async throws {
         let url = try #require(TestSentinel.url)
         let dead = try await freeTCPPort()
-        var configuration = try RedisConfiguration(url: url.replacingOccurrences(of: "sentinel://", with: "sentinel://127.0.0.1:\(dead),"))
+        var configuration = try RedisConfiguration(
+            url: url.replacingOccurrences(of: "sentinel://", with: "sentinel://127.0.0.1:\(dead),"))
         configuration.connectTimeout = .seconds(15)
         #expect(configuration.sentinel?.sentinels.count == 4)
         try await withClient(configuration) { client in
@@ -38,7 +39,8 @@ struct SentinelClientTests {
 
     @Test func unknownMasterNameFailsClearly() async throws {
         let url = try #require(TestSentinel.url)
-        var configuration = try RedisConfiguration(url: url.replacingOccurrences(of: "/bpmaster", with: "/no-such-master"))
+        var configuration = try RedisConfiguration(
+            url: url.replacingOccurrences(of: "/bpmaster", with: "/no-such-master"))
         configuration.connectTimeout = .seconds(2)
         try await withClient(configuration) { client in
             do {
@@ -53,7 +55,9 @@ struct SentinelClientTests {
     @Test func producerWaitForReplicas() async throws {
         try await withClient(try TestSentinel.configuration()) { client in
             let key = TestRedis.key()
-            let replies = try await client.pipeline([RESPCommand("SET", [key, "1"]), RESPCommand("WAIT", ["1", "5000"])])
+            let replies = try await client.pipeline([
+                RESPCommand("SET", [key, "1"]), RESPCommand("WAIT", ["1", "5000"]),
+            ])
             #expect(replies[1].int == 1)
             // Two replicas do not exist: WAIT returns what it got once its timeout passed.
             let short = try await client.pipeline([RESPCommand("SET", [key, "2"]), RESPCommand("WAIT", ["2", "100"])])
@@ -64,7 +68,9 @@ struct SentinelClientTests {
 }
 
 /// Failovers on private sentinel sets: the shared one keeps its master.
-@Suite("Sentinel failover (private sentinels)", .enabled(if: TestSentinel.privateSetsRun), .serialized, .timeLimit(.minutes(4)))
+@Suite(
+    "Sentinel failover (private sentinels)", .enabled(if: TestSentinel.privateSetsRun), .serialized,
+    .timeLimit(.minutes(4)))
 struct SentinelFailoverClientTests {
     @Test func plannedFailoverMovesTheConnections() async throws {
         try await withPrivateSentinelSet { set in
@@ -84,7 +90,8 @@ struct SentinelFailoverClientTests {
                 #expect(try RedisRole.parse(try await client.send(RESPCommand("ROLE"))).isMaster)
                 #expect(client.reconnections > reconnections)
                 // Blocking commands and exclusive leases reach it too.
-                _ = try await client.sendBlocking(RESPCommand("BLPOP", [TestRedis.key(), "0.05"]), blockFor: .milliseconds(50))
+                _ = try await client.sendBlocking(
+                    RESPCommand("BLPOP", [TestRedis.key(), "0.05"]), blockFor: .milliseconds(50))
                 let role = try await client.withConnection { connection in
                     try RedisRole.parse(try await connection.send(RESPCommand("ROLE")))
                 }

@@ -15,12 +15,15 @@ private func decode(_ wire: String) throws -> RESPValue {
 @Suite("Sentinel URLs (pure)")
 struct SentinelURLTests {
     @Test func sentinelsMasterNameAndDefaults() throws {
-        let configuration = try RedisConfiguration(url: "redis+sentinel://10.0.0.1:26380,sentinel-b,[::1]:26381/mymaster")
+        let configuration = try RedisConfiguration(
+            url: "redis+sentinel://10.0.0.1:26380,sentinel-b,[::1]:26381/mymaster")
         let sentinel = try #require(configuration.sentinel)
         #expect(sentinel.masterName == "mymaster")
-        #expect(sentinel.sentinels == [
-            .init(host: "10.0.0.1", port: 26380), .init(host: "sentinel-b", port: 26379), .init(host: "::1", port: 26381),
-        ])
+        #expect(
+            sentinel.sentinels == [
+                .init(host: "10.0.0.1", port: 26380), .init(host: "sentinel-b", port: 26379),
+                .init(host: "::1", port: 26381),
+            ])
         #expect(sentinel.username == nil && sentinel.password == nil)
         #expect(configuration.database == 0)
         #expect(configuration.tls == nil)
@@ -86,10 +89,16 @@ struct SentinelURLTests {
 @Suite("Sentinel and ROLE replies (pure)")
 struct SentinelReplyTests {
     @Test func masterAddress() throws {
-        #expect(try SentinelMasterAddress.parse(.array([bulk("127.0.0.1"), bulk("6380")])) == .init(host: "127.0.0.1", port: 6380))
+        #expect(
+            try SentinelMasterAddress.parse(.array([bulk("127.0.0.1"), bulk("6380")]))
+                == .init(host: "127.0.0.1", port: 6380))
         // RESP3 sentinels may answer with the same array; whitespace in a host is refused.
-        #expect(try SentinelMasterAddress.parse(try decode("*2\r\n$4\r\nnode\r\n$4\r\n6379\r\n")) == .init(host: "node", port: 6379))
-        #expect(throws: SentinelReplyError.self) { try SentinelMasterAddress.parse(try decode("*2\r\n$4\r\nno e\r\n$4\r\n6379\r\n")) }
+        #expect(
+            try SentinelMasterAddress.parse(try decode("*2\r\n$4\r\nnode\r\n$4\r\n6379\r\n"))
+                == .init(host: "node", port: 6379))
+        #expect(throws: SentinelReplyError.self) {
+            try SentinelMasterAddress.parse(try decode("*2\r\n$4\r\nno e\r\n$4\r\n6379\r\n"))
+        }
     }
 
     @Test func unknownMasterIsNil() throws {
@@ -118,20 +127,23 @@ struct SentinelReplyTests {
 
     @Test(arguments: [
         RESPValue.array([]), .array([bulk("slave")]), .array([bulk("slave"), bulk("h"), bulk("port")]),
-        .array([bulk("leader")]), .null, .integer(0), .simpleError(ByteBuffer(string: "NOPERM no")), .array([.integer(1)]),
+        .array([bulk("leader")]), .null, .integer(0), .simpleError(ByteBuffer(string: "NOPERM no")),
+        .array([.integer(1)]),
     ])
     func badRoleReplies(reply: RESPValue) {
         #expect(throws: SentinelReplyError.self) { try RedisRole.parse(reply) }
     }
 
     @Test func switchMasterMessages() throws {
-        let push = try decode(">3\r\n$7\r\nmessage\r\n$14\r\n+switch-master\r\n$38\r\nbpmaster 127.0.0.1 6379 127.0.0.1 6380\r\n")
+        let push = try decode(
+            ">3\r\n$7\r\nmessage\r\n$14\r\n+switch-master\r\n$38\r\nbpmaster 127.0.0.1 6379 127.0.0.1 6380\r\n")
         let event = try #require(SentinelSwitchMaster(message: push))
         #expect(event.masterName == "bpmaster")
         #expect(event.oldAddress == .init(host: "127.0.0.1", port: 6379))
         #expect(event.newAddress == .init(host: "127.0.0.1", port: 6380))
         // RESP2 pub/sub frames are arrays of the same shape.
-        #expect(SentinelSwitchMaster(message: .array([bulk("message"), bulk("+switch-master"), bulk("m a 1 b 2")])) != nil)
+        #expect(
+            SentinelSwitchMaster(message: .array([bulk("message"), bulk("+switch-master"), bulk("m a 1 b 2")])) != nil)
     }
 
     @Test(arguments: [
