@@ -45,7 +45,13 @@ public final class RedisClient: Service, Sendable {
     /// Sends a command and returns its reply; error replies throw ``RedisServerError``.
     @discardableResult
     public func send(_ command: RESPCommand, timeout: TimeAmount? = nil) async throws -> RESPValue {
-        try await self.pool.connection().send(command, timeout: timeout)
+        let connection = try await self.pool.connection()
+        do {
+            return try await connection.send(command, timeout: timeout)
+        } catch let error as RedisServerError where error.isReadOnly {
+            await self.pool.readOnlyReply(from: connection)
+            throw error
+        }
     }
 
     /// Sends a command given as strings: `try await client.send("SET", "k", "v")`.
@@ -56,8 +62,18 @@ public final class RedisClient: Service, Sendable {
 
     /// Sends commands in one pipeline on one connection; replies (error replies as values) in order.
     public func pipeline(_ commands: [RESPCommand], timeout: TimeAmount? = nil) async throws -> [RESPValue] {
-        try await self.pool.connection().pipeline(commands, timeout: timeout)
+        let connection = try await self.pool.connection()
+        let replies = try await connection.pipeline(commands, timeout: timeout)
+        if replies.contains(where: { $0.errorMessage.map { RedisServerError(message: $0).isReadOnly } ?? false }) {
+            await self.pool.readOnlyReply(from: connection)
+        }
+        return replies
     }
+
+    /// How many times a pooled connection was replaced after being lost (server restart, stuck
+    /// connection, failover). Replies in flight on a lost connection are lost with it: a stream
+    /// consumer that sees this change re-reads its own pending entries.
+    public var reconnections: UInt64 { self.pool.reconnections }
 
     /// Sends a blocking command (`XREADGROUP ... BLOCK`, `BLPOP`...) on a dedicated connection with a
     /// reply deadline of `blockFor` + the configured margin. Cancellation closes that connection.
@@ -68,7 +84,12 @@ public final class RedisClient: Service, Sendable {
     public func sendBlocking(_ command: RESPCommand, blockFor: TimeAmount) async throws -> RESPValue {
         let timeout = blockFor + self.configuration.blockingMargin
         return try await self.pool.withDedicatedConnection { connection in
-            try await connection.send(command, timeout: timeout, isBlocking: true)
+            do {
+                return try await connection.send(command, timeout: timeout, isBlocking: true)
+            } catch let error as RedisServerError where error.isReadOnly {
+                await self.pool.readOnlyReply(from: connection)
+                throw error
+            }
         } reusable: { connection, _ in
             // An error reply leaves the connection in step; a timeout or cancellation closed it.
             connection.isActive

@@ -48,6 +48,9 @@ public struct RedisConfiguration: Sendable {
     public var healthCheckInterval: TimeAmount
     /// Bounds of the decoder (bulk size, nesting depth).
     public var decoderLimits: RESPDecoder.Limits
+    /// Sentinel mode: the master is found through these sentinels before each connect and
+    /// ``endpoint`` is ignored; `nil` (the default) connects to ``endpoint``.
+    public var sentinel: RedisSentinelConfiguration?
 
     public init(
         endpoint: Endpoint = .tcp(host: "127.0.0.1", port: 6379),
@@ -82,7 +85,8 @@ public struct RedisConfiguration: Sendable {
         self.decoderLimits = RESPDecoder.Limits()
     }
 
-    /// Parses `redis://[user:pass@]host:port[/db]`, `rediss://...` (TLS) or `unix:///path/to.sock[?db=N]`.
+    /// Parses `redis://[user:pass@]host:port[/db]`, `rediss://...` (TLS), `unix:///path/to.sock[?db=N]`
+    /// or `redis+sentinel://[user:pass@]host:port,host:port/mastername[/db]` (see ``RedisSentinelConfiguration``).
     ///
     /// - Throws: ``RedisClientError`` naming what is wrong; the password is never echoed.
     public init(url: String) throws {
@@ -113,8 +117,11 @@ public struct RedisConfiguration: Sendable {
             return
         case "redis", "rediss":
             break
+        case "redis+sentinel", "rediss+sentinel":
+            self = try Self.parseSentinelURL(scheme: scheme, rest: schemeParts[1])
+            return
         default:
-            throw RedisClientError.invalidURL("scheme must be redis, rediss or unix")
+            throw RedisClientError.invalidURL("scheme must be redis, rediss, redis+sentinel, rediss+sentinel or unix")
         }
         var authority = rest
         var path: Substring = ""

@@ -39,6 +39,8 @@ public struct RedisServerError: Error, Sendable, Hashable, CustomStringConvertib
     public var isNoScript: Bool { self.prefix == "NOSCRIPT" }
     public var isBusyGroup: Bool { self.prefix == "BUSYGROUP" }
     public var isNoGroup: Bool { self.prefix == "NOGROUP" }
+    /// A write sent to a replica (in Sentinel mode: the master was demoted by a failover).
+    public var isReadOnly: Bool { self.prefix == "READONLY" }
 
     public var description: String { "Redis error: \(message)" }
 }

@@ -149,7 +149,7 @@ public struct WorkerApplication: Sendable {
         self.logger.info(
             "worker ready",
             metadata: [
-                "worker": "\(self.configured.core.engine.workerID)", "redis": "\(self.configured.core.redis.endpoint.displayName)",
+                "worker": "\(self.configured.core.engine.workerID)", "redis": "\(self.configured.core.redis.targetDescription)",
             ])
         try await group.run()
         await built.shutdown()

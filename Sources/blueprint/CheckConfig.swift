@@ -40,7 +40,7 @@ struct CheckConfig: AsyncParsableCommand {
         let server = configured.server
         let queues = core.engine.queues.map { "\($0.keys.stream)(\($0.concurrency))" }.joined(separator: ",")
         print("settings ok")
-        print("  redis:      \(core.redis.endpoint.displayName) db \(core.redis.database)\(core.redis.tls == nil ? "" : " tls")")
+        print("  redis:      \(core.redis.targetDescription) db \(core.redis.database)\(core.redis.tls == nil ? "" : " tls")")
         print("  worker:     \(core.engine.workerID)")
         print("  queues:     \(queues)")
         print("  http:       \(server.host):\(server.port) (admin API \(server.adminToken == nil ? "disabled" : "enabled"))")

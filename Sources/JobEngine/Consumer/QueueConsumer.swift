@@ -140,6 +140,11 @@ final class QueueConsumer: Sendable {
                 await self.pause(.seconds(1))
             }
         }
+        // Replies lost with a connection (a timed-out read, a restart, a failover) may have delivered
+        // entries to this consumer that it never saw: they sit in its pending list. Re-read them at
+        // once after such a loss rather than waiting `minIdle` for the reclaim.
+        var seenReconnections = self.client.reconnections
+        var ownPendingInDoubt = false
         await self.readOwnPending(&jobs)
         var schedule = ConsumerSchedule(
             start: self.clock.now, reclaimInterval: self.configuration.reclaimInterval,
@@ -153,6 +158,14 @@ final class QueueConsumer: Sendable {
             let free = await self.inFlight.waitForFreeSlots(minimum: minimum)
             if self.isStopping { break }
             if free == 0 { continue }
+            let reconnections = self.client.reconnections
+            if ownPendingInDoubt || reconnections != seenReconnections {
+                ownPendingInDoubt = false
+                seenReconnections = reconnections
+                self.logger.info("connection lost or failed over: re-reading own pending entries")
+                await self.readOwnPending(&jobs)
+                continue
+            }
             let chores = schedule.chores(now: self.clock.now)
             if chores.checkPaused {
                 paused = ((try? await self.client.send(RESPCommand("EXISTS", [keys.paused])))?.int ?? 0) == 1
@@ -186,13 +199,17 @@ final class QueueConsumer: Sendable {
             } catch {
                 if self.isStopping { break }
                 saturated = false
+                // The reply may be lost with entries already delivered to us: re-read them first.
+                ownPendingInDoubt = true
                 self.logger.warning("reading the queue failed; retrying", metadata: ["error": "\(error)"])
                 await self.pause(.milliseconds(500))
             }
         }
     }
 
-    /// Re-reads entries this consumer name holds from a previous life (crash or restart).
+    /// Re-reads entries this consumer name holds: from a previous life (crash or restart), or whose
+    /// delivery reply was lost with a connection. Entries already running here are not started again
+    /// (``InFlightJobs/add(_:)`` skips them), nor entries no longer pending (finished meanwhile).
     private func readOwnPending(_ jobs: inout DiscardingTaskGroup) async {
         let keys = self.queue.keys
         var cursor = "0"
@@ -206,7 +223,10 @@ final class QueueConsumer: Sendable {
                 let entries = streams[keys.stream] ?? []
                 if entries.isEmpty { return }
                 let counts = try await self.deliveryCounts(entries.map(\.id))
-                self.dispatch(entries.map { JobEnvelope(entry: $0, deliveryCount: counts[$0.id] ?? 1) }, in: &jobs)
+                // An entry missing from XPENDING was acknowledged since the read (it ran here): skip it.
+                self.dispatch(
+                    entries.compactMap { entry in counts[entry.id].map { JobEnvelope(entry: entry, deliveryCount: $0) } },
+                    in: &jobs)
                 cursor = entries.last!.id
                 self.logger.info("re-read own pending entries", metadata: ["count": "\(entries.count)"])
             } catch let error as RedisServerError where error.isNoGroup {

@@ -18,15 +18,19 @@ public struct EnqueueOptions: Sendable {
     public var runAt: Int64?
     /// Run this long after now (the producer's ``JobProducer/now``) rather than at once; not with ``runAt``.
     public var delay: Duration?
+    /// Whether to wait for replicas after the add (`WAIT`); ``EnqueueDurability/master`` by default.
+    public var durability: EnqueueDurability
 
     public init(
-        userID: String? = nil, idempotencyKey: String? = nil, traceparent: String? = nil, runAt: Int64? = nil, delay: Duration? = nil
+        userID: String? = nil, idempotencyKey: String? = nil, traceparent: String? = nil, runAt: Int64? = nil, delay: Duration? = nil,
+        durability: EnqueueDurability = .master
     ) {
         self.userID = userID
         self.idempotencyKey = idempotencyKey
         self.traceparent = traceparent
         self.runAt = runAt
         self.delay = delay
+        self.durability = durability
     }
 
     /// Options that run the job at `date`.
@@ -72,13 +76,46 @@ public struct JobProducer: Sendable {
     @discardableResult
     public func enqueue(queue: String, jobData: String, options: EnqueueOptions = .init()) async throws -> String {
         let (command, jobID) = try self.enqueueCommand(queue: queue, jobData: jobData, options: options)
-        let reply = try await self.client.send(command)
-        return try Self.id(of: reply, jobID: jobID)
+        guard let wait = options.durability.waitArguments else {
+            let reply = try await self.client.send(command)
+            return try Self.id(of: reply, jobID: jobID)
+        }
+        return try await self.addWaiting([(command, jobID)], wait: wait)[0]
+    }
+
+    /// Sends `commands` (XADDs or ZADDs) and `WAIT` in one pipeline: `WAIT` covers every write sent
+    /// before it on its connection, and a pipeline runs on one connection.
+    ///
+    /// - Throws: the first error reply; ``ReplicaAcknowledgementError`` with every ID when too few
+    ///   replicas acknowledged.
+    private func addWaiting(_ commands: [(command: RESPCommand, jobID: String?)], wait: (replicas: Int, milliseconds: Int64)) async throws -> [String] {
+        let timeout = self.client.configuration.commandTimeout + .milliseconds(wait.milliseconds)
+        let replies = try await self.client.pipeline(
+            commands.map(\.command) + [RESPCommand("WAIT", [String(wait.replicas), String(wait.milliseconds)])], timeout: timeout)
+        guard replies.count == commands.count + 1 else {
+            throw RedisClientError.protocolError("pipeline of \(commands.count + 1) got \(replies.count) replies")
+        }
+        var ids: [String] = []
+        ids.reserveCapacity(commands.count)
+        for (reply, command) in zip(replies.dropLast(), commands) {
+            ids.append(try Self.id(of: reply, jobID: command.jobID))
+        }
+        let waitReply = replies[replies.count - 1]
+        if let message = waitReply.errorMessage { throw RedisServerError(message: message) }
+        guard let acknowledged = waitReply.int else { throw RedisClientError.unexpectedReply("WAIT", waitReply) }
+        guard acknowledged >= wait.replicas else {
+            throw ReplicaAcknowledgementError(entryIDs: ids, acknowledged: acknowledged, required: wait.replicas)
+        }
+        return ids
     }
 
     /// Enqueues many jobs in one pipeline; returns their entry IDs in order.
     ///
-    /// - Throws: the first error reply, after the others were sent (jobs before it are enqueued).
+    /// With ``EnqueueDurability/replicas(_:timeout:)`` each chunk of 1,000 ends with a `WAIT`.
+    ///
+    /// - Throws: the first error reply, after the others were sent (jobs before it are enqueued);
+    ///   ``ReplicaAcknowledgementError`` carrying the IDs of every job enqueued so far when a chunk's
+    ///   `WAIT` fell short.
     @discardableResult
     public func enqueueBulk<Arguments: Encodable & Sendable>(
         queue: String, type: String, arguments: [Arguments], options: EnqueueOptions = .init()
@@ -87,7 +124,16 @@ public struct JobProducer: Sendable {
         var ids: [String] = []
         ids.reserveCapacity(commands.count)
         for chunkStart in stride(from: 0, to: commands.count, by: 1000) {
-            let chunk = commands[chunkStart..<min(chunkStart + 1000, commands.count)]
+            let chunk = Array(commands[chunkStart..<min(chunkStart + 1000, commands.count)])
+            if let wait = options.durability.waitArguments {
+                do {
+                    ids += try await self.addWaiting(chunk, wait: wait)
+                } catch let error as ReplicaAcknowledgementError {
+                    throw ReplicaAcknowledgementError(
+                        entryIDs: ids + error.entryIDs, acknowledged: error.acknowledged, required: error.required)
+                }
+                continue
+            }
             let replies = try await self.client.pipeline(chunk.map(\.command))
             for (reply, command) in zip(replies, chunk) {
                 ids.append(try Self.id(of: reply, jobID: command.jobID))

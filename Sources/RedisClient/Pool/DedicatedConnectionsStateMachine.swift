@@ -50,6 +50,9 @@ struct DedicatedConnectionsStateMachine<Connection: AnyObject, Waiter> {
     /// Callers waiting for a slot.
     var waiterCount: Int { self.waiters.count }
 
+    /// The connections open now, idle or in use (to close them all after a failover).
+    var openConnections: [Connection] { self.idle + Array(self.inUse.values) }
+
     /// A connection for a caller: an idle usable one, else a new one if under the bound, else the
     /// caller waits. Idle connections failing `isUsable` (closed meanwhile) are dropped.
     mutating func acquire(

@@ -28,6 +28,8 @@ final class RedisConnectionPool: Sendable {
         var dedicated: Dedicated
         var closed = false
         var lastError: (any Error)?
+        /// Bumped when a pooled connection is replaced after a loss or a failover (see ``reconnections``).
+        var reconnections: UInt64 = 0
     }
 
     private let state: NIOLockedValueBox<State>
@@ -35,11 +37,16 @@ final class RedisConnectionPool: Sendable {
     private let logger: Logger
     let eventLoopGroup: any EventLoopGroup
     private let backoff = Backoff()
+    /// Sentinel mode: finds the master before each connect and follows failovers.
+    let sentinel: SentinelMasterResolver?
 
     init(configuration: RedisConfiguration, eventLoopGroup: any EventLoopGroup, logger: Logger) {
         self.configuration = configuration
         self.eventLoopGroup = eventLoopGroup
         self.logger = logger
+        self.sentinel = configuration.sentinel.map {
+            SentinelMasterResolver(base: configuration, sentinel: $0, logger: logger)
+        }
         self.state = NIOLockedValueBox(
             State(
                 dedicated: Dedicated(
@@ -54,6 +61,9 @@ final class RedisConnectionPool: Sendable {
                 group.addTask { await self.runSlot(slot) }
             }
             group.addTask { await self.runHealthChecks() }
+            if let sentinel = self.sentinel {
+                group.addTask { await sentinel.monitor { await self.closeAllConnections() } }
+            }
             await group.waitForAll()
         }
         await self.shutdown()
@@ -62,12 +72,16 @@ final class RedisConnectionPool: Sendable {
     private func runSlot(_ slot: Int) async {
         var generator = SystemRandomNumberGenerator()
         var failures = 0
+        var connectedBefore = false
         while !Task.isCancelled {
             do {
-                let connection = try await RedisConnection.connect(
-                    configuration: self.configuration, eventLoop: self.eventLoopGroup.any(), logger: self.logger)
+                let connection = try await self.open()
+                if connectedBefore {
+                    self.state.withLockedValue { $0.reconnections &+= 1 }
+                }
+                connectedBefore = true
                 if failures > 0 {
-                    self.logger.info("redis reconnected", metadata: ["redis.endpoint": "\(self.configuration.endpoint.displayName)"])
+                    self.logger.info("redis reconnected", metadata: ["redis.endpoint": "\(self.configuration.targetDescription)"])
                 }
                 failures = 0
                 self.add(connection)
@@ -84,11 +98,43 @@ final class RedisConnectionPool: Sendable {
                 if failures == 1 || failures % 20 == 0 {
                     self.logger.warning(
                         "redis connect failed",
-                        metadata: ["redis.endpoint": "\(self.configuration.endpoint.displayName)", "error": "\(error)", "attempt": "\(failures)"])
+                        metadata: ["redis.endpoint": "\(self.configuration.targetDescription)", "error": "\(error)", "attempt": "\(failures)"])
                 }
                 try? await Task.sleep(nanoseconds: UInt64(self.backoff.delay(attempt: failures, using: &generator).nanoseconds))
             }
         }
+    }
+
+    /// Opens a connection to the endpoint, or in Sentinel mode to the master the sentinels name.
+    private func open() async throws -> RedisConnection {
+        if let sentinel = self.sentinel {
+            return try await sentinel.connectToMaster(eventLoop: self.eventLoopGroup.any())
+        }
+        return try await RedisConnection.connect(
+            configuration: self.configuration, eventLoop: self.eventLoopGroup.any(), logger: self.logger)
+    }
+
+    /// How many times a pooled connection was replaced after it was lost (server restart, timeout,
+    /// failover). A reader that lost a reply with its connection checks this to re-read what the
+    /// server may have delivered meanwhile.
+    var reconnections: UInt64 { self.state.withLockedValue { $0.reconnections } }
+
+    /// Closes every open connection, pooled and dedicated (in use or idle): after a failover they
+    /// point at the old master. Commands waiting on them fail with a connection error; the slots
+    /// reconnect, through the sentinels, to the new master.
+    func closeAllConnections() async {
+        let connections = self.state.withLockedValue { $0.live + $0.dedicated.openConnections }
+        for connection in connections { connection.channel.close(promise: nil) }
+    }
+
+    /// A node answered `READONLY` (in Sentinel mode, a demoted master): unless `connection` was
+    /// closed already for this, forget the master and close every connection so they reconnect
+    /// through the sentinels.
+    func readOnlyReply(from connection: RedisConnection) async {
+        guard let sentinel = self.sentinel, connection.isActive else { return }
+        self.logger.warning("redis: READONLY reply, the master was demoted; asking the sentinels again")
+        sentinel.invalidate()
+        await self.closeAllConnections()
     }
 
     private func runHealthChecks() async {
@@ -174,7 +220,7 @@ final class RedisConnectionPool: Sendable {
             try Task.checkCancellation()
             let lastError = self.state.withLockedValue { $0.lastError }
             throw RedisClientError.connectFailed(
-                "no connection to \(self.configuration.endpoint.displayName) within \(self.configuration.connectTimeout.nanoseconds / 1_000_000) ms"
+                "no connection to \(self.configuration.targetDescription) within \(self.configuration.connectTimeout.nanoseconds / 1_000_000) ms"
                     + (lastError.map { " (last error: \($0))" } ?? ""))
         }
     }
@@ -244,8 +290,7 @@ final class RedisConnectionPool: Sendable {
         // Granted a slot: open a connection for it.
         let connection: RedisConnection
         do {
-            connection = try await RedisConnection.connect(
-                configuration: self.configuration, eventLoop: self.eventLoopGroup.any(), logger: self.logger)
+            connection = try await self.open()
         } catch {
             self.perform(self.state.withLockedValue { $0.dedicated.openFailed() })
             throw error

@@ -26,7 +26,7 @@ public struct CoreSettings: Sendable {
 
     static let redisURL = Setting(
         "REDIS_URL", .url, default: "redis://127.0.0.1:6379/0", secret: true,
-        help: "`redis://[user:pass@]host:port[/db]`, `rediss://` for TLS, or `unix:///path/redis.sock`.")
+        help: "`redis://[user:pass@]host:port[/db]`, `rediss://` for TLS, `unix:///path/redis.sock`, or `redis+sentinel://host:port,host:port/mastername` (docs/operations.md, Redis Sentinel).")
     static let workerID = Setting(
         "BLUEPRINT_WORKER_ID", defaultDescription: "`hostname-pid`", help: "Consumer name of this process in the groups.")
     static let queues = Setting(
