@@ -55,11 +55,17 @@ extension RedisClient {
         return try await self.pipeline(calls.map { Self.evalshaCommand(reloaded, keys: $0.keys, arguments: $0.arguments) })
     }
 
-    /// Loads `script` with `SCRIPT LOAD` and caches its SHA1.
+    /// Loads `script` with `SCRIPT LOAD` (on every master of a cluster) and caches its SHA1.
     @discardableResult
     public func load(_ script: RedisScript) async throws -> String {
-        let reply = try await self.send(RESPCommand("SCRIPT", ["LOAD", script.source]))
-        guard let sha = reply.string else { throw RedisClientError.unexpectedReply("SCRIPT LOAD", reply) }
+        let sha: String
+        if case .cluster(let router) = self.backend {
+            sha = try await self.loadClustered(script, router: router)
+        } else {
+            let reply = try await self.send(RESPCommand("SCRIPT", ["LOAD", script.source]))
+            guard let loaded = reply.string else { throw RedisClientError.unexpectedReply("SCRIPT LOAD", reply) }
+            sha = loaded
+        }
         self.scripts.store(sha, for: script)
         return sha
     }
