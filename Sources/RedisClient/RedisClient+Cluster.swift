@@ -3,7 +3,9 @@ import RESP
 
 extension RedisClient {
     /// ``send(_:timeout:)`` on a cluster: to the slot's master, redirects followed.
-    func sendClustered(_ command: RESPCommand, router: RedisClusterRouter, timeout: TimeAmount?) async throws -> RESPValue {
+    func sendClustered(_ command: RESPCommand, router: RedisClusterRouter, timeout: TimeAmount?) async throws
+        -> RESPValue
+    {
         let slot = try RedisCommandKeys.slot(of: command)
         let reply = try await Self.sendRaw(command, slot: slot, router: router, timeout: timeout)
         if let message = reply.errorMessage { throw RedisServerError(message: message) }
@@ -20,14 +22,18 @@ extension RedisClient {
             guard asking else { return try await connection.sendRaw(command, timeout: timeout) }
             // ASKING holds for the next command only: both go in one write on the same connection.
             let replies = try await connection.pipeline([RESPCommand("ASKING"), command], timeout: timeout)
-            guard replies.count == 2 else { throw RedisClientError.protocolError("ASKING pipeline answered \(replies.count) replies") }
+            guard replies.count == 2 else {
+                throw RedisClientError.protocolError("ASKING pipeline answered \(replies.count) replies")
+            }
             return replies[1]
         }
     }
 
     /// ``pipeline(_:timeout:)`` on a cluster: one sub-pipeline per master, concurrently; replies
     /// that are redirections are retried one by one, in order, through the redirect loop.
-    func pipelineClustered(_ commands: [RESPCommand], router: RedisClusterRouter, timeout: TimeAmount?) async throws -> [RESPValue] {
+    func pipelineClustered(_ commands: [RESPCommand], router: RedisClusterRouter, timeout: TimeAmount?) async throws
+        -> [RESPValue]
+    {
         if commands.isEmpty { return [] }
         // Every command is checked before anything is sent: one cross-slot command fails them all.
         let slots = try commands.map { try RedisCommandKeys.slot(of: $0) }
@@ -57,7 +63,8 @@ extension RedisClient {
             for try await result in group {
                 guard let subReplies = result.replies else { continue }
                 guard subReplies.count == result.indices.count else {
-                    throw RedisClientError.protocolError("pipeline of \(result.indices.count) answered \(subReplies.count) replies")
+                    throw RedisClientError.protocolError(
+                        "pipeline of \(result.indices.count) answered \(subReplies.count) replies")
                 }
                 for (index, reply) in zip(result.indices, subReplies) { replies[index] = reply }
             }
@@ -71,7 +78,8 @@ extension RedisClient {
             }
             let redirection = replies[index]?.errorMessage.flatMap { RedisServerError(message: $0).redirection }
             results.append(
-                try await Self.sendRaw(commands[index], slot: slots[index], redirect: redirection, router: router, timeout: timeout))
+                try await Self.sendRaw(
+                    commands[index], slot: slots[index], redirect: redirection, router: router, timeout: timeout))
         }
         return results
     }
@@ -85,7 +93,9 @@ extension RedisClient {
 
     /// ``sendBlocking(_:blockFor:)`` on a cluster: a dedicated connection on the master of the
     /// stream's (or list's) slot.
-    func sendBlockingClustered(_ command: RESPCommand, router: RedisClusterRouter, timeout: TimeAmount) async throws -> RESPValue {
+    func sendBlockingClustered(_ command: RESPCommand, router: RedisClusterRouter, timeout: TimeAmount) async throws
+        -> RESPValue
+    {
         let slot = try RedisCommandKeys.slot(of: command)
         let reply = try await router.execute(command.name, slot: slot) { pool, asking in
             try await pool.withDedicatedConnection { connection in
@@ -103,7 +113,8 @@ extension RedisClient {
     func loadClustered(_ script: RedisScript, router: RedisClusterRouter) async throws -> String {
         var sha: String?
         for endpoint in try await router.masters() {
-            let reply = try await router.pool(for: endpoint).connection().send(RESPCommand("SCRIPT", ["LOAD", script.source]))
+            let reply = try await router.pool(for: endpoint).connection().send(
+                RESPCommand("SCRIPT", ["LOAD", script.source]))
             guard let loaded = reply.string else { throw RedisClientError.unexpectedReply("SCRIPT LOAD", reply) }
             sha = loaded
         }

@@ -33,7 +33,10 @@ final class RedisClusterRouter: Sendable {
     private let refreshRequests: AsyncStream<Void>
     private let refreshRequestsContinuation: AsyncStream<Void>.Continuation
 
-    init(configuration: RedisConfiguration, seeds: [RedisConfiguration.Endpoint], eventLoopGroup: any EventLoopGroup, logger: Logger) {
+    init(
+        configuration: RedisConfiguration, seeds: [RedisConfiguration.Endpoint], eventLoopGroup: any EventLoopGroup,
+        logger: Logger
+    ) {
         self.configuration = configuration
         self.seeds = seeds
         self.eventLoopGroup = eventLoopGroup
@@ -119,7 +122,8 @@ final class RedisClusterRouter: Sendable {
             var configuration = self.configuration
             configuration.endpoint = endpoint
             configuration.mode = .standalone
-            let pool = RedisConnectionPool(configuration: configuration, eventLoopGroup: self.eventLoopGroup, logger: self.logger)
+            let pool = RedisConnectionPool(
+                configuration: configuration, eventLoopGroup: self.eventLoopGroup, logger: self.logger)
             state.pools[endpoint] = pool
             return (pool, true)
         }
@@ -275,12 +279,14 @@ final class RedisClusterRouter: Sendable {
         }
         do {
             let topology: RedisClusterTopology
-            let shards = try await connection.sendRaw(RESPCommand("CLUSTER", ["SHARDS"]), timeout: configuration.connectTimeout)
+            let shards = try await connection.sendRaw(
+                RESPCommand("CLUSTER", ["SHARDS"]), timeout: configuration.connectTimeout)
             if shards.errorMessage == nil {
                 topology = try .parseShards(shards, useTLSPort: configuration.tls != nil, connectedHost: host)
             } else {
                 // Redis 6 and older have no CLUSTER SHARDS.
-                let slots = try await connection.send(RESPCommand("CLUSTER", ["SLOTS"]), timeout: configuration.connectTimeout)
+                let slots = try await connection.send(
+                    RESPCommand("CLUSTER", ["SLOTS"]), timeout: configuration.connectTimeout)
                 topology = try .parseSlots(slots, connectedHost: host)
             }
             await connection.close()
@@ -292,7 +298,9 @@ final class RedisClusterRouter: Sendable {
     }
 
     private func install(_ topology: RedisClusterTopology) {
-        let owners = topology.slotOwners().map { $0.map { RedisConfiguration.Endpoint.tcp(host: $0.host, port: $0.port) } }
+        let owners = topology.slotOwners().map {
+            $0.map { RedisConfiguration.Endpoint.tcp(host: $0.host, port: $0.port) }
+        }
         let masters = topology.masters.map { RedisConfiguration.Endpoint.tcp(host: $0.host, port: $0.port) }
         let changed = self.state.withLockedValue { state -> Bool in
             let changed = state.owners != owners
@@ -302,7 +310,8 @@ final class RedisClusterRouter: Sendable {
         }
         if changed {
             self.logger.info(
-                "redis cluster topology", metadata: ["redis.masters": "\(masters.count)", "redis.slots_served": "\(owners.count { $0 != nil })"])
+                "redis cluster topology",
+                metadata: ["redis.masters": "\(masters.count)", "redis.slots_served": "\(owners.count { $0 != nil })"])
         }
         // Warm a pool per master, so the first command to each does not wait for a connect.
         for master in masters { _ = try? self.pool(for: master) }

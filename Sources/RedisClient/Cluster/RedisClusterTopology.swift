@@ -45,7 +45,9 @@ struct RedisClusterTopology: Sendable, Hashable {
     ///   - useTLSPort: take a node's `tls-port` (TLS clusters) rather than `port`.
     ///   - connectedHost: the host the reply came from, for nodes that report no address (`?`, empty).
     static func parseShards(_ reply: RESPValue, useTLSPort: Bool, connectedHost: String) throws -> Self {
-        guard let shardValues = reply.array else { throw RedisClientError.clusterTopology("CLUSTER SHARDS reply is not an array") }
+        guard let shardValues = reply.array else {
+            throw RedisClientError.clusterTopology("CLUSTER SHARDS reply is not an array")
+        }
         guard shardValues.count <= Self.maximumShards else { throw RedisClientError.clusterTopology("too many shards") }
         var shards: [Shard] = []
         for shardValue in shardValues {
@@ -63,7 +65,9 @@ struct RedisClusterTopology: Sendable, Hashable {
             }
             var master: Node?
             for nodeValue in nodeValues {
-                guard let nodeFields = nodeValue.pairs else { throw RedisClientError.clusterTopology("a node is not a map") }
+                guard let nodeFields = nodeValue.pairs else {
+                    throw RedisClientError.clusterTopology("a node is not a map")
+                }
                 func field(_ name: String) -> RESPValue? { nodeFields.first { $0.key.string == name }?.value }
                 guard field("role")?.string == "master" else { continue }
                 if field("health")?.string == "fail" || field("health")?.string == "failed" { continue }
@@ -86,8 +90,12 @@ struct RedisClusterTopology: Sendable, Hashable {
 
     /// Parses a `CLUSTER SLOTS` reply: `[start, end, [host, port, id, ...], replicas...]` per range.
     static func parseSlots(_ reply: RESPValue, connectedHost: String) throws -> Self {
-        guard let rangeValues = reply.array else { throw RedisClientError.clusterTopology("CLUSTER SLOTS reply is not an array") }
-        guard rangeValues.count <= RedisHashSlot.count else { throw RedisClientError.clusterTopology("too many slot ranges") }
+        guard let rangeValues = reply.array else {
+            throw RedisClientError.clusterTopology("CLUSTER SLOTS reply is not an array")
+        }
+        guard rangeValues.count <= RedisHashSlot.count else {
+            throw RedisClientError.clusterTopology("too many slot ranges")
+        }
         var shards: [Shard] = []
         var indexOfMaster: [Node: Int] = [:]
         for rangeValue in rangeValues {

@@ -94,7 +94,8 @@ enum RedisCommandKeys {
         case .numKeysAtTwo:
             guard arguments.count > 2 else { return [] }
             guard let count = Int(String(buffer: arguments[2])), count >= 0, count <= arguments.count - 3 else {
-                throw RedisClientError.invalidCommand("\(command.name): numkeys is not a count of the arguments that follow")
+                throw RedisClientError.invalidCommand(
+                    "\(command.name): numkeys is not a count of the arguments that follow")
             }
             return Array(arguments[3..<(3 + count)])
         case .streams:
