@@ -54,7 +54,8 @@ final class DrainProgress: Sendable {
     func report(ids: [String], disruption: String) -> DrainReport {
         self.state.withLock { state in
             DrainReport(
-                jobs: ids.count, lost: ids.count { state.runs[$0] == nil }, ranTwice: state.runs.values.count { $0 > 1 },
+                jobs: ids.count, lost: ids.count { state.runs[$0] == nil },
+                ranTwice: state.runs.values.count { $0 > 1 },
                 longestStall: state.longestStall, disruption: disruption)
         }
     }
@@ -65,7 +66,9 @@ extension RealClusterTests {
     /// fails over to its replica. Prints jobs lost, run twice and the longest stall; no job may be
     /// lost in these planned changes.
     @Suite("Engine drains through a slot migration and a failover") struct Drains {
-        static var jobCount: Int { Int(ProcessInfo.processInfo.environment["REDIS_CLUSTER_DRAIN_JOBS"] ?? "") ?? 10_000 }
+        static var jobCount: Int {
+            Int(ProcessInfo.processInfo.environment["REDIS_CLUSTER_DRAIN_JOBS"] ?? "") ?? 10_000
+        }
 
         @Test func drainDuringASlotMigrationOfTheQueue() async throws {
             let report = try await Self.drain(disruption: "a slot migration of the queue") { keys in
@@ -83,22 +86,29 @@ extension RealClusterTests {
             #expect(report.lost == 0)
         }
 
-        static func drain(disruption: String, _ disrupt: @escaping @Sendable (QueueKeys) async throws -> Void) async throws -> DrainReport {
+        static func drain(disruption: String, _ disrupt: @escaping @Sendable (QueueKeys) async throws -> Void)
+            async throws -> DrainReport
+        {
             var logger = Logger(label: "cluster-drain")
-            logger.logLevel = ProcessInfo.processInfo.environment["TEST_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .critical
+            logger.logLevel =
+                ProcessInfo.processInfo.environment["TEST_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) }
+                ?? .critical
             return try await withClusterClient { client in
                 let keys = QueueKeys(queue: "t_drain_\(UUID().uuidString.prefix(8))", group: "g")
                 let progress = DrainProgress()
                 var registry = JobRegistry()
                 registry.register(
                     JobDefinition<DrainArguments>(
-                        name: "drain", retryPolicy: RetryPolicy(maximumRetries: 5, baseDelay: .milliseconds(20), maximumDelay: .milliseconds(200)))
+                        name: "drain",
+                        retryPolicy: RetryPolicy(
+                            maximumRetries: 5, baseDelay: .milliseconds(20), maximumDelay: .milliseconds(200)))
                 ) { _, context in
                     progress.ran(context.jobID)
                     return ["ok": true]
                 }
                 var configuration = EngineConfiguration(
-                    workerID: "drain-\(UUID().uuidString.prefix(6))", queues: [QueueConfiguration(keys: keys, concurrency: 64)])
+                    workerID: "drain-\(UUID().uuidString.prefix(6))",
+                    queues: [QueueConfiguration(keys: keys, concurrency: 64)])
                 configuration.blockTime = .milliseconds(200)
                 configuration.minIdle = .seconds(5)
                 configuration.heartbeatInterval = .milliseconds(500)
@@ -113,9 +123,12 @@ extension RealClusterTests {
                     var ids: [String] = []
                     for start in stride(from: 0, to: jobs, by: 1000) {
                         ids += try await producer.enqueueBulk(
-                            queue: keys.stream, type: "drain", arguments: (start..<min(jobs, start + 1000)).map { DrainArguments(n: $0) })
+                            queue: keys.stream, type: "drain",
+                            arguments: (start..<min(jobs, start + 1000)).map { DrainArguments(n: $0) })
                     }
-                    try await waitUntil("a fifth of the jobs run", timeout: .seconds(120)) { progress.distinctRuns >= jobs / 5 }
+                    try await waitUntil("a fifth of the jobs run", timeout: .seconds(120)) {
+                        progress.distinctRuns >= jobs / 5
+                    }
                     let runAtStart = progress.distinctRuns
                     try await disrupt(keys)
                     let runAtEnd = progress.distinctRuns
@@ -129,7 +142,12 @@ extension RealClusterTests {
                     // The change happened with jobs still waiting, or the test proved nothing.
                     #expect(runAtStart < jobs)
                     _ = try? await client.send(
-                        RESPCommand("DEL", [keys.stream, keys.delayed, keys.dead, keys.results, keys.idempotency, keys.idempotencyIndex]))
+                        RESPCommand(
+                            "DEL",
+                            [
+                                keys.stream, keys.delayed, keys.dead, keys.results, keys.idempotency,
+                                keys.idempotencyIndex,
+                            ]))
                     return report
                 }
             }

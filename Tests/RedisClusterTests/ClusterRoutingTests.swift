@@ -190,5 +190,42 @@ extension RealClusterTests {
                 }
             }
         }
+
+        @Test func aclUserAndPasswordApplyToEveryNode() async throws {
+            let user = TestRedis.uniqueName("cluster-user")
+            let password = "pw-\(UUID().uuidString)"
+            // ACLs are per node in a cluster: the user exists on all six.
+            for port in TestRedisCluster.ports {
+                try await TestRedisCluster.send(port, "ACL", "SETUSER", user, "on", ">" + password, "~*", "&*", "+@all")
+            }
+            try await withCleanup {
+                let ports = TestRedisCluster.ports.map { "127.0.0.1:\($0)" }.joined(separator: ",")
+                var configuration = try RedisConfiguration(url: "redis+cluster://\(user):\(password)@\(ports)")
+                configuration.connectTimeout = .seconds(15)
+                try await withClient(configuration) { client in
+                    let keys = (0..<20).map { "ct:acl:\($0):\(UUID().uuidString.prefix(6))" }
+                    let replies = try await client.pipeline(keys.map { RESPCommand("SET", [$0, "1"]) })
+                    #expect(replies.allSatisfy { $0.string == "OK" })
+                    let whoami = try await client.send("ACL", "WHOAMI").string
+                    #expect(whoami == user)
+                    _ = try await client.pipeline(keys.map { RESPCommand("DEL", [$0]) })
+                }
+                var wrong = try RedisConfiguration(url: "redis+cluster://\(user):wrong-\(password)@\(ports)")
+                wrong.connectTimeout = .seconds(2)
+                try await withClient(wrong) { client in
+                    do {
+                        try await client.send("GET", "x")
+                        Issue.record("a wrong password was accepted")
+                    } catch {
+                        #expect("\(error)".contains("WRONGPASS"))
+                        #expect(!"\(error)".contains(password))
+                    }
+                }
+            } cleanup: {
+                for port in TestRedisCluster.ports {
+                    _ = try? await TestRedisCluster.send(port, "ACL", "DELUSER", user)
+                }
+            }
+        }
     }
 }

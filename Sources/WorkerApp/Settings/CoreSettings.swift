@@ -24,7 +24,8 @@ public struct CoreSettings: Sendable {
 
     static let redisURL = Setting(
         "REDIS_URL", .url, default: "redis://127.0.0.1:6379/0", secret: true,
-        help: "`redis://[user:pass@]host:port[/db]`, `rediss://` for TLS, or `unix:///path/redis.sock`.")
+        help: "`redis://[user:pass@]host:port[/db]`, `rediss://` for TLS, or `unix:///path/redis.sock`; "
+            + "a Redis Cluster: `redis+cluster://[user:pass@]host:port,host:port` (any nodes as seeds; `rediss+cluster://` for TLS).")
     static let workerID = Setting(
         "BLUEPRINT_WORKER_ID", defaultDescription: "`hostname-pid`", help: "Consumer name of this process in the groups.")
     static let queues = Setting(
