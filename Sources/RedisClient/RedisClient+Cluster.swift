@@ -53,7 +53,9 @@ extension RedisClient {
                     do {
                         let connection = try await router.pool(for: endpoint).connection()
                         return (indices, try await connection.pipeline(subPipeline, timeout: timeout))
-                    } catch let error as RedisClientError where error.isConnectFailure {
+                    } catch let error as RedisClientError
+                        where error.isConnectFailure || (error == .poolClosed && !router.isClosed)
+                    {
                         // Not sent: these go one by one through the redirect loop below.
                         router.requestRefresh()
                         return (indices, nil)

@@ -58,7 +58,11 @@ extension RealClusterTests {
         }
 
         @Test func aClientFollowsAManualFailover() async throws {
-            try await withClusterClient { client in
+            try await withClusterClient({
+                $0.clusterRefreshInterval = .milliseconds(200)
+                $0.commandTimeout = .seconds(2)
+            }) { client in
+                guard case .cluster(let router) = client.backend else { throw TestFailure("not a cluster client") }
                 let tag = clusterKey()
                 let slot = RedisHashSlot.slot(of: tag)
                 try await client.send("SET", tag, "1")
@@ -74,6 +78,12 @@ extension RealClusterTests {
                 let blocked = try await client.sendBlocking(
                     RESPCommand("BLPOP", [tag + ":list", "0.2"]), blockFor: .seconds(1))
                 #expect(blocked.isNull)
+                // The demoted master gets nothing more: its pool goes once it has been out a command timeout.
+                let demoted = RedisConfiguration.Endpoint.tcp(host: "127.0.0.1", port: oldMaster.port)
+                try await waitUntil("the demoted master's pool is retired") {
+                    !router.pooledEndpoints.contains(demoted)
+                }
+                #expect(router.pooledEndpoints.count == 3)
                 try await client.send("DEL", tag)
             }
         }

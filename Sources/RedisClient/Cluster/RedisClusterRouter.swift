@@ -20,6 +20,8 @@ final class RedisClusterRouter: Sendable {
         var next = 0
         /// Callers waiting for the refresh in progress; `nil` when none runs.
         var refreshWaiters: [CheckedContinuation<Void, Never>]?
+        /// Nodes with a pool that the topology no longer lists as masters, since when.
+        var outOfTopologySince: [RedisConfiguration.Endpoint: NIODeadline] = [:]
         var closed = false
     }
 
@@ -84,6 +86,9 @@ final class RedisClusterRouter: Sendable {
         for pool in pools { await pool.shutdown() }
     }
 
+    /// `true` once ``run()`` has ended.
+    var isClosed: Bool { self.state.withLockedValue { $0.closed } }
+
     /// Asks the refresh loop for a new topology soon; never waits.
     func requestRefresh() {
         self.refreshRequestsContinuation.yield()
@@ -140,6 +145,9 @@ final class RedisClusterRouter: Sendable {
         self.requestRefresh()
     }
 
+    /// The nodes that have a pool (for tests).
+    var pooledEndpoints: Set<RedisConfiguration.Endpoint> { self.state.withLockedValue { Set($0.pools.keys) } }
+
     /// Dedicated connections open on each node (for tests).
     var dedicatedCounts: [RedisConfiguration.Endpoint: Int] {
         self.state.withLockedValue { $0.pools.mapValues { $0.dedicatedCounts.open } }
@@ -173,8 +181,11 @@ final class RedisClusterRouter: Sendable {
             let reply: RESPValue
             do {
                 reply = try await attempt(try self.pool(for: endpoint), askTarget != nil)
-            } catch let error as RedisClientError where error.isConnectFailure && attemptNumber < limit {
-                // Never sent: the node is down or unreachable; a failover may be under way.
+            } catch let error as RedisClientError
+                where (error.isConnectFailure || (error == .poolClosed && !self.isClosed)) && attemptNumber < limit
+            {
+                // Never sent: the node is down or unreachable (a failover may be under way), or
+                // its pool was just retired by a new topology.
                 self.requestRefresh()
                 askTarget = nil
                 try await Self.pause(attemptNumber)
@@ -256,7 +267,7 @@ final class RedisClusterRouter: Sendable {
                     lastError = RedisClientError.clusterTopology("\(endpoint.displayName) knows no master with slots")
                     continue
                 }
-                self.install(topology)
+                await self.install(topology)
                 return
             } catch {
                 lastError = error
@@ -297,17 +308,37 @@ final class RedisClusterRouter: Sendable {
         }
     }
 
-    private func install(_ topology: RedisClusterTopology) {
+    private func install(_ topology: RedisClusterTopology) async {
         let owners = topology.slotOwners().map {
             $0.map { RedisConfiguration.Endpoint.tcp(host: $0.host, port: $0.port) }
         }
         let masters = topology.masters.map { RedisConfiguration.Endpoint.tcp(host: $0.host, port: $0.port) }
-        let changed = self.state.withLockedValue { state -> Bool in
+        let (changed, retired) = self.state.withLockedValue { state -> (Bool, [RedisConnectionPool]) in
             let changed = state.owners != owners
             state.owners = owners
             state.masters = masters
-            return changed
+            // A node that is no longer a master (a demoted master, a removed node) gets nothing
+            // more. Its pool is shut down once the node has been out for a command timeout, so
+            // commands in flight there get their MOVED (and are retried) rather than a closed
+            // connection; the pool is made again should the node come back as a master.
+            let now = NIODeadline.now()
+            var retired: [RedisConnectionPool] = []
+            for endpoint in Array(state.pools.keys) where !masters.contains(endpoint) {
+                guard let since = state.outOfTopologySince[endpoint] else {
+                    state.outOfTopologySince[endpoint] = now
+                    continue
+                }
+                if now - since >= self.configuration.commandTimeout,
+                    let pool = state.pools.removeValue(forKey: endpoint)
+                {
+                    state.outOfTopologySince[endpoint] = nil
+                    retired.append(pool)
+                }
+            }
+            for master in masters { state.outOfTopologySince[master] = nil }
+            return (changed, retired)
         }
+        for pool in retired { await pool.shutdown() }
         if changed {
             self.logger.info(
                 "redis cluster topology",

@@ -62,10 +62,15 @@ final class RedisConnectionPool: Sendable {
     private func runSlot(_ slot: Int) async {
         var generator = SystemRandomNumberGenerator()
         var failures = 0
-        while !Task.isCancelled {
+        while !Task.isCancelled, !self.isClosed {
             do {
                 let connection = try await RedisConnection.connect(
                     configuration: self.configuration, eventLoop: self.eventLoopGroup.any(), logger: self.logger)
+                // Shut down while connecting (a cluster node retired from the topology): stop here.
+                if self.isClosed {
+                    await connection.close()
+                    break
+                }
                 if failures > 0 {
                     self.logger.info("redis reconnected", metadata: ["redis.endpoint": "\(self.configuration.endpoint.displayName)"])
                 }
@@ -93,9 +98,9 @@ final class RedisConnectionPool: Sendable {
 
     private func runHealthChecks() async {
         let interval = UInt64(self.configuration.healthCheckInterval.nanoseconds)
-        while !Task.isCancelled {
+        while !Task.isCancelled, !self.isClosed {
             try? await Task.sleep(nanoseconds: interval)
-            if Task.isCancelled { break }
+            if Task.isCancelled || self.isClosed { break }
             let connections = self.state.withLockedValue { $0.live }
             for connection in connections {
                 do {
@@ -107,6 +112,9 @@ final class RedisConnectionPool: Sendable {
             }
         }
     }
+
+    /// `true` once ``shutdown()`` ran: ``run()`` then returns without waiting for cancellation.
+    private var isClosed: Bool { self.state.withLockedValue { $0.closed } }
 
     private func add(_ connection: RedisConnection) {
         let waiters = self.state.withLockedValue { state -> [CheckedContinuation<RedisConnection, any Error>] in
