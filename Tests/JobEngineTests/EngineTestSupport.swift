@@ -14,8 +14,7 @@ enum TestEnv {
     /// The shared test server, or the test cluster with `BLUEPRINT_TEST_REDIS=cluster` (scripts/test.sh
     /// runs this whole suite a second time that way).
     static var redis: RedisConfiguration {
-        if TestRedisCluster.isSelectedForSharedSuites, let cluster = try? TestRedisCluster.configuration { return cluster }
-        return TestRedis.configuration
+        TestRedisCluster.sharedSuiteConfiguration ?? TestRedis.configuration
     }
 
     static let logger: Logger = {

@@ -18,7 +18,8 @@ struct RedisClusterHostileNodeTests {
     private func clusterConfiguration(_ server: FakeRedisServer) -> RedisConfiguration {
         var configuration = server.configuration
         configuration.mode = .cluster(seeds: [.tcp(host: "127.0.0.1", port: server.port)])
-        configuration.connectTimeout = .seconds(2)
+        // Generous: the whole suite runs at once on 2 cores, and a connect failure costs a try.
+        configuration.connectTimeout = .seconds(15)
         configuration.clusterMaximumRedirections = 5
         return configuration
     }

@@ -26,6 +26,18 @@ public enum TestRedisCluster {
         ProcessInfo.processInfo.environment["BLUEPRINT_TEST_REDIS"] == "cluster"
     }
 
+    /// The configuration suites honouring `BLUEPRINT_TEST_REDIS=cluster` use instead of
+    /// ``TestRedis/configuration``; `nil` when not selected. Selected without a cluster, it names
+    /// a cluster no node of which answers, so those suites fail (never pass on the single server).
+    public static var sharedSuiteConfiguration: RedisConfiguration? {
+        guard isSelectedForSharedSuites else { return nil }
+        if let configuration = try? configuration { return configuration }
+        var unreachable = RedisConfiguration(endpoint: .tcp(host: "127.0.0.1", port: 1))
+        unreachable.mode = .cluster(seeds: [.tcp(host: "127.0.0.1", port: 1)])
+        unreachable.connectTimeout = .seconds(1)
+        return unreachable
+    }
+
     /// A client configuration for the cluster, with the generous connect timeout of the test suite.
     public static var configuration: RedisConfiguration {
         get throws {
