@@ -47,12 +47,16 @@ extension RedisClient {
         var sha = self.scripts.sha(for: script)
         if sha == nil { sha = try await self.load(script) }
         let commands = calls.map { Self.evalshaCommand(sha!, keys: $0.keys, arguments: $0.arguments) }
-        let replies = try await self.pipeline(commands)
-        guard replies.contains(where: { $0.errorMessage.map { RedisServerError(message: $0).isNoScript } ?? false }) else {
-            return replies
-        }
+        var replies = try await self.pipeline(commands)
+        // Only the calls that met NOSCRIPT are run again: on a cluster the others ran on nodes
+        // that knew the script, and running them twice would repeat their writes.
+        let missing = replies.indices.filter { replies[$0].errorMessage.map { RedisServerError(message: $0).isNoScript } ?? false }
+        guard !missing.isEmpty else { return replies }
         let reloaded = try await self.load(script)
-        return try await self.pipeline(calls.map { Self.evalshaCommand(reloaded, keys: $0.keys, arguments: $0.arguments) })
+        let rerun = try await self.pipeline(
+            missing.map { Self.evalshaCommand(reloaded, keys: calls[$0].keys, arguments: calls[$0].arguments) })
+        for (index, reply) in zip(missing, rerun) { replies[index] = reply }
+        return replies
     }
 
     /// Loads `script` with `SCRIPT LOAD` (on every master of a cluster) and caches its SHA1.

@@ -118,6 +118,21 @@ extension RealClusterTests {
             }
         }
 
+        @Test func aScriptMissingOnOneMasterIsReloadedWithoutRerunningTheOthers() async throws {
+            try await withClusterClient { client in
+                let script = RedisScript(
+                    name: "incr-\(UUID().uuidString.prefix(6))", source: "return redis.call('INCR', KEYS[1])")
+                let keys = (0..<30).map { "ct:once:\($0):\(UUID().uuidString.prefix(6))" }
+                try await client.load(script)
+                // As after a failover to a replica that never saw SCRIPT LOAD: one master lacks it.
+                let masters = try await TestRedisCluster.nodes().filter(\.isMaster)
+                try await TestRedisCluster.send(masters[0].port, "SCRIPT", "FLUSH")
+                let replies = try await client.evalPipeline(script, calls: keys.map { (keys: [$0], arguments: []) })
+                #expect(replies.map(\.int) == Array(repeating: 1, count: keys.count))
+                _ = try await client.pipeline(keys.map { RESPCommand("DEL", [$0]) })
+            }
+        }
+
         @Test func blockingReadsWaitOnTheNodeOfTheirStream() async throws {
             try await withClusterClient { client in
                 let streams = (0..<6).map { _ in clusterKey() }
