@@ -401,6 +401,16 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "RedisClusterTests",
+            dependencies: [
+                "TestSupport",
+                "RedisClient", "RESP", "JobEngine",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "MessagingTests",
             dependencies: [
                 "TestSupport",

@@ -48,6 +48,8 @@ swift build --build-tests
 HEAVY='^(OCRTests|ImagingTests|FilesTests|StorageTests)\.|^VerificationTests\.Documents'
 echo "==> swift test (all but the CPU-heavy suites)"
 swift test --skip-build --parallel --num-workers 2 --skip "$HEAVY" "$@"
+echo "==> swift test (the engine and server suites again, on the Redis Cluster of scripts/test-servers/redis-cluster.sh)"
+BLUEPRINT_TEST_REDIS=cluster swift test --skip-build --filter '^(JobEngineTests|WorkerServerTests)\.' "$@"
 echo "==> swift test (CPU-heavy suites: OCR, images, file jobs, storage)"
 swift test --skip-build --filter "$HEAVY" "$@"
 

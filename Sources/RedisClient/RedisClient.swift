@@ -15,8 +15,20 @@ import ServiceLifecycle
 /// let client = RedisClient(configuration: try RedisConfiguration(url: "redis://127.0.0.1:6379"), logger: logger)
 /// let group = ServiceGroup(services: [client], logger: logger)
 /// ```
+///
+/// With ``RedisConfiguration/Mode/cluster(seeds:)`` (`redis+cluster://` URLs) the same API talks
+/// to a Redis Cluster: each command, script and blocking read goes to the master serving its keys'
+/// slot, pipelines are split per node and their replies put back in order, and `MOVED` / `ASK`
+/// redirections are followed (see ``RedisClusterRouter``). A command whose keys span slots throws
+/// ``RedisClientError/crossSlot(_:)`` before it is sent.
 public final class RedisClient: Service, Sendable {
-    let pool: RedisConnectionPool
+    /// Where commands go: one pool, or a router over a pool per cluster master.
+    enum Backend: Sendable {
+        case standalone(RedisConnectionPool)
+        case cluster(RedisClusterRouter)
+    }
+
+    let backend: Backend
     let scripts = RedisScriptCache()
     /// The configuration the client was made with.
     public let configuration: RedisConfiguration
@@ -29,28 +41,54 @@ public final class RedisClient: Service, Sendable {
     ) {
         self.configuration = configuration
         self.logger = logger
-        self.pool = RedisConnectionPool(configuration: configuration, eventLoopGroup: eventLoopGroup, logger: logger)
+        self.eventLoopGroup = eventLoopGroup
+        switch configuration.mode {
+        case .standalone:
+            self.backend = .standalone(
+                RedisConnectionPool(configuration: configuration, eventLoopGroup: eventLoopGroup, logger: logger))
+        case .cluster(let seeds):
+            self.backend = .cluster(
+                RedisClusterRouter(
+                    configuration: configuration, seeds: seeds.isEmpty ? [configuration.endpoint] : seeds,
+                    eventLoopGroup: eventLoopGroup, logger: logger))
+        }
+    }
+
+    /// The pool of a standalone client (tests only; a cluster client has one per node).
+    var pool: RedisConnectionPool {
+        guard case .standalone(let pool) = self.backend else { preconditionFailure("a cluster client has a pool per node") }
+        return pool
     }
 
     /// The event loops the connections run on (replies are read there).
-    public var eventLoopGroup: any EventLoopGroup { self.pool.eventLoopGroup }
+    public let eventLoopGroup: any EventLoopGroup
 
     /// Keeps the connections open until the task is cancelled or the service group shuts down.
     public func run() async throws {
         await cancelWhenGracefulShutdown {
-            await self.pool.run()
+            switch self.backend {
+            case .standalone(let pool): await pool.run()
+            case .cluster(let router): await router.run()
+            }
         }
     }
 
     /// Sends a command and returns its reply; error replies throw ``RedisServerError``.
+    ///
+    /// On a cluster it goes to the master of its keys' slot (any master when it has no key).
     @discardableResult
     public func send(_ command: RESPCommand, timeout: TimeAmount? = nil) async throws -> RESPValue {
-        let connection = try await self.pool.connection()
-        do {
-            return try await connection.send(command, timeout: timeout)
-        } catch let error as RedisServerError where error.isReadOnly {
-            await self.pool.readOnlyReply(from: connection)
-            throw error
+        switch self.backend {
+        case .standalone(let pool):
+            let connection = try await pool.connection()
+            do {
+                return try await connection.send(command, timeout: timeout)
+            } catch let error as RedisServerError where error.isReadOnly {
+                await pool.readOnlyReply(from: connection)
+                throw error
+            }
+        case .cluster(let router):
+            return try await self.sendClustered(command, router: router, timeout: timeout)
         }
     }
 
@@ -61,19 +99,36 @@ public final class RedisClient: Service, Sendable {
     }
 
     /// Sends commands in one pipeline on one connection; replies (error replies as values) in order.
+    ///
+    /// On a cluster the commands are split into one pipeline per master, sent concurrently, and
+    /// the replies put back in order: commands on the same node keep their order, commands on
+    /// different nodes do not wait for each other.
     public func pipeline(_ commands: [RESPCommand], timeout: TimeAmount? = nil) async throws -> [RESPValue] {
-        let connection = try await self.pool.connection()
-        let replies = try await connection.pipeline(commands, timeout: timeout)
-        if replies.contains(where: { $0.errorMessage.map { RedisServerError(message: $0).isReadOnly } ?? false }) {
-            await self.pool.readOnlyReply(from: connection)
+        switch self.backend {
+        case .standalone(let pool):
+            let connection = try await pool.connection()
+            let replies = try await connection.pipeline(commands, timeout: timeout)
+            if replies.contains(where: { $0.errorMessage.map { RedisServerError(message: $0).isReadOnly } ?? false }) {
+                await pool.readOnlyReply(from: connection)
+            }
+            return replies
+        case .cluster(let router):
+            return try await self.pipelineClustered(commands, router: router, timeout: timeout)
         }
-        return replies
     }
 
     /// How many times a pooled connection was replaced after being lost (server restart, stuck
     /// connection, failover). Replies in flight on a lost connection are lost with it: a stream
     /// consumer that sees this change re-reads its own pending entries.
-    public var reconnections: UInt64 { self.pool.reconnections }
+    ///
+    /// On a cluster it is the sum over the nodes' pools, so it also changes when a node's pool is
+    /// retired after a failover.
+    public var reconnections: UInt64 {
+        switch self.backend {
+        case .standalone(let pool): return pool.reconnections
+        case .cluster(let router): return router.reconnections
+        }
+    }
 
     /// Sends a blocking command (`XREADGROUP ... BLOCK`, `BLPOP`...) on a dedicated connection with a
     /// reply deadline of `blockFor` + the configured margin. Cancellation closes that connection.
@@ -83,16 +138,21 @@ public final class RedisClient: Service, Sendable {
     /// then throws ``RedisClientError/tooManyBlockingConnections(limit:)``.
     public func sendBlocking(_ command: RESPCommand, blockFor: TimeAmount) async throws -> RESPValue {
         let timeout = blockFor + self.configuration.blockingMargin
-        return try await self.pool.withDedicatedConnection { connection in
-            do {
-                return try await connection.send(command, timeout: timeout, isBlocking: true)
-            } catch let error as RedisServerError where error.isReadOnly {
-                await self.pool.readOnlyReply(from: connection)
-                throw error
+        switch self.backend {
+        case .standalone(let pool):
+            return try await pool.withDedicatedConnection { connection in
+                do {
+                    return try await connection.send(command, timeout: timeout, isBlocking: true)
+                } catch let error as RedisServerError where error.isReadOnly {
+                    await pool.readOnlyReply(from: connection)
+                    throw error
+                }
+            } reusable: { connection, _ in
+                // An error reply leaves the connection in step; a timeout or cancellation closed it.
+                connection.isActive
             }
-        } reusable: { connection, _ in
-            // An error reply leaves the connection in step; a timeout or cancellation closed it.
-            connection.isActive
+        case .cluster(let router):
+            return try await self.sendBlockingClustered(command, router: router, timeout: timeout)
         }
     }
 
@@ -108,8 +168,35 @@ public final class RedisClient: Service, Sendable {
     /// and the connection is kept for reuse. When `body` throws or the task is cancelled, nothing more
     /// is sent: the connection is closed, since its server-side state (an open `MULTI`, replies still
     /// due) is unknown. Leave other connection state (`SELECT`, `CLIENT REPLY`, subscriptions) as found.
+    ///
+    /// On a cluster the connection is to some master; use ``withConnection(forKey:_:)`` to get the
+    /// one serving the keys `body` works on.
     public func withConnection<R>(_ body: (RedisConnection) async throws -> R) async throws -> R {
-        try await self.pool.withDedicatedConnection(body) { connection, succeeded in
+        switch self.backend {
+        case .standalone(let pool):
+            return try await Self.withExclusive(pool, body)
+        case .cluster(let router):
+            return try await Self.withExclusive(router.pool(for: router.endpoint(for: nil)), body)
+        }
+    }
+
+    /// Like ``withConnection(_:)``, on the node serving `key`'s slot (on a cluster; the one server
+    /// otherwise). Keys `body` uses on that connection must share `key`'s slot (a common hash tag);
+    /// a `MOVED` reply there is thrown to `body`, not followed.
+    public func withConnection<R>(forKey key: String, _ body: (RedisConnection) async throws -> R) async throws -> R {
+        switch self.backend {
+        case .standalone(let pool):
+            return try await Self.withExclusive(pool, body)
+        case .cluster(let router):
+            let endpoint = try await router.endpoint(for: RedisHashSlot.slot(of: key))
+            return try await Self.withExclusive(router.pool(for: endpoint), body)
+        }
+    }
+
+    private static func withExclusive<R>(
+        _ pool: RedisConnectionPool, _ body: (RedisConnection) async throws -> R
+    ) async throws -> R {
+        try await pool.withDedicatedConnection(body) { connection, succeeded in
             guard succeeded, connection.isActive, !Task.isCancelled else { return false }
             guard
                 let replies = try? await connection.pipeline([RESPCommand("DISCARD"), RESPCommand("UNWATCH")]),

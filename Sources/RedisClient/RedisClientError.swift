@@ -6,6 +6,7 @@ public struct RedisClientError: Error, Sendable, Hashable, CustomStringConvertib
     private enum Code: Sendable, Hashable {
         case connectionClosed, timeout, protocolError, invalidURL, poolClosed, unexpectedReply, connectFailed
         case tooManyPendingRequests, tooManyBlockingConnections
+        case crossSlot, invalidCommand, tooManyRedirections, clusterTopology
     }
 
     private let code: Code
@@ -56,10 +57,28 @@ public struct RedisClientError: Error, Sendable, Hashable, CustomStringConvertib
                 + "commands or exclusive leases for the whole connect timeout")
     }
 
+    /// A Redis Cluster command whose keys hash to different slots; refused before it was sent.
+    /// Give related keys one hash tag (`{queue}:a`, `{queue}:b`) so they share a slot.
+    public static func crossSlot(_ command: String) -> Self {
+        .init(.crossSlot, "\(command) not sent: its keys hash to different cluster slots (use a common {hash tag})")
+    }
+    /// A command whose arguments contradict its own syntax (a `numkeys` beyond the arguments,
+    /// `XREAD` without `STREAMS`); refused before it was sent.
+    public static func invalidCommand(_ detail: String) -> Self { .init(.invalidCommand, "invalid command: \(detail)") }
+    /// Redis Cluster kept redirecting a command (`MOVED`, `ASK`, `TRYAGAIN`, `CLUSTERDOWN`) past the bound.
+    public static func tooManyRedirections(_ command: String, _ attempts: Int) -> Self {
+        .init(.tooManyRedirections, "\(command) still redirected after \(attempts) attempts; the cluster is reconfiguring or down")
+    }
+    /// No node of a Redis Cluster gave a usable topology (`CLUSTER SHARDS` / `CLUSTER SLOTS`).
+    public static func clusterTopology(_ detail: String) -> Self { .init(.clusterTopology, "cluster topology: \(detail)") }
+
     /// `true` for failures after which retrying on a fresh connection makes sense.
     public var isConnectionFailure: Bool {
         self.code == .connectionClosed || self.code == .timeout || self.code == .connectFailed || self.code == .protocolError
     }
+
+    /// `true` when no connection could be had, so the command was certainly not sent.
+    var isConnectFailure: Bool { self.code == .connectFailed }
 
     public var description: String { "RedisClientError: \(message)" }
 }

@@ -11,6 +11,13 @@ public struct RedisConfiguration: Sendable {
     }
 
     public var endpoint: Endpoint
+    /// Standalone or Redis Cluster; a cluster's seeds are in the mode, ``endpoint`` is its first seed.
+    public var mode: Mode = .standalone
+    /// How often a cluster client re-reads the topology even without a `MOVED` or a lost
+    /// connection (cluster mode only).
+    public var clusterRefreshInterval: TimeAmount = .seconds(30)
+    /// Bound on the `MOVED` / `ASK` / `TRYAGAIN` / `CLUSTERDOWN` retries of one command (cluster mode only).
+    public var clusterMaximumRedirections: Int = 16
     /// TLS for `rediss://`; `nil` for plain TCP.
     public var tls: TLSConfiguration?
     /// Name checked against the server certificate (defaults to the host).
@@ -85,8 +92,10 @@ public struct RedisConfiguration: Sendable {
         self.decoderLimits = RESPDecoder.Limits()
     }
 
-    /// Parses `redis://[user:pass@]host:port[/db]`, `rediss://...` (TLS), `unix:///path/to.sock[?db=N]`
-    /// or `redis+sentinel://[user:pass@]host:port,host:port/mastername[/db]` (see ``RedisSentinelConfiguration``).
+    /// Parses `redis://[user:pass@]host:port[/db]`, `rediss://...` (TLS) or `unix:///path/to.sock[?db=N]`;
+    /// for Redis Cluster `redis+cluster://[user:pass@]host:port,host:port,...` (any nodes as
+    /// seeds; `rediss+cluster://` or `?tls=1` for TLS); for Sentinel
+    /// `redis+sentinel://[user:pass@]host:port,host:port/mastername[/db]` (see ``RedisSentinelConfiguration``).
     ///
     /// - Throws: ``RedisClientError`` naming what is wrong; the password is never echoed.
     public init(url: String) throws {
@@ -115,14 +124,16 @@ public struct RedisConfiguration: Sendable {
                 self.database = n
             }
             return
-        case "redis", "rediss":
+        case "redis", "rediss", "redis+cluster", "rediss+cluster":
             break
         case "redis+sentinel", "rediss+sentinel":
             self = try Self.parseSentinelURL(scheme: scheme, rest: schemeParts[1])
             return
         default:
-            throw RedisClientError.invalidURL("scheme must be redis, rediss, redis+sentinel, rediss+sentinel or unix")
+            throw RedisClientError.invalidURL("scheme must be redis, rediss, redis+cluster, rediss+cluster, redis+sentinel, rediss+sentinel or unix")
         }
+        let isCluster = scheme.hasSuffix("+cluster")
+        let isTLS = scheme.hasPrefix("rediss") || (isCluster && (queryItems["tls"] == "1" || queryItems["tls"] == "true"))
         var authority = rest
         var path: Substring = ""
         if let slash = rest.firstIndex(of: "/") {
@@ -140,6 +151,42 @@ public struct RedisConfiguration: Sendable {
                 self.password = Self.percentDecode(userInfo)
             }
         }
+        if isCluster {
+            let seeds = try authority.split(separator: ",", omittingEmptySubsequences: false).map { hostPort in
+                let (host, port) = try Self.parseHostPort(hostPort)
+                return Endpoint.tcp(host: host, port: port)
+            }
+            guard seeds.count <= 64 else { throw RedisClientError.invalidURL("more than 64 cluster seeds") }
+            self.endpoint = seeds[0]
+            self.mode = .cluster(seeds: seeds)
+            if !path.isEmpty, path != "0" {
+                throw RedisClientError.invalidURL("a Redis Cluster has only database 0")
+            }
+        } else {
+            let (host, port) = try Self.parseHostPort(authority)
+            self.endpoint = .tcp(host: host, port: port)
+            if !path.isEmpty {
+                guard let db = Int(path), db >= 0 else { throw RedisClientError.invalidURL("database must be a number") }
+                self.database = db
+            }
+        }
+        if isTLS {
+            var tls = TLSConfiguration.makeClientConfiguration()
+            if let caFile = queryItems["ca_file"] ?? queryItems["tls_ca_file"] {
+                tls.trustRoots = .file(caFile)
+            }
+            if queryItems["insecure"] == "1" || queryItems["insecure"] == "true" {
+                tls.certificateVerification = .none
+            }
+            self.tls = tls
+            if case .tcp(let host, _) = self.endpoint {
+                self.tlsServerHostname = queryItems["sni"] ?? (isCluster ? nil : host)
+            }
+        }
+    }
+
+    /// `host`, `host:port` or `[v6]:port` (port 6379 when absent).
+    private static func parseHostPort(_ authority: Substring) throws -> (String, Int) {
         var host = String(authority)
         var port = 6379
         if authority.hasPrefix("[") {
@@ -158,22 +205,7 @@ public struct RedisConfiguration: Sendable {
             port = p
         }
         guard !host.isEmpty else { throw RedisClientError.invalidURL("missing host") }
-        self.endpoint = .tcp(host: host, port: port)
-        if !path.isEmpty {
-            guard let db = Int(path), db >= 0 else { throw RedisClientError.invalidURL("database must be a number") }
-            self.database = db
-        }
-        if scheme == "rediss" {
-            var tls = TLSConfiguration.makeClientConfiguration()
-            if let caFile = queryItems["ca_file"] ?? queryItems["tls_ca_file"] {
-                tls.trustRoots = .file(caFile)
-            }
-            if queryItems["insecure"] == "1" || queryItems["insecure"] == "true" {
-                tls.certificateVerification = .none
-            }
-            self.tls = tls
-            self.tlsServerHostname = queryItems["sni"] ?? host
-        }
+        return (host, port)
     }
 
     /// The name sent as SNI and checked against the server certificate: ``tlsServerHostname``,

@@ -47,19 +47,29 @@ extension RedisClient {
         var sha = self.scripts.sha(for: script)
         if sha == nil { sha = try await self.load(script) }
         let commands = calls.map { Self.evalshaCommand(sha!, keys: $0.keys, arguments: $0.arguments) }
-        let replies = try await self.pipeline(commands)
-        guard replies.contains(where: { $0.errorMessage.map { RedisServerError(message: $0).isNoScript } ?? false }) else {
-            return replies
-        }
+        var replies = try await self.pipeline(commands)
+        // Only the calls that met NOSCRIPT are run again: on a cluster the others ran on nodes
+        // that knew the script, and running them twice would repeat their writes.
+        let missing = replies.indices.filter { replies[$0].errorMessage.map { RedisServerError(message: $0).isNoScript } ?? false }
+        guard !missing.isEmpty else { return replies }
         let reloaded = try await self.load(script)
-        return try await self.pipeline(calls.map { Self.evalshaCommand(reloaded, keys: $0.keys, arguments: $0.arguments) })
+        let rerun = try await self.pipeline(
+            missing.map { Self.evalshaCommand(reloaded, keys: calls[$0].keys, arguments: calls[$0].arguments) })
+        for (index, reply) in zip(missing, rerun) { replies[index] = reply }
+        return replies
     }
 
-    /// Loads `script` with `SCRIPT LOAD` and caches its SHA1.
+    /// Loads `script` with `SCRIPT LOAD` (on every master of a cluster) and caches its SHA1.
     @discardableResult
     public func load(_ script: RedisScript) async throws -> String {
-        let reply = try await self.send(RESPCommand("SCRIPT", ["LOAD", script.source]))
-        guard let sha = reply.string else { throw RedisClientError.unexpectedReply("SCRIPT LOAD", reply) }
+        let sha: String
+        if case .cluster(let router) = self.backend {
+            sha = try await self.loadClustered(script, router: router)
+        } else {
+            let reply = try await self.send(RESPCommand("SCRIPT", ["LOAD", script.source]))
+            guard let loaded = reply.string else { throw RedisClientError.unexpectedReply("SCRIPT LOAD", reply) }
+            sha = loaded
+        }
         self.scripts.store(sha, for: script)
         return sha
     }

@@ -6,7 +6,11 @@ import TestSupport
 import Testing
 
 enum TestEnv {
-    static var redis: RedisConfiguration { TestRedis.configuration }
+    /// The shared test server, or the test cluster with `BLUEPRINT_TEST_REDIS=cluster` (scripts/test.sh
+    /// runs this suite a second time that way).
+    static var redis: RedisConfiguration {
+        TestRedisCluster.sharedSuiteConfiguration ?? TestRedis.configuration
+    }
 
     static let logger: Logger = {
         var logger = Logger(label: "server-test")

@@ -73,9 +73,14 @@ final class RedisConnectionPool: Sendable {
         var generator = SystemRandomNumberGenerator()
         var failures = 0
         var connectedBefore = false
-        while !Task.isCancelled {
+        while !Task.isCancelled, !self.isClosed {
             do {
                 let connection = try await self.open()
+                // Shut down while connecting (a cluster node retired from the topology): stop here.
+                if self.isClosed {
+                    await connection.close()
+                    break
+                }
                 if connectedBefore {
                     self.state.withLockedValue { $0.reconnections &+= 1 }
                 }
@@ -139,9 +144,9 @@ final class RedisConnectionPool: Sendable {
 
     private func runHealthChecks() async {
         let interval = UInt64(self.configuration.healthCheckInterval.nanoseconds)
-        while !Task.isCancelled {
+        while !Task.isCancelled, !self.isClosed {
             try? await Task.sleep(nanoseconds: interval)
-            if Task.isCancelled { break }
+            if Task.isCancelled || self.isClosed { break }
             let connections = self.state.withLockedValue { $0.live }
             for connection in connections {
                 do {
@@ -153,6 +158,9 @@ final class RedisConnectionPool: Sendable {
             }
         }
     }
+
+    /// `true` once ``shutdown()`` ran: ``run()`` then returns without waiting for cancellation.
+    private var isClosed: Bool { self.state.withLockedValue { $0.closed } }
 
     private func add(_ connection: RedisConnection) {
         let waiters = self.state.withLockedValue { state -> [CheckedContinuation<RedisConnection, any Error>] in

@@ -26,7 +26,9 @@ public struct CoreSettings: Sendable {
 
     static let redisURL = Setting(
         "REDIS_URL", .url, default: "redis://127.0.0.1:6379/0", secret: true,
-        help: "`redis://[user:pass@]host:port[/db]`, `rediss://` for TLS, `unix:///path/redis.sock`, or `redis+sentinel://host:port,host:port/mastername` (docs/operations.md, Redis Sentinel).")
+        help: "`redis://[user:pass@]host:port[/db]`, `rediss://` for TLS, or `unix:///path/redis.sock`; "
+            + "a Redis Cluster: `redis+cluster://[user:pass@]host:port,host:port` (any nodes as seeds; `rediss+cluster://` for TLS); "
+            + "Sentinel: `redis+sentinel://host:port,host:port/mastername` (docs/operations.md).")
     static let workerID = Setting(
         "BLUEPRINT_WORKER_ID", defaultDescription: "`hostname-pid`", help: "Consumer name of this process in the groups.")
     static let queues = Setting(
