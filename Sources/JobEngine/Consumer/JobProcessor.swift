@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import RESP
 import RedisClient
+import Tracing
 
 /// Runs one job from its stream entry to its recorded outcome.
 ///
@@ -23,7 +24,23 @@ struct JobProcessor: Sendable {
 
     /// Runs the job and records its outcome. Returns `true` when the outcome was handed to the
     /// recorder, which frees the job's slot once written; `false` when the caller frees it.
+    ///
+    /// The run is one `consumer` span, a child of the producer's span when the job carries a valid
+    /// `traceparent`; the handler runs inside its context, so the spans it starts nest under it.
     func process(_ envelope: JobEnvelope) async -> Bool {
+        let parent = JobTracing.parentContext(traceparent: envelope.traceparent)
+        return await withSpan("job", context: parent.context, ofKind: .consumer) { span in
+            if span.isRecording {
+                span.attributes[JobTracing.Attribute.queue] = self.keys.stream
+                span.attributes[JobTracing.Attribute.jobID] = envelope.jobID
+                span.attributes[JobTracing.Attribute.attempt] = envelope.attempt
+                if !parent.isValid { span.attributes[JobTracing.Attribute.invalidTraceparent] = true }
+            }
+            return await self.process(envelope, span: span)
+        }
+    }
+
+    private func process(_ envelope: JobEnvelope, span: any Span) async -> Bool {
         let clock = self.clock
         let started = clock.now
         func elapsed() -> Int64 { (clock.now - started).milliseconds }
@@ -39,6 +56,7 @@ struct JobProcessor: Sendable {
 
         if envelope.fields.isEmpty {
             // Deleted from the stream while pending: nothing to run.
+            span.recordJobOutcome("discarded")
             await self.recorder.discard([envelope.entryID])
             return false
         }
@@ -48,27 +66,30 @@ struct JobProcessor: Sendable {
             let decoder = JobPayloadDecoder(maximumBytes: self.configuration.maximumPayloadBytes, decryptor: self.configuration.decryptor)
             payload = try decoder.decode(jobData: envelope.jobData, queue: self.keys.stream)
         } catch {
-            await self.deadLetter(envelope, type: "unknown", error: error.message, duration: elapsed(), logger: logger)
+            await self.deadLetter(envelope, type: "unknown", error: error.message, duration: elapsed(), logger: logger, span: span)
             return false
         }
         jobType = payload.type
+        if span.isRecording { span.attributes[JobTracing.Attribute.type] = Self.sanitize(payload.type) }
 
         guard let handler = self.registry.handler(for: payload.type) else {
             await self.deadLetter(envelope, type: payload.type, error: "unknown job type '\(Self.sanitize(payload.type))'",
-                                  duration: elapsed(), logger: logger)
+                                  duration: elapsed(), logger: logger, span: span)
             return false
         }
+        // A registered type only: span names stay few (an unknown type's name is producer input).
+        span.operationName = "job \(payload.type)"
         if let queues = handler.queues, !queues.contains(self.keys.stream) {
             await self.deadLetter(envelope, type: payload.type,
                                   error: "job type '\(payload.type)' is not handled on queue \(self.keys.stream)",
-                                  duration: elapsed(), logger: logger)
+                                  duration: elapsed(), logger: logger, span: span)
             return false
         }
         if envelope.deliveryCount > self.configuration.maximumDeliveries {
             await self.deadLetter(
                 envelope, type: payload.type,
                 error: "delivered \(envelope.deliveryCount) times without finishing (limit \(self.configuration.maximumDeliveries)); it may crash or stall workers",
-                duration: elapsed(), logger: logger)
+                duration: elapsed(), logger: logger, span: span)
             return false
         }
         if let key = envelope.idempotencyKey {
@@ -76,12 +97,14 @@ struct JobProcessor: Sendable {
                 let seen = try await self.client.send(RESPCommandBuilder.hexists(self.keys.idempotency, key))
                 if seen.int == 1 {
                     logger.info("duplicate of a finished job skipped", metadata: ["queue": "\(self.keys.stream)", "status": "duplicate"])
+                    span.recordJobOutcome("duplicate")
                     await self.recorder.discard([envelope.entryID])
                     return false
                 }
             } catch {
                 // Redis unreachable: leave the entry pending; it is re-read or reclaimed later.
                 logger.warning("idempotency check failed; job left pending", metadata: ["error": "\(error)"])
+                span.recordJobOutcome("interrupted", failure: "idempotency check failed; job left pending")
                 return false
             }
         }
@@ -103,10 +126,11 @@ struct JobProcessor: Sendable {
                     await self.recorder.retry(envelope, nextAttempt: envelope.attempt, dueMilliseconds: until, lastError: reason)
                     self.configuration.metrics?.record(queue: self.keys.stream, type: payload.type, outcome: .deferred, durationMilliseconds: elapsed())
                     logger.info("job deferred", metadata: ["queue": "\(self.keys.stream)", "status": "deferred", "error": "\(reason)"])
+                    span.recordJobOutcome("deferred")
                     return false
                 case .rejected(let reason, let message):
                     await self.recordFailure(.rejected(reason: reason, message: message), envelope: envelope, handler: handler,
-                                             type: payload.type, duration: elapsed(), logger: logger)
+                                             type: payload.type, duration: elapsed(), logger: logger, span: span)
                     return false
                 }
             }
@@ -139,7 +163,7 @@ struct JobProcessor: Sendable {
                     // silently: the job is dead-lettered (not retried: it ran, and its effects happened).
                     failure = .permanent("the job ran but its result could not be encrypted (\(Self.describe(error))); result not stored")
                     await self.finishFailed(failure, admission: admission, envelope: envelope, handler: handler, type: payload.type,
-                                            duration: elapsed(), logger: logger)
+                                            duration: elapsed(), logger: logger, span: span)
                     return false
                 }
             }
@@ -153,6 +177,7 @@ struct JobProcessor: Sendable {
                 .init(entryID: envelope.entryID, jobID: envelope.jobID, type: payload.type, status: "succeeded",
                       attempts: envelope.attempt, durationMilliseconds: duration, detail: result ?? "",
                       idempotencyKey: envelope.idempotencyKey))
+            span.recordJobOutcome("succeeded")
             if self.logger.logLevel <= .info {
                 logger.info("job succeeded", metadata: ["queue": "\(self.keys.stream)", "status": "succeeded", "duration_ms": "\(duration)"])
             }
@@ -167,6 +192,7 @@ struct JobProcessor: Sendable {
                 if self.isStopping() || Task.isCancelled {
                     logger.warning("job interrupted by shutdown; left pending for another worker",
                                    metadata: ["queue": "\(self.keys.stream)", "status": "interrupted"])
+                    span.recordJobOutcome("interrupted")
                     return false
                 }
                 failure = .transient("cancelled")
@@ -179,21 +205,27 @@ struct JobProcessor: Sendable {
             }
         }
         await self.finishFailed(failure, admission: admission, envelope: envelope, handler: handler, type: payload.type,
-                                duration: elapsed(), logger: logger)
+                                duration: elapsed(), logger: logger, span: span)
         return false
     }
 
     /// Tells the policies and records a failed run. A timed-out job's task is cancelled: the
     /// recording then runs in the shield's task, so its Redis calls do not fail at once.
     private func finishFailed(_ failure: JobError, admission: JobAdmission?, envelope: JobEnvelope, handler: AnyJobHandler,
-                              type: String, duration: Int64, logger: Logger) async {
+                              type: String, duration: Int64, logger: Logger, span: any Span) async {
         let policies = self.configuration.policies
+        // The shield's task does not inherit this task's locals: carry the job span's context over,
+        // so the recording's Redis spans stay children of the job span.
+        let traceContext = InstrumentationContext.current ?? .topLevel
         await self.shield.shielded {
-            if let admission {
-                let outcome: JobRunOutcome = failure.dependency.map { .dependencyFailed($0) } ?? .failed
-                for policy in policies { await policy.completed(admission, outcome: outcome) }
+            await InstrumentationContext.withValue(traceContext) {
+                if let admission {
+                    let outcome: JobRunOutcome = failure.dependency.map { .dependencyFailed($0) } ?? .failed
+                    for policy in policies { await policy.completed(admission, outcome: outcome) }
+                }
+                await self.recordFailure(
+                    failure, envelope: envelope, handler: handler, type: type, duration: duration, logger: logger, span: span)
             }
-            await self.recordFailure(failure, envelope: envelope, handler: handler, type: type, duration: duration, logger: logger)
         }
     }
 
@@ -203,7 +235,7 @@ struct JobProcessor: Sendable {
     }
 
     private func recordFailure(_ failure: JobError, envelope: JobEnvelope, handler: AnyJobHandler, type: String,
-                               duration: Int64, logger: Logger) async {
+                               duration: Int64, logger: Logger, span: any Span) async {
         switch failure.kind {
         case .rejected:
             self.configuration.metrics?.record(queue: self.keys.stream, type: type, outcome: .rejected, durationMilliseconds: duration)
@@ -212,15 +244,16 @@ struct JobProcessor: Sendable {
                 .init(entryID: envelope.entryID, jobID: envelope.jobID, type: type, status: "rejected",
                       attempts: envelope.attempt, durationMilliseconds: duration, detail: detail,
                       idempotencyKey: envelope.idempotencyKey))
+            span.recordJobOutcome("rejected", failure: detail)
             logger.info("job rejected", metadata: ["queue": "\(self.keys.stream)", "status": "rejected", "error": "\(detail)", "duration_ms": "\(duration)"])
         case .permanent:
-            await self.deadLetter(envelope, type: type, error: failure.message, duration: duration, logger: logger)
+            await self.deadLetter(envelope, type: type, error: failure.message, duration: duration, logger: logger, span: span)
         case .transient:
             guard handler.retryPolicy.allowsRetry(afterAttempt: envelope.attempt) else {
                 await self.deadLetter(
                     envelope, type: type,
                     error: "retries exhausted after \(envelope.attempt) attempts: \(failure.message)",
-                    duration: duration, logger: logger)
+                    duration: duration, logger: logger, span: span)
                 return
             }
             var generator = SystemRandomNumberGenerator()
@@ -228,6 +261,7 @@ struct JobProcessor: Sendable {
             let due = self.configuration.now() + delay.milliseconds
             await self.recorder.retry(envelope, nextAttempt: envelope.attempt + 1, dueMilliseconds: due, lastError: failure.message)
             self.configuration.metrics?.record(queue: self.keys.stream, type: type, outcome: .retried, durationMilliseconds: duration)
+            span.recordJobOutcome("retried", failure: failure.message)
             logger.warning(
                 "job failed; retry scheduled",
                 metadata: ["queue": "\(self.keys.stream)", "status": "retrying", "error": "\(failure.message)",
@@ -235,7 +269,8 @@ struct JobProcessor: Sendable {
         }
     }
 
-    private func deadLetter(_ envelope: JobEnvelope, type: String, error: String, duration: Int64, logger: Logger) async {
+    private func deadLetter(_ envelope: JobEnvelope, type: String, error: String, duration: Int64, logger: Logger, span: any Span) async {
+        span.recordJobOutcome("dead", failure: error)
         await self.recorder.dead(envelope, type: type, error: error, attempts: envelope.attempt, durationMilliseconds: duration)
         self.configuration.metrics?.record(queue: self.keys.stream, type: type, outcome: .dead, durationMilliseconds: duration)
         logger.error("job dead-lettered", metadata: ["queue": "\(self.keys.stream)", "status": "dead", "error": "\(error)", "duration_ms": "\(duration)"])
