@@ -281,7 +281,7 @@ let package = Package(
             name: "WorkerApp",
             dependencies: [
                 "JobEngine", "RedisClient", "RESP", "WorkerServer", "ServiceModule", "SettingsModel", "OutboundHTTP",
-                "Policies", "Secrets", "Observability", "Messaging", "Diagnostics", "Files", "Verification",
+                "Policies", "Secrets", "Observability", "Messaging", "Diagnostics", "Files", "Verification", "Telemetry",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
@@ -294,7 +294,7 @@ let package = Package(
             name: "blueprint",
             dependencies: [
                 "WorkerApp", "JobEngine", "RedisClient", "WorkerServer", "SettingsModel", "ServiceModule", "Observability",
-                "Secrets",
+                "Secrets", "Telemetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -322,12 +322,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // Telemetry: OpenTelemetry tracing bootstrap (swift-otel, OTLP/HTTP) for `blueprint serve`, its settings,
-        // and the W3C `traceparent` codec. Only this target links the exporter.
+        // Telemetry: OpenTelemetry tracing for `blueprint serve` (swift-otel, OTLP/HTTP) and its settings.
+        // Only this target links the exporter; the other targets use the tracing API alone.
         .target(
             name: "Telemetry",
             dependencies: [
-                "SettingsModel",
+                "SettingsModel", "ServiceModule",
                 .product(name: "OTel", package: "swift-otel"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Instrumentation", package: "swift-distributed-tracing"),

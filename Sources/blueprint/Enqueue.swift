@@ -19,6 +19,8 @@ struct Enqueue: AsyncParsableCommand {
     @Option(help: "Subject of per-user limits.") var userID: String?
     @Option(help: "Deduplication key.") var idempotencyKey: String?
     @Option(help: "How many copies to enqueue (one pipeline).") var count: Int = 1
+    @Option(help: "W3C trace context of the job's parent span (00-<trace id>-<span id>-<flags>); the worker's job span joins that trace.")
+    var traceparent: String?
 
     func run() async throws {
         var object: [String: Any] = ["type": self.type]
@@ -36,10 +38,17 @@ struct Enqueue: AsyncParsableCommand {
             }
         }
         guard self.count >= 1 && self.count <= 1_000_000 else { throw ValidationError("--count must be 1...1000000") }
+        if let traceparent = self.traceparent {
+            do {
+                _ = try TraceParent(parsing: traceparent)
+            } catch {
+                throw ValidationError("--traceparent: \(error)")
+            }
+        }
         let jobData = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
         let ids = try await withCommandClient { client in
             let producer = JobProducer(client: client)
-            let options = EnqueueOptions(userID: self.userID, idempotencyKey: self.idempotencyKey)
+            let options = EnqueueOptions(userID: self.userID, idempotencyKey: self.idempotencyKey, traceparent: self.traceparent)
             if self.count == 1 {
                 return [try await producer.enqueue(queue: self.queue, jobData: jobData, options: options)]
             }
