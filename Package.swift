@@ -604,6 +604,18 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "TracingTests",
+            dependencies: [
+                "TestSupport", "JobEngine", "RedisClient", "RESP", "Diagnostics", "Telemetry", "SettingsModel", "OutboundHTTP",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "OCRTests",
             dependencies: [
                 "TestSupport", "OCR",
