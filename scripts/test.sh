@@ -56,5 +56,5 @@ VENV=.venv-test
 if [ ! -x "$VENV/bin/python" ]; then
   python3 -m venv "$VENV"
 fi
-"$VENV/bin/pip" install -q --disable-pip-version-check redis pytest pyyaml pillow selenium cryptography
+"$VENV/bin/pip" install -q --disable-pip-version-check redis pytest pyyaml pillow selenium cryptography opentelemetry-proto
 BLUEPRINT_BIN="$(swift build --show-bin-path)/blueprint" "$VENV/bin/python" -m pytest -q -s tests/system
