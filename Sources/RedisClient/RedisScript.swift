@@ -10,9 +10,13 @@ public struct RedisScript: Sendable, Hashable {
     /// A short name for logs and errors.
     public let name: String
 
+    /// `EVALSHA <name>`, the name of its spans; made once, so a call costs no string when tracing is off.
+    let spanName: String
+
     public init(name: String, source: String) {
         self.name = name
         self.source = source
+        self.spanName = "EVALSHA \(name)"
     }
 }
 
@@ -36,7 +40,7 @@ extension RedisClient {
     /// when no tracer is bootstrapped). Keys and arguments are never recorded.
     @discardableResult
     public func eval(_ script: RedisScript, keys: [String], arguments: [String]) async throws -> RESPValue {
-        try await withSpan("EVALSHA \(script.name)", ofKind: .client) { span in
+        try await withSpan(script.spanName, ofKind: .client) { span in
             Self.describe(script, calls: 1, on: span)
             return try await self.evalUntraced(script, keys: keys, arguments: arguments)
         }
@@ -56,7 +60,7 @@ extension RedisClient {
     /// Runs `script` once per argument set in one pipeline; results (error replies as values) in order.
     /// One client span for the whole pipeline.
     public func evalPipeline(_ script: RedisScript, calls: [(keys: [String], arguments: [String])]) async throws -> [RESPValue] {
-        try await withSpan("EVALSHA \(script.name)", ofKind: .client) { span in
+        try await withSpan(script.spanName, ofKind: .client) { span in
             Self.describe(script, calls: calls.count, on: span)
             return try await self.evalPipelineUntraced(script, calls: calls)
         }

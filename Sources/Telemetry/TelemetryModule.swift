@@ -16,7 +16,6 @@ public struct TelemetryModule: ServiceModule {
 
     public func build(_ context: inout ModuleContext) throws -> ModuleBuild {
         for problem in TracingEnvironment(values: context.values).problems { context.values.report(problem) }
-        _ = context.values.int(TracingSettings.scheduleDelay)
         return ModuleBuild()
     }
 }

@@ -232,3 +232,11 @@ def test_otel_sdk_disabled_turns_export_off_and_jobs_still_run(private_redis, wo
         assert receiver.requests == 0
     finally:
         receiver.close()
+
+
+def test_a_bad_endpoint_is_an_invalid_setting():
+    for value in ("ftp://collector:21", "not a url"):
+        out = cli("check-config", env={"OTEL_EXPORTER_OTLP_ENDPOINT": value, "REDIS_URL": "redis://127.0.0.1:1/0"})
+        assert out.returncode == 2, (out.returncode, out.stdout, out.stderr)
+        assert "OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL with a host" in out.stderr, out.stderr
+        assert value not in out.stderr

@@ -78,7 +78,7 @@ struct JobProcessor: Sendable {
             return false
         }
         // A registered type only: span names stay few (an unknown type's name is producer input).
-        span.operationName = "job \(payload.type)"
+        if span.isRecording { span.operationName = "job \(payload.type)" }
         if let queues = handler.queues, !queues.contains(self.keys.stream) {
             await self.deadLetter(envelope, type: payload.type,
                                   error: "job type '\(payload.type)' is not handled on queue \(self.keys.stream)",
