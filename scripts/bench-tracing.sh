@@ -6,14 +6,18 @@
 #           every job sampled: a job span and its Redis script spans exported;
 #   off   - again, to show the spread of the machine.
 # Prints the drain figures of each run, and the spans the receiver got.
-# Environment: BENCH_JOBS (50000), BENCH_LATENCY_SECONDS (3), BLUEPRINT_CONCURRENCY (serve's default).
+# Environment: BENCH_JOBS (50000), BENCH_LATENCY_SECONDS (3), BLUEPRINT_CONCURRENCY (serve's default),
+# BENCH_CONFIGURATION (release, or debug).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
-swift build -c release --product blueprint >&2
-swift build -c release --product bench-engine >&2
-BIN_DIR=$(swift build -c release --show-bin-path)
+# BENCH_CONFIGURATION=debug measures the debug build (no release build needed; slower, and Swift
+# overheads such as the spans' are magnified, so the on/off difference is an upper bound).
+CONFIGURATION=${BENCH_CONFIGURATION:-release}
+swift build -c "$CONFIGURATION" --product blueprint >&2
+swift build -c "$CONFIGURATION" --product bench-engine >&2
+BIN_DIR=$(swift build -c "$CONFIGURATION" --show-bin-path)
 PYTHON=python3
 [ -x .venv-test/bin/python ] && PYTHON=.venv-test/bin/python
 

@@ -30,6 +30,9 @@ public enum TracingBootstrap {
         configuration.traces.otlpExporter.protocol = .httpProtobuf
         configuration.propagators = [.traceContext]
         configuration.diagnosticLogger = .custom(logger)
+        // swift-otel logs every OTEL_* value it reads at info (values of secrets are masked by the
+        // process's redactor, but they have no business in the log); OTEL_LOG_LEVEL still wins.
+        configuration.diagnosticLogLevel = .warning
         // Handled by `isEnabled`; kept away from swift-otel, where `false` would turn logs and metrics back on.
         var variables = environment.variables
         variables["OTEL_SDK_DISABLED"] = nil

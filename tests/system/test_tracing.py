@@ -150,6 +150,8 @@ def test_job_spans_join_the_producers_trace_and_reach_the_otlp_receiver(private_
             "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{receiver.port}",
             "OTEL_EXPORTER_OTLP_HEADERS": f"authorization={headers_secret}",
             "OTEL_BSP_SCHEDULE_DELAY": "200",
+            # swift-otel's own log at its most talkative: the export credential must still not appear.
+            "OTEL_LOG_LEVEL": "debug",
             "SMTP_URL": f"smtp://127.0.0.1:{sink.port}?tls=none",
             "MAIL_FROM": "Blueprint <noreply@example.com>",
         })
