@@ -607,6 +607,7 @@ let package = Package(
             name: "TracingTests",
             dependencies: [
                 "TestSupport", "JobEngine", "RedisClient", "RESP", "Diagnostics", "Telemetry", "SettingsModel", "OutboundHTTP",
+                "Imaging", "OCR",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -45,7 +45,7 @@ echo "==> swift build (tests included)"
 swift build --build-tests
 # Two runs, so the CPU-heavy suites (OCR, libvips, file jobs, 30 MB S3 uploads) do not starve the
 # many suites that wait on sockets and deadlines: first everything else, then those.
-HEAVY='^(OCRTests|ImagingTests|FilesTests|StorageTests)\.|^VerificationTests\.Documents'
+HEAVY='^(OCRTests|ImagingTests|FilesTests|StorageTests)\.|^VerificationTests\.Documents|^TracingTests\.CPUWorkSpanTests'
 echo "==> swift test (all but the CPU-heavy suites)"
 swift test --skip-build --parallel --num-workers 2 --skip "$HEAVY" "$@"
 echo "==> swift test (CPU-heavy suites: OCR, images, file jobs, storage)"
