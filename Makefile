@@ -1,4 +1,4 @@
-.PHONY: run test build docs fuzz bench-redis bench-engine bench-email bench-policies bench-files bench-social bench-ocr format
+.PHONY: run test build docs fuzz bench-redis bench-engine bench-tracing bench-email bench-policies bench-files bench-social bench-ocr format
 
 run:            ## run the worker on the embedded default (local Redis under ./var)
 	bash scripts/run.sh
@@ -24,6 +24,9 @@ bench-email:    ## mails/s to a local aiosmtpd: connection reuse + pipelining vs
 
 bench-engine:   ## drain rate, enqueue rate and latency vs the peers
 	bash scripts/bench-engine.sh
+
+bench-tracing:  ## the engine drain with tracing off / on (local OTLP receiver) / off
+	bash scripts/bench-tracing.sh
 
 bench-policies: ## limiter checks/s vs plain INCR; drain rate with encryption on vs off
 	bash scripts/bench-policies.sh

@@ -26,6 +26,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
+        // OTLP/HTTP only: the gRPC exporter (and its build) stays off.
+        .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
     ],
     targets: [
         // Protocol layer: pure RESP3, no I/O.
@@ -38,6 +41,7 @@ let package = Package(
         .target(
             name: "RedisClient",
             dependencies: [
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 "RESP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -52,6 +56,7 @@ let package = Package(
         .target(
             name: "JobEngine",
             dependencies: [
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 "RedisClient", "RESP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -99,6 +104,7 @@ let package = Package(
         .target(
             name: "OutboundHTTP",
             dependencies: [
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -154,6 +160,7 @@ let package = Package(
         .target(
             name: "SMTPClient",
             dependencies: [
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 "SMTPProtocol",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -244,6 +251,7 @@ let package = Package(
         .target(
             name: "OCR",
             dependencies: [
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 "CTesseract",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -273,7 +281,7 @@ let package = Package(
             name: "WorkerApp",
             dependencies: [
                 "JobEngine", "RedisClient", "RESP", "WorkerServer", "ServiceModule", "SettingsModel", "OutboundHTTP",
-                "Policies", "Secrets", "Observability", "Messaging", "Diagnostics", "Files", "Verification",
+                "Policies", "Secrets", "Observability", "Messaging", "Diagnostics", "Files", "Verification", "Telemetry",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
@@ -286,7 +294,7 @@ let package = Package(
             name: "blueprint",
             dependencies: [
                 "WorkerApp", "JobEngine", "RedisClient", "WorkerServer", "SettingsModel", "ServiceModule", "Observability",
-                "Secrets",
+                "Secrets", "Telemetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -305,9 +313,24 @@ let package = Package(
         .target(
             name: "Imaging",
             dependencies: [
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 "CVips",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        // Telemetry: OpenTelemetry tracing for `blueprint serve` (swift-otel, OTLP/HTTP) and its settings.
+        // Only this target links the exporter; the other targets use the tracing API alone.
+        .target(
+            name: "Telemetry",
+            dependencies: [
+                "SettingsModel", "ServiceModule",
+                .product(name: "OTel", package: "swift-otel"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Instrumentation", package: "swift-distributed-tracing"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -598,6 +621,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TracingTests",
+            dependencies: [
+                "TestSupport", "JobEngine", "RedisClient", "RESP", "Diagnostics", "Telemetry", "SettingsModel", "OutboundHTTP",
+                "Imaging", "OCR",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

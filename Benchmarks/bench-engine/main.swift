@@ -259,9 +259,10 @@ func readResults(_ client: RedisClient) async throws -> [RedisStreamEntry] {
     var all: [RedisStreamEntry] = []
     var start = "-"
     while true {
-        let chunk = try await client.xrange(keys.results, start: start, end: "+", count: 10_000)
+        // Small chunks: a debug build on a busy machine decodes 10k entries slower than the command timeout.
+        let chunk = try await client.xrange(keys.results, start: start, end: "+", count: 2000)
         all.append(contentsOf: chunk)
-        guard chunk.count == 10_000, let last = chunk.last else { return all }
+        guard chunk.count == 2000, let last = chunk.last else { return all }
         start = "(" + last.id
     }
 }

@@ -1,4 +1,5 @@
 import Logging
+import Tracing
 
 /// Reads, checks and converts uploaded images and PDFs with libvips.
 ///
@@ -57,14 +58,23 @@ public struct ImageProcessor: Sendable {
         }
         let configuration = configuration
         let specs = purpose.variantSpecs
-        let (header, base) = try await pool.execute { () throws(ImagingError) -> (ImageHeader, VipsImageHandle) in
-            let header = try VipsImaging.probe(
-                path: path, allowed: ImageFormat.imageInputs, configuration: configuration)
-            let base = try VipsImaging.variantBase(path: path, format: header.format, largest: specs[0])
-            return (header, base)
+        let (header, variants) = try await ImagingTracing.span("image variants") { (span) throws(ImagingError) in
+            let (header, base) = try await pool.execute { () throws(ImagingError) -> (ImageHeader, VipsImageHandle) in
+                let header = try VipsImaging.probe(
+                    path: path, allowed: ImageFormat.imageInputs, configuration: configuration)
+                let base = try VipsImaging.variantBase(path: path, format: header.format, largest: specs[0])
+                return (header, base)
+            }
+            if span.isRecording {
+                span.attributes["image.format"] = header.format.rawValue
+                span.attributes["image.pixels"] = header.pixelCount
+                span.attributes["image.purpose"] = purpose.rawValue
+            }
+            let jobs = specs.flatMap { spec in formats.map { (spec, $0) } }
+            let variants = try await encodeInParallel(jobs: jobs, base: base)
+            if span.isRecording { span.attributes["image.variants"] = variants.count }
+            return (header, variants)
         }
-        let jobs = specs.flatMap { spec in formats.map { (spec, $0) } }
-        let variants = try await encodeInParallel(jobs: jobs, base: base)
         logger.debug(
             "image variants made",
             metadata: [
@@ -98,7 +108,20 @@ public struct ImageProcessor: Sendable {
         -> GrayImage
     {
         let configuration = configuration
-        return try await pool.execute { () throws(ImagingError) -> GrayImage in
+        let pool = pool
+        return try await ImagingTracing.span("image render page") { (span) throws(ImagingError) -> GrayImage in
+            if span.isRecording {
+                span.attributes["image.page"] = page
+                span.attributes["image.dpi"] = dpi
+            }
+            return try await Self.renderGray(fileAt: path, page: page, dpi: dpi, configuration: configuration, pool: pool)
+        }
+    }
+
+    private static func renderGray(
+        fileAt path: String, page: Int, dpi: Double, configuration: ImagingConfiguration, pool: CPUWorkPool
+    ) async throws(ImagingError) -> GrayImage {
+        try await pool.execute { () throws(ImagingError) -> GrayImage in
             let header = try VipsImaging.probe(
                 path: path,
                 allowed: ImageFormat.imageInputs.union([.pdf]),
@@ -126,9 +149,13 @@ public struct ImageProcessor: Sendable {
             return try await withThrowingTaskGroup(of: (Int, ImageVariant).self) { group in
                 for (index, (spec, format)) in jobs.enumerated() {
                     group.addTask {
-                        let variant = try await pool.execute { () throws(ImagingError) -> ImageVariant in
-                            try VipsImaging.variant(
-                                from: base, spec: spec, format: format, configuration: configuration)
+                        // Child tasks inherit the task-local trace context: one span per variant.
+                        let variant = try await ImagingTracing.span("image encode") { (span) throws(ImagingError) -> ImageVariant in
+                            if span.isRecording { span.attributes["image.output_format"] = "\(format)" }
+                            return try await pool.execute { () throws(ImagingError) -> ImageVariant in
+                                try VipsImaging.variant(
+                                    from: base, spec: spec, format: format, configuration: configuration)
+                            }
                         }
                         return (index, variant)
                     }

@@ -2,6 +2,7 @@ import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import Tracing
 import ServiceLifecycle
 
 /// A fixed set of ``OCREngine``s, one per core, each used by one dedicated thread.
@@ -94,7 +95,22 @@ public final class OCREnginePool: Sendable, Service {
     /// Recognises one page on a free engine (waits for one when all are busy).
     ///
     /// Cancelling the calling task does not interrupt a page already being recognised.
+    ///
+    /// One span `ocr page` per call (a child of the caller's span; nothing recorded when no tracer
+    /// is bootstrapped): the page's size and mean confidence, never its text.
     public func recognize(image: OCRImage, includeWords: Bool = false) async throws(OCRError) -> OCRPage {
+        try await OCRTracing.span("ocr page") { (span) throws(OCRError) -> OCRPage in
+            let page = try await self.recognizeUntraced(image: image, includeWords: includeWords)
+            if span.isRecording {
+                span.attributes["ocr.width"] = page.width
+                span.attributes["ocr.height"] = page.height
+                span.attributes["ocr.mean_confidence"] = page.meanConfidence
+            }
+            return page
+        }
+    }
+
+    private func recognizeUntraced(image: OCRImage, includeWords: Bool) async throws(OCRError) -> OCRPage {
         let idle = self.idle
         do {
             return try await self.threads.runIfActive { () throws(OCRError) -> OCRPage in

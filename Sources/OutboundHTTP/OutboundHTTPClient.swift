@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Logging
+import Tracing
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -49,6 +50,10 @@ public final class OutboundHTTPClient: Service, Sendable {
         // Redirects are not followed: a redirect to an unchecked host is a classic SSRF path.
         ahc.redirectConfiguration = .disallow
         ahc.decompression = .disabled
+        // A client span per call (and `traceparent` on the request) when a tracer is bootstrapped;
+        // the URL's path and query are never recorded. No tracer: no span, nothing injected.
+        let tracer = InstrumentationSystem.tracer
+        ahc.tracing.tracer = tracer is NoOpTracer ? nil : URLRedactingTracer(wrapped: tracer)
         self.client = HTTPClient(eventLoopGroup: eventLoopGroup, configuration: ahc, backgroundActivityLogger: logger)
     }
 

@@ -1,5 +1,6 @@
 import NIOConcurrencyHelpers
 import RESP
+import Tracing
 
 /// A Lua script run with `EVALSHA`; loaded with `SCRIPT LOAD` on first use and again on NOSCRIPT
 /// (after `SCRIPT FLUSH`, a restart, or a failover).
@@ -9,9 +10,13 @@ public struct RedisScript: Sendable, Hashable {
     /// A short name for logs and errors.
     public let name: String
 
+    /// `EVALSHA <name>`, the name of its spans; made once, so a call costs no string when tracing is off.
+    let spanName: String
+
     public init(name: String, source: String) {
         self.name = name
         self.source = source
+        self.spanName = "EVALSHA \(name)"
     }
 }
 
@@ -30,8 +35,18 @@ final class RedisScriptCache: Sendable {
 
 extension RedisClient {
     /// Runs `script` with `EVALSHA`, loading it transparently when the server does not know it.
+    ///
+    /// One client span `EVALSHA <name>` per call (a child of the caller's span; nothing recorded
+    /// when no tracer is bootstrapped). Keys and arguments are never recorded.
     @discardableResult
     public func eval(_ script: RedisScript, keys: [String], arguments: [String]) async throws -> RESPValue {
+        try await withSpan(script.spanName, ofKind: .client) { span in
+            Self.describe(script, calls: 1, on: span)
+            return try await self.evalUntraced(script, keys: keys, arguments: arguments)
+        }
+    }
+
+    private func evalUntraced(_ script: RedisScript, keys: [String], arguments: [String]) async throws -> RESPValue {
         var sha = self.scripts.sha(for: script)
         if sha == nil { sha = try await self.load(script) }
         do {
@@ -43,7 +58,24 @@ extension RedisClient {
     }
 
     /// Runs `script` once per argument set in one pipeline; results (error replies as values) in order.
+    /// One client span for the whole pipeline.
     public func evalPipeline(_ script: RedisScript, calls: [(keys: [String], arguments: [String])]) async throws -> [RESPValue] {
+        try await withSpan(script.spanName, ofKind: .client) { span in
+            Self.describe(script, calls: calls.count, on: span)
+            return try await self.evalPipelineUntraced(script, calls: calls)
+        }
+    }
+
+    /// The span attributes of a script call (OpenTelemetry's database conventions).
+    private static func describe(_ script: RedisScript, calls: Int, on span: any Span) {
+        guard span.isRecording else { return }
+        span.attributes["db.system.name"] = "redis"
+        span.attributes["db.operation.name"] = "EVALSHA"
+        span.attributes["db.stored_procedure.name"] = script.name
+        if calls != 1 { span.attributes["db.operation.batch.size"] = calls }
+    }
+
+    private func evalPipelineUntraced(_ script: RedisScript, calls: [(keys: [String], arguments: [String])]) async throws -> [RESPValue] {
         var sha = self.scripts.sha(for: script)
         if sha == nil { sha = try await self.load(script) }
         let commands = calls.map { Self.evalshaCommand(sha!, keys: $0.keys, arguments: $0.arguments) }

@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import NIOSSL
+import Tracing
 import SMTPProtocol
 
 /// Sends mail through one SMTP relay over a pool of reused, authenticated connections.
@@ -64,7 +65,35 @@ public final class SMTPClient: Sendable {
     }
 
     /// Sends already rendered message bytes.
+    ///
+    /// One client span `smtp send` per message (a child of the caller's span; nothing recorded when
+    /// no tracer is bootstrapped): relay host and port, recipient count and, on failure, the
+    /// error's ``SMTPError/shortDescription``. Never addresses or content.
     public func send(bytes: [UInt8], from sender: String, to recipients: [String], requiresSMTPUTF8: Bool) async throws(SMTPError) -> SMTPDelivery {
+        let result: Result<SMTPDelivery, SMTPError> = await withSpan("smtp send", ofKind: .client) { span in
+            if span.isRecording {
+                span.attributes["server.address"] = self.configuration.host
+                span.attributes["server.port"] = self.configuration.port
+                span.attributes["smtp.recipients"] = recipients.count
+                span.attributes["smtp.message.size"] = bytes.count
+            }
+            do throws(SMTPError) {
+                let delivery = try await self.sendUntraced(bytes: bytes, from: sender, to: recipients, requiresSMTPUTF8: requiresSMTPUTF8)
+                if span.isRecording {
+                    span.attributes["smtp.reply.code"] = Int(delivery.reply.code)
+                    span.attributes["smtp.recipients.refused"] = delivery.refused.count
+                }
+                return .success(delivery)
+            } catch {
+                span.recordError(SMTPSpanFailure(error.shortDescription))
+                span.setStatus(SpanStatus(code: .error, message: error.shortDescription))
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    private func sendUntraced(bytes: [UInt8], from sender: String, to recipients: [String], requiresSMTPUTF8: Bool) async throws(SMTPError) -> SMTPDelivery {
         guard !recipients.isEmpty else { throw .invalidMessage(.invalidMessage("no recipient")) }
         var attempt = 0
         while true {

@@ -141,11 +141,15 @@ public struct WorkerApplication: Sendable {
     }
 
     /// Runs the worker until SIGTERM or SIGINT, then drains gracefully.
-    public func run() async throws {
+    ///
+    /// - Parameter tracing: the trace exporter's service (`TracingBootstrap`), if tracing is on; it
+    ///   starts first and stops last, so the spans of the drain are exported too.
+    public func run(tracing: (any Service)? = nil) async throws {
         let built = try self.makeServices()
+        let services = (tracing.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? []) + built.services
         let group = ServiceGroup(
             configuration: .init(
-                services: built.services, gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: self.logger))
+                services: services, gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: self.logger))
         self.logger.info(
             "worker ready",
             metadata: [

@@ -21,6 +21,8 @@ struct Enqueue: AsyncParsableCommand {
     @Option(help: "How many copies to enqueue (one pipeline).") var count: Int = 1
     @Option(help: "Run at this time: ms since the epoch or ISO 8601 (2026-12-01T09:00:00+09:00).") var runAt: String?
     @Option(help: "Run after this delay: ms, or a number with s, m or h (90s, 5m).") var delay: String?
+    @Option(help: "W3C trace context of the job's parent span (00-<trace id>-<span id>-<flags>); the worker's job span joins that trace.")
+    var traceparent: String?
 
     func run() async throws {
         var object: [String: Any] = ["type": self.type]
@@ -38,8 +40,15 @@ struct Enqueue: AsyncParsableCommand {
             }
         }
         guard self.count >= 1 && self.count <= 1_000_000 else { throw ValidationError("--count must be 1...1000000") }
+        if let traceparent = self.traceparent {
+            do {
+                _ = try TraceParent(parsing: traceparent)
+            } catch {
+                throw ValidationError("--traceparent: \(error)")
+            }
+        }
         let jobData = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
-        var options = EnqueueOptions(userID: self.userID, idempotencyKey: self.idempotencyKey)
+        var options = EnqueueOptions(userID: self.userID, idempotencyKey: self.idempotencyKey, traceparent: self.traceparent)
         if self.runAt != nil && self.delay != nil { throw ValidationError("give --run-at or --delay, not both") }
         if let runAt = self.runAt {
             guard let ms = ScheduleArguments.time(runAt) else {

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Observability
 import Prometheus
+import Telemetry
 import WorkerApp
 
 /// `blueprint serve`: runs a worker until SIGTERM or SIGINT.
@@ -19,9 +20,11 @@ struct Serve: AsyncParsableCommand {
         WorkerApplication.bootstrapProcess(level: configured.core.logLevel, redactor: redactor, metrics: metrics)
         var logger = Logger(label: "blueprint")
         logger.logLevel = configured.core.logLevel
+        // Before the services are made: the shared HTTP client takes the tracer it finds then.
+        let tracing = try TracingBootstrap.bootstrap(TracingEnvironment(values: configured.values), logger: logger)
         let application = WorkerApplication(configured: configured, redactor: redactor, metrics: metrics, logger: logger)
         do {
-            try await application.run()
+            try await application.run(tracing: tracing)
         } catch let invalid as InvalidSettings {
             failInvalidSettings(invalid)
         }

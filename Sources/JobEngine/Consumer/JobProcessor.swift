@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import RESP
 import RedisClient
+import Tracing
 
 /// Runs one job from its stream entry to its recorded outcome.
 ///
@@ -23,7 +24,23 @@ struct JobProcessor: Sendable {
 
     /// Runs the job and records its outcome. Returns `true` when the outcome was handed to the
     /// recorder, which frees the job's slot once written; `false` when the caller frees it.
+    ///
+    /// The run is one `consumer` span, a child of the producer's span when the job carries a valid
+    /// `traceparent`; the handler runs inside its context, so the spans it starts nest under it.
     func process(_ envelope: JobEnvelope) async -> Bool {
+        let parent = JobTracing.parentContext(traceparent: envelope.traceparent)
+        return await withSpan("job", context: parent.context, ofKind: .consumer) { span in
+            if span.isRecording {
+                span.attributes[JobTracing.Attribute.queue] = self.keys.stream
+                span.attributes[JobTracing.Attribute.jobID] = envelope.jobID
+                span.attributes[JobTracing.Attribute.attempt] = envelope.attempt
+                if !parent.isValid { span.attributes[JobTracing.Attribute.invalidTraceparent] = true }
+            }
+            return await self.process(envelope, span: span)
+        }
+    }
+
+    private func process(_ envelope: JobEnvelope, span: any Span) async -> Bool {
         let clock = self.clock
         let started = clock.now
         func elapsed() -> Int64 { (clock.now - started).milliseconds }
@@ -42,6 +59,7 @@ struct JobProcessor: Sendable {
 
         if envelope.fields.isEmpty {
             // Deleted from the stream while pending: nothing to run.
+            span.recordJobOutcome("discarded")
             await self.recorder.discard([envelope.entryID])
             return false
         }
@@ -51,10 +69,11 @@ struct JobProcessor: Sendable {
             let decoder = JobPayloadDecoder(maximumBytes: self.configuration.maximumPayloadBytes, decryptor: self.configuration.decryptor)
             payload = try decoder.decode(jobData: envelope.jobData, queue: self.keys.stream)
         } catch {
-            await self.deadLetter(envelope, type: "unknown", error: error.message, duration: elapsed(), wait: wait, logger: logger)
+            await self.deadLetter(envelope, type: "unknown", error: error.message, duration: elapsed(), wait: wait, logger: logger, span: span)
             return false
         }
         jobType = payload.type
+        if span.isRecording { span.attributes[JobTracing.Attribute.type] = Self.sanitize(payload.type) }
 
         // `run_at` / `delay_ms`: not due yet -> wait in the delayed set, holding no slot.
         // (Looked up first so that jobs without them pay no clock read.)
@@ -76,20 +95,22 @@ struct JobProcessor: Sendable {
 
         guard let handler = self.registry.handler(for: payload.type) else {
             await self.deadLetter(envelope, type: payload.type, error: "unknown job type '\(Self.sanitize(payload.type))'",
-                                  duration: elapsed(), wait: wait, logger: logger)
+                                  duration: elapsed(), wait: wait, logger: logger, span: span)
             return false
         }
+        // A registered type only: span names stay few (an unknown type's name is producer input).
+        if span.isRecording { span.operationName = "job \(payload.type)" }
         if let queues = handler.queues, !queues.contains(self.keys.stream) {
             await self.deadLetter(envelope, type: payload.type,
                                   error: "job type '\(payload.type)' is not handled on queue \(self.keys.stream)",
-                                  duration: elapsed(), wait: wait, logger: logger)
+                                  duration: elapsed(), wait: wait, logger: logger, span: span)
             return false
         }
         if envelope.deliveryCount > self.configuration.maximumDeliveries {
             await self.deadLetter(
                 envelope, type: payload.type,
                 error: "delivered \(envelope.deliveryCount) times without finishing (limit \(self.configuration.maximumDeliveries)); it may crash or stall workers",
-                duration: elapsed(), wait: wait, logger: logger)
+                duration: elapsed(), wait: wait, logger: logger, span: span)
             return false
         }
         if let key = envelope.idempotencyKey {
@@ -97,12 +118,14 @@ struct JobProcessor: Sendable {
                 let seen = try await self.client.send(RESPCommandBuilder.hexists(self.keys.idempotency, key))
                 if seen.int == 1 {
                     logger.info("duplicate of a finished job skipped", metadata: ["queue": "\(self.keys.stream)", "status": "duplicate"])
+                    span.recordJobOutcome("duplicate")
                     await self.recorder.discard([envelope.entryID])
                     return false
                 }
             } catch {
                 // Redis unreachable: leave the entry pending; it is re-read or reclaimed later.
                 logger.warning("idempotency check failed; job left pending", metadata: ["error": "\(error)"])
+                span.recordJobOutcome("interrupted", failure: "idempotency check failed; job left pending")
                 return false
             }
         }
@@ -124,10 +147,11 @@ struct JobProcessor: Sendable {
                     await self.recorder.retry(envelope, nextAttempt: envelope.attempt, dueMilliseconds: until, lastError: reason, stats: .deferred)
                     self.configuration.metrics?.record(queue: self.keys.stream, type: payload.type, outcome: .deferred, durationMilliseconds: elapsed())
                     logger.info("job deferred", metadata: ["queue": "\(self.keys.stream)", "status": "deferred", "error": "\(reason)"])
+                    span.recordJobOutcome("deferred")
                     return false
                 case .rejected(let reason, let message):
                     await self.recordFailure(.rejected(reason: reason, message: message), envelope: envelope, handler: handler,
-                                             type: payload.type, duration: elapsed(), wait: wait, logger: logger)
+                                             type: payload.type, duration: elapsed(), wait: wait, logger: logger, span: span)
                     return false
                 }
             }
@@ -160,7 +184,7 @@ struct JobProcessor: Sendable {
                     // silently: the job is dead-lettered (not retried: it ran, and its effects happened).
                     failure = .permanent("the job ran but its result could not be encrypted (\(Self.describe(error))); result not stored")
                     await self.finishFailed(failure, admission: admission, envelope: envelope, handler: handler, type: payload.type,
-                                            duration: elapsed(), wait: wait, logger: logger)
+                                            duration: elapsed(), wait: wait, logger: logger, span: span)
                     return false
                 }
             }
@@ -174,6 +198,7 @@ struct JobProcessor: Sendable {
                 .init(entryID: envelope.entryID, jobID: envelope.jobID, type: payload.type, status: "succeeded",
                       attempts: envelope.attempt, durationMilliseconds: duration, detail: result ?? "",
                       idempotencyKey: envelope.idempotencyKey, waitMilliseconds: wait))
+            span.recordJobOutcome("succeeded")
             if self.logger.logLevel <= .info {
                 logger.info("job succeeded", metadata: ["queue": "\(self.keys.stream)", "status": "succeeded", "duration_ms": "\(duration)"])
             }
@@ -188,6 +213,7 @@ struct JobProcessor: Sendable {
                 if self.isStopping() || Task.isCancelled {
                     logger.warning("job interrupted by shutdown; left pending for another worker",
                                    metadata: ["queue": "\(self.keys.stream)", "status": "interrupted"])
+                    span.recordJobOutcome("interrupted")
                     return false
                 }
                 failure = .transient("cancelled")
@@ -200,21 +226,27 @@ struct JobProcessor: Sendable {
             }
         }
         await self.finishFailed(failure, admission: admission, envelope: envelope, handler: handler, type: payload.type,
-                                duration: elapsed(), wait: wait, logger: logger)
+                                duration: elapsed(), wait: wait, logger: logger, span: span)
         return false
     }
 
     /// Tells the policies and records a failed run. A timed-out job's task is cancelled: the
     /// recording then runs in the shield's task, so its Redis calls do not fail at once.
     private func finishFailed(_ failure: JobError, admission: JobAdmission?, envelope: JobEnvelope, handler: AnyJobHandler,
-                              type: String, duration: Int64, wait: Int64, logger: Logger) async {
+                              type: String, duration: Int64, wait: Int64, logger: Logger, span: any Span) async {
         let policies = self.configuration.policies
+        // The shield's task does not inherit this task's locals: carry the job span's context over,
+        // so the recording's Redis spans stay children of the job span.
+        let traceContext = InstrumentationContext.current ?? .topLevel
         await self.shield.shielded {
-            if let admission {
-                let outcome: JobRunOutcome = failure.dependency.map { .dependencyFailed($0) } ?? .failed
-                for policy in policies { await policy.completed(admission, outcome: outcome) }
+            await InstrumentationContext.withValue(traceContext) {
+                if let admission {
+                    let outcome: JobRunOutcome = failure.dependency.map { .dependencyFailed($0) } ?? .failed
+                    for policy in policies { await policy.completed(admission, outcome: outcome) }
+                }
+                await self.recordFailure(
+                    failure, envelope: envelope, handler: handler, type: type, duration: duration, wait: wait, logger: logger, span: span)
             }
-            await self.recordFailure(failure, envelope: envelope, handler: handler, type: type, duration: duration, wait: wait, logger: logger)
         }
     }
 
@@ -224,7 +256,7 @@ struct JobProcessor: Sendable {
     }
 
     private func recordFailure(_ failure: JobError, envelope: JobEnvelope, handler: AnyJobHandler, type: String,
-                               duration: Int64, wait: Int64, logger: Logger) async {
+                               duration: Int64, wait: Int64, logger: Logger, span: any Span) async {
         switch failure.kind {
         case .rejected:
             self.configuration.metrics?.record(queue: self.keys.stream, type: type, outcome: .rejected, durationMilliseconds: duration)
@@ -233,15 +265,16 @@ struct JobProcessor: Sendable {
                 .init(entryID: envelope.entryID, jobID: envelope.jobID, type: type, status: "rejected",
                       attempts: envelope.attempt, durationMilliseconds: duration, detail: detail,
                       idempotencyKey: envelope.idempotencyKey, waitMilliseconds: wait))
+            span.recordJobOutcome("rejected", failure: detail)
             logger.info("job rejected", metadata: ["queue": "\(self.keys.stream)", "status": "rejected", "error": "\(detail)", "duration_ms": "\(duration)"])
         case .permanent:
-            await self.deadLetter(envelope, type: type, error: failure.message, duration: duration, wait: wait, logger: logger)
+            await self.deadLetter(envelope, type: type, error: failure.message, duration: duration, wait: wait, logger: logger, span: span)
         case .transient:
             guard handler.retryPolicy.allowsRetry(afterAttempt: envelope.attempt) else {
                 await self.deadLetter(
                     envelope, type: type,
                     error: "retries exhausted after \(envelope.attempt) attempts: \(failure.message)",
-                    duration: duration, wait: wait, logger: logger)
+                    duration: duration, wait: wait, logger: logger, span: span)
                 return
             }
             var generator = SystemRandomNumberGenerator()
@@ -250,6 +283,7 @@ struct JobProcessor: Sendable {
             await self.recorder.retry(envelope, nextAttempt: envelope.attempt + 1, dueMilliseconds: due, lastError: failure.message,
                                       stats: .failedAttempt(waitMilliseconds: wait, runMilliseconds: duration))
             self.configuration.metrics?.record(queue: self.keys.stream, type: type, outcome: .retried, durationMilliseconds: duration)
+            span.recordJobOutcome("retried", failure: failure.message)
             logger.warning(
                 "job failed; retry scheduled",
                 metadata: ["queue": "\(self.keys.stream)", "status": "retrying", "error": "\(failure.message)",
@@ -257,7 +291,8 @@ struct JobProcessor: Sendable {
         }
     }
 
-    private func deadLetter(_ envelope: JobEnvelope, type: String, error: String, duration: Int64, wait: Int64, logger: Logger) async {
+    private func deadLetter(_ envelope: JobEnvelope, type: String, error: String, duration: Int64, wait: Int64, logger: Logger, span: any Span) async {
+        span.recordJobOutcome("dead", failure: error)
         await self.recorder.dead(envelope, type: type, error: error, attempts: envelope.attempt, durationMilliseconds: duration,
                                  waitMilliseconds: wait)
         self.configuration.metrics?.record(queue: self.keys.stream, type: type, outcome: .dead, durationMilliseconds: duration)

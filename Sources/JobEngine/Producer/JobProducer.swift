@@ -9,7 +9,8 @@ public struct EnqueueOptions: Sendable {
     public var userID: String?
     /// Deduplicates: a job whose key already has an outcome is not run again.
     public var idempotencyKey: String?
-    /// W3C trace context.
+    /// W3C trace context (`traceparent`) of the job's parent span. When `nil`, the producer writes
+    /// the caller's current span (task-local context), if a tracer is bootstrapped and a span is active.
     public var traceparent: String?
     /// Run at this time (ms since the epoch) rather than at once; see ``EnqueueOptions/delay``.
     ///
@@ -203,7 +204,10 @@ public struct JobProducer: Sendable {
         var fields: [(String, String)] = [(JobEnvelope.Field.jobData, wire)]
         if let userID = options.userID { fields.append((JobEnvelope.Field.userID, userID)) }
         if let key = options.idempotencyKey { fields.append((JobEnvelope.Field.idempotencyKey, key)) }
-        if let traceparent = options.traceparent { fields.append((JobEnvelope.Field.traceparent, traceparent)) }
+        // The caller's own span is the job's parent unless the caller named one.
+        if let traceparent = options.traceparent ?? JobTracing.currentTraceparent() {
+            fields.append((JobEnvelope.Field.traceparent, traceparent))
+        }
         fields.append((JobEnvelope.Field.enqueuedAt, String(self.now())))
         return RedisClient.xaddCommand(queue, fields: fields, maxLength: self.maximumQueueLength, approximate: true)
     }

@@ -5,6 +5,7 @@ import Messaging
 import Policies
 import ServiceModule
 import SettingsModel
+import Telemetry
 import Verification
 
 /// The service modules of this worker and what the rest of the worker learns from them: the
@@ -18,8 +19,10 @@ public struct ModuleCatalog: Sendable {
         self.modules = modules
     }
 
-    /// The modules of this build: messaging, files, verification, diagnostics (and planned settings).
-    public static let standard = ModuleCatalog(modules: [MessagingModule(), FilesModule(), VerificationModule(), PlannedModule(), DiagnosticsModule()])
+    /// The modules of this build: messaging, files, verification, telemetry (tracing settings),
+    /// diagnostics (and planned features).
+    public static let standard = ModuleCatalog(
+        modules: [MessagingModule(), FilesModule(), VerificationModule(), TelemetryModule(), PlannedModule(), DiagnosticsModule()])
 
     /// Every declared queue, in declaration order.
     public var queues: [QueueDeclaration] { self.modules.flatMap(\.queues) }
