@@ -41,6 +41,7 @@ struct EmailBatchIntegrationTests {
 
     /// The engine (`concurrency` jobs at once) and the batcher, both children of one task group,
     /// for the duration of `body`.
+    @discardableResult
     static func withBatchingEngine<T: Sendable>(
         queue: String, setup: Setup, client: RedisClient, concurrency: Int = 256, _ body: @Sendable () async throws -> T
     ) async throws -> T {
@@ -130,9 +131,10 @@ struct EmailBatchIntegrationTests {
         let tempfail = "tempfail-\(UUID().uuidString.prefix(6).lowercased())@blueprint-test.example"
         try await withRedis { client in
             let producer = JobProducer(client: client)
-            var all = good
-            all.insert(reject, at: 5)
-            all.insert(tempfail, at: 12)
+            var jobs = good
+            jobs.insert(reject, at: 5)
+            jobs.insert(tempfail, at: 12)
+            let all = jobs
             for (index, to) in all.enumerated() {
                 _ = try await producer.enqueue(queue: queue, jobData: Self.job(to: to, index: index), options: .init(idempotencyKey: "\(to)-\(queue)"))
             }
@@ -161,7 +163,7 @@ struct EmailBatchIntegrationTests {
     @Test func serverKilledMidBatchUnconfirmedJobsRetriedNoneLost() async throws {
         let port = try EmailJobIntegrationTests.freePort()
         let maildir = NSTemporaryDirectory() + "bp-batch-kill-\(UUID().uuidString.prefix(8))"
-        var server = try EmailJobIntegrationTests.startServer(port: port, maildir: maildir)
+        let server = LockedBox(try EmailJobIntegrationTests.startServer(port: port, maildir: maildir))
         try await waitUntil("server up", timeout: .seconds(20)) { await acceptsConnections(port: port) }
         let connections = 2
         let queue = EmailJobIntegrationTests.queue()
@@ -174,12 +176,13 @@ struct EmailBatchIntegrationTests {
             }
             try await Self.withBatchingEngine(queue: queue, setup: setup, client: client) {
                 try await eventually("some delivered", timeout: .seconds(30)) { Self.received(in: maildir).count >= 20 }
-                kill(server.processIdentifier, SIGKILL)
-                server.waitUntilExit()
+                kill(server.current.processIdentifier, SIGKILL)
+                server.current.waitUntilExit()
                 let before = Self.received(in: maildir).count
                 #expect(before < recipients.count, "killed mid-run (\(before) delivered)")
                 try await eventually("jobs waiting for a retry") { try await client.zcard("{\(queue)}:delayed") > 0 }
-                server = try EmailJobIntegrationTests.startServer(port: port, maildir: maildir)
+                let restarted = try EmailJobIntegrationTests.startServer(port: port, maildir: maildir)
+                server.withLock { $0 = restarted }
                 try await eventually("all outcomes after the restart", timeout: .seconds(90)) {
                     try await outcomes(client, queue: queue).count == recipients.count
                 }
@@ -194,8 +197,8 @@ struct EmailBatchIntegrationTests {
             }
         }
         await setup.client.shutdown()
-        kill(server.processIdentifier, SIGKILL)
-        server.waitUntilExit()
+        kill(server.current.processIdentifier, SIGKILL)
+        server.current.waitUntilExit()
         let received = Self.received(in: maildir)
         var duplicates = 0
         for to in recipients {

@@ -1,5 +1,6 @@
 import Foundation
 import JobEngine
+import SMTPProtocol
 import ServiceLifecycle
 import Synchronization
 

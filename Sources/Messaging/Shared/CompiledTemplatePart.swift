@@ -1,3 +1,5 @@
+import Foundation
+
 /// One template part rendered once, with a placeholder where each variable's value goes, and
 /// filled per message by plain substitution: how a batch of messages of one template costs one
 /// Mustache rendering instead of one per message.

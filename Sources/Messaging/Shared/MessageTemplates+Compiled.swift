@@ -18,9 +18,9 @@ extension MessageTemplates {
             let value = vars[variable]
             let kind: String
             switch value {
-            case .none, .null: kind = "-"
-            case .string(let text): kind = text.allSatisfy(\.isWhitespace) ? "-" : "s"
-            case .bool(let flag): kind = flag ? "t" : "f"
+            case .none, .some(.null): kind = "-"
+            case .some(.string(let text)): kind = text.allSatisfy(\.isWhitespace) ? "-" : "s"
+            case .some(.bool(let flag)): kind = flag ? "t" : "f"
             default: return nil
             }
             shape += "|\(variable)=\(kind)"
@@ -42,8 +42,8 @@ extension MessageTemplates {
         var values: [String: Any] = [:]
         for (index, variable) in names.enumerated() {
             switch given[variable] {
-            case .string: values[variable] = CompiledTemplatePart.placeholder(index)
-            case .bool(let flag): values[variable] = flag
+            case .some(.string): values[variable] = CompiledTemplatePart.placeholder(index)
+            case .some(.bool(let flag)): values[variable] = flag
             case .none: break
             default: throw .permanent("template '\(name)' cannot be rendered once for a batch")
             }
