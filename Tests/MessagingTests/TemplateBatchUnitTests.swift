@@ -156,7 +156,7 @@ import Testing
     static func reply(_ code: Int) -> SMTPReply { SMTPReply(code: code, lines: ["x"]) }
 
     @Test func envelopeRepliesAccepted() {
-        let replies = [250, 250, 550, 250, 354].map(Self.reply)
+        let replies = [250, 250, 250, 550, 250, 354].map(Self.reply)  // RSET, MAIL, 3 RCPT, DATA
         guard case .sendData(let accepted, let refused) = SMTPEnvelopeReplies.interpret(replies, recipients: ["a", "b", "c"], reset: true) else {
             Issue.record("expected data")
             return
