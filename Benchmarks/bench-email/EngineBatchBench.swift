@@ -32,13 +32,16 @@ struct EngineBatchBench {
         let templates = try MessageTemplates(templates: BuiltInTemplates.all)
         var service = EmailService(transport: transport, from: from, templates: templates)
         let batcher = TemplateBatcher(
-            window: .milliseconds(5), maximumBatch: 50, clock: ContinuousClock(), renderer: TemplateBatchRenderer(templates: templates, from: from),
+            window: .milliseconds(5), maximumBatch: 50, clock: ContinuousClock(),
+            renderer: TemplateBatchRenderer(templates: templates, from: from),
             transport: transport)
         if batched { service.batchDelivery = { try await batcher.deliver($0) } }
         var registry = JobRegistry()
         service.register(in: &registry, queues: [queue])
 
-        let redis = RedisClient(configuration: RedisConfiguration(endpoint: .tcp(host: "127.0.0.1", port: self.redisPort)), logger: self.logger)
+        let redis = RedisClient(
+            configuration: RedisConfiguration(endpoint: .tcp(host: "127.0.0.1", port: self.redisPort)),
+            logger: self.logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await redis.run() }
             let keys = QueueKeys(queue: queue, group: "g")
@@ -47,10 +50,13 @@ struct EngineBatchBench {
                 let locale = index % 2 == 0 ? "ko" : "en"
                 _ = try await producer.enqueue(
                     queue: queue,
-                    jobData: #"{"type":"send_email","to":"bench-\#(index)@blueprint-bench.example","template":"project_update","locale":"\#(locale)","vars":{"name":"사용자 \#(index)","project_name":"한강 다리","update":"3층 골조 완료 & 검수 예정 \#(index)"}}"#)
+                    jobData:
+                        #"{"type":"send_email","to":"bench-\#(index)@blueprint-bench.example","template":"project_update","locale":"\#(locale)","vars":{"name":"사용자 \#(index)","project_name":"한강 다리","update":"3층 골조 완료 & 검수 예정 \#(index)"}}"#
+                )
             }
             var configuration = EngineConfiguration(
-                workerID: "bench-\(UUID().uuidString.prefix(6))", queues: [QueueConfiguration(keys: keys, concurrency: 256)])
+                workerID: "bench-\(UUID().uuidString.prefix(6))",
+                queues: [QueueConfiguration(keys: keys, concurrency: 256)])
             configuration.blockTime = .milliseconds(100)
             let engine = JobEngine(configuration: configuration, registry: registry, client: redis, logger: self.logger)
             let clock = ContinuousClock()
@@ -69,7 +75,8 @@ struct EngineBatchBench {
             await client.shutdown()
             for key in [keys.stream, keys.results, keys.dead, keys.delayed] { _ = try? await redis.send("DEL", key) }
             guard failed.isEmpty else {
-                throw BenchFailure("\(failed.count) jobs did not succeed: \(Set(failed.compactMap { $0.fields["error"] }))")
+                throw BenchFailure(
+                    "\(failed.count) jobs did not succeed: \(Set(failed.compactMap { $0.fields["error"] }))")
             }
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             let rate = Double(self.notifications) / seconds

@@ -14,7 +14,9 @@ extension SMTPClient {
     /// while idle, found before any data went out, is replaced once, as ``send(bytes:from:to:requiresSMTPUTF8:)`` does.
     public func send(batch: [SMTPBatchMessage]) async -> [Result<SMTPDelivery, SMTPError>] {
         guard !batch.isEmpty else { return [] }
-        let slices = Self.slices(count: batch.count, sessions: self.configuration.maximumConnections, minimumPerSession: Self.minimumMessagesPerSession)
+        let slices = Self.slices(
+            count: batch.count, sessions: self.configuration.maximumConnections,
+            minimumPerSession: Self.minimumMessagesPerSession)
         if slices.count == 1 { return await self.send(slice: batch) }
         return await withTaskGroup(of: (Int, [Result<SMTPDelivery, SMTPError>]).self) { group in
             for (number, range) in slices.enumerated() {
@@ -66,7 +68,9 @@ extension SMTPClient {
             }
             await self.pool.release(lease, reusable: !broken && lease.connection.isActive)
             // A pooled connection the server dropped while idle, before any data went out: once more on a fresh one.
-            if lease.used, attempt == 1, !outcome.dataWritten, case .failure(let error) = outcome.results[0], error.code == .closed {
+            if lease.used, attempt == 1, !outcome.dataWritten, case .failure(let error) = outcome.results[0],
+                error.code == .closed
+            {
                 self.logger.debug("smtp pooled connection was closed; retrying the batch on a new one")
                 continue
             }

@@ -77,7 +77,9 @@ extension SMTPConnection {
                 if let previous { settle(previous, replies.removeFirst()) }
                 switch SMTPEnvelopeReplies.interpret(Array(replies), recipients: message.recipients, reset: reset) {
                 case .sendData(let accepted, let refused):
-                    pending = PendingData(index: index, accepted: accepted, refused: refused, bytes: SMTPDataEncoder.encode(message.bytes))
+                    pending = PendingData(
+                        index: index, accepted: accepted, refused: refused, bytes: SMTPDataEncoder.encode(message.bytes)
+                    )
                     reset = false
                 case .failed(let error, let mustEndData):
                     results[index] = .failure(error)
@@ -113,7 +115,8 @@ extension SMTPConnection {
             attempted += 1
             do {
                 let delivery = try await self.send(
-                    from: message.sender, to: message.recipients, data: message.bytes, requiresSMTPUTF8: message.requiresSMTPUTF8, reset: reset)
+                    from: message.sender, to: message.recipients, data: message.bytes,
+                    requiresSMTPUTF8: message.requiresSMTPUTF8, reset: reset)
                 results.append(.success(delivery))
                 reset = false
             } catch {
@@ -133,7 +136,9 @@ extension SMTPConnection {
         var parameters: [String] = []
         if self.capabilities.eightBitMIME { parameters.append("BODY=8BITMIME") }
         if message.requiresSMTPUTF8 {
-            guard self.capabilities.smtpUTF8 else { throw .unsupported("the SMTP server does not offer SMTPUTF8, needed for a non-ASCII address") }
+            guard self.capabilities.smtpUTF8 else {
+                throw .unsupported("the SMTP server does not offer SMTPUTF8, needed for a non-ASCII address")
+            }
             parameters.append("SMTPUTF8")
         }
         if let limit = self.capabilities.maximumSize, limit > 0, message.bytes.count > limit {

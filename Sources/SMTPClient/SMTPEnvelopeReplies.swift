@@ -20,13 +20,21 @@ public enum SMTPEnvelopeReplies: Sendable {
     public static func interpret(_ replies: [SMTPReply], recipients: [String], reset: Bool) -> SMTPEnvelopeReplies {
         var index = 0
         if reset {
-            guard let rset = replies.first else { return .failed(.protocolViolation("no reply to RSET"), mustEndData: false) }
-            guard rset.isPositiveCompletion else { return .failed(.reply(rset, to: "RSET"), mustEndData: Self.dataOpened(replies, recipients: recipients, reset: reset)) }
+            guard let rset = replies.first else {
+                return .failed(.protocolViolation("no reply to RSET"), mustEndData: false)
+            }
+            guard rset.isPositiveCompletion else {
+                return .failed(
+                    .reply(rset, to: "RSET"),
+                    mustEndData: Self.dataOpened(replies, recipients: recipients, reset: reset))
+            }
             index += 1
         }
         guard index < replies.count else { return .failed(.protocolViolation("no reply to MAIL"), mustEndData: false) }
         guard replies[index].isPositiveCompletion else {
-            return .failed(.reply(replies[index], to: "MAIL"), mustEndData: Self.dataOpened(replies, recipients: recipients, reset: reset))
+            return .failed(
+                .reply(replies[index], to: "MAIL"),
+                mustEndData: Self.dataOpened(replies, recipients: recipients, reset: reset))
         }
         index += 1
         var accepted: [String] = []
@@ -52,7 +60,9 @@ public enum SMTPEnvelopeReplies: Sendable {
 
     /// The envelope commands of one transaction: `RSET` first when `reset`, then `MAIL`, one
     /// `RCPT` per recipient, `DATA`.
-    public static func commands(sender: String, recipients: [String], parameters: [String], reset: Bool) -> [SMTPCommand] {
+    public static func commands(sender: String, recipients: [String], parameters: [String], reset: Bool)
+        -> [SMTPCommand]
+    {
         var commands: [SMTPCommand] = reset ? [.rset] : []
         commands.append(.mailFrom(sender, parameters: parameters))
         commands += recipients.map { .rcptTo($0, parameters: []) }

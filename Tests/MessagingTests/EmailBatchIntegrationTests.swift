@@ -21,7 +21,8 @@ struct EmailBatchIntegrationTests {
     }
 
     static func setup(
-        port: Int = Env.smtpPort, retries: Int = 2, window: Duration = .milliseconds(50), size: Int = 100, connections: Int = 4
+        port: Int = Env.smtpPort, retries: Int = 2, window: Duration = .milliseconds(50), size: Int = 100,
+        connections: Int = 4
     ) throws -> Setup {
         var configuration = EmailJobIntegrationTests.smtpConfiguration(port: port)
         configuration.maximumConnections = connections
@@ -30,10 +31,12 @@ struct EmailBatchIntegrationTests {
         let from = try MailAddress("noreply@blueprint-test.example", displayName: "블루프린트")
         let templates = try MessageTemplates(templates: BuiltInTemplates.all)
         let batcher = TemplateBatcher(
-            window: window, maximumBatch: size, clock: ContinuousClock(), renderer: TemplateBatchRenderer(templates: templates, from: from),
+            window: window, maximumBatch: size, clock: ContinuousClock(),
+            renderer: TemplateBatchRenderer(templates: templates, from: from),
             transport: transport)
         var service = EmailService(transport: transport, from: from, templates: templates)
-        service.retryPolicy = RetryPolicy(maximumRetries: retries, baseDelay: .milliseconds(50), maximumDelay: .milliseconds(300))
+        service.retryPolicy = RetryPolicy(
+            maximumRetries: retries, baseDelay: .milliseconds(50), maximumDelay: .milliseconds(300))
         service.timeout = .seconds(15)
         service.batchDelivery = { try await batcher.deliver($0) }
         return Setup(service: service, batcher: batcher, client: client)
@@ -48,7 +51,8 @@ struct EmailBatchIntegrationTests {
         var registry = JobRegistry()
         setup.service.register(in: &registry, queues: [queue])
         var configuration = EngineConfiguration(
-            workerID: "w-\(UUID().uuidString.prefix(6))", queues: [QueueConfiguration(keys: QueueKeys(queue: queue, group: "g"), concurrency: concurrency)])
+            workerID: "w-\(UUID().uuidString.prefix(6))",
+            queues: [QueueConfiguration(keys: QueueKeys(queue: queue, group: "g"), concurrency: concurrency)])
         configuration.blockTime = .milliseconds(100)
         configuration.minIdle = .milliseconds(30_000)
         configuration.heartbeatInterval = .milliseconds(300)
@@ -77,9 +81,11 @@ struct EmailBatchIntegrationTests {
     /// Recipient -> the metadata of each message the server received for it (one directory read).
     static func received(in directory: String = Env.maildir) -> [String: [[String: Any]]] {
         var byRecipient: [String: [[String: Any]]] = [:]
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where name.hasSuffix(".json") && !name.hasPrefix(".") {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        where name.hasSuffix(".json") && !name.hasPrefix(".") {
             guard let data = FileManager.default.contents(atPath: directory + "/" + name),
-                var meta = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let to = meta["to"] as? [String]
+                var meta = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                let to = meta["to"] as? [String]
             else { continue }
             meta["eml"] = directory + "/" + name.dropLast(5) + ".eml"
             for recipient in to { byRecipient[recipient, default: []].append(meta) }
@@ -99,13 +105,18 @@ struct EmailBatchIntegrationTests {
             let producer = JobProducer(client: client)
             // All waiting before the engine starts: they arrive together, as a burst would.
             for (index, to) in recipients.enumerated() {
-                _ = try await producer.enqueue(queue: queue, jobData: Self.job(to: to, locale: index % 2 == 0 ? "ko" : "en", index: index))
+                _ = try await producer.enqueue(
+                    queue: queue, jobData: Self.job(to: to, locale: index % 2 == 0 ? "ko" : "en", index: index))
             }
             try await Self.withBatchingEngine(queue: queue, setup: setup, client: client) {
-                try await eventually("200 outcomes", timeout: .seconds(60)) { try await outcomes(client, queue: queue).count == 200 }
+                try await eventually("200 outcomes", timeout: .seconds(60)) {
+                    try await outcomes(client, queue: queue).count == 200
+                }
             }
             let results = try await outcomes(client, queue: queue)
-            #expect(results.values.allSatisfy { $0["status"] == "succeeded" }, "\(Set(results.values.compactMap { $0["error"] }))")
+            #expect(
+                results.values.allSatisfy { $0["status"] == "succeeded" },
+                "\(Set(results.values.compactMap { $0["error"] }))")
         }
         await setup.client.shutdown()
         let received = Self.received()
@@ -115,7 +126,9 @@ struct EmailBatchIntegrationTests {
         #expect(batches >= 2 && batches < 50, "batches: \(batches)")
         #expect(renders <= 2 * batches, "at most once per locale per batch: \(renders) renders for \(batches) batches")
         let sessions = Set(recipients.compactMap { received[$0]?.first?["session"] as? String })
-        print("template batches: 200 jobs, \(batches) batches, \(renders) template renders, \(sessions.count) SMTP sessions")
+        print(
+            "template batches: 200 jobs, \(batches) batches, \(renders) template renders, \(sessions.count) SMTP sessions"
+        )
         #expect(!sessions.isEmpty, "the server records sessions")
         #expect(sessions.count <= 8, "SMTP sessions used: \(sessions.count) for 200 jobs")
         // Content is exactly what the template gives, per recipient.
@@ -138,10 +151,14 @@ struct EmailBatchIntegrationTests {
             jobs.insert(tempfail, at: 12)
             let all = jobs
             for (index, to) in all.enumerated() {
-                _ = try await producer.enqueue(queue: queue, jobData: Self.job(to: to, index: index), options: .init(idempotencyKey: "\(to)-\(queue)"))
+                _ = try await producer.enqueue(
+                    queue: queue, jobData: Self.job(to: to, index: index),
+                    options: .init(idempotencyKey: "\(to)-\(queue)"))
             }
             try await Self.withBatchingEngine(queue: queue, setup: setup, client: client) {
-                try await eventually("all outcomes", timeout: .seconds(60)) { try await outcomes(client, queue: queue).count == all.count }
+                try await eventually("all outcomes", timeout: .seconds(60)) {
+                    try await outcomes(client, queue: queue).count == all.count
+                }
             }
             let results = try await outcomes(client, queue: queue)
             for to in good {
@@ -169,12 +186,15 @@ struct EmailBatchIntegrationTests {
         try await waitUntil("server up", timeout: .seconds(20)) { await acceptsConnections(port: port) }
         let connections = 2
         let queue = EmailJobIntegrationTests.queue()
-        let setup = try Self.setup(port: port, retries: 60, window: .milliseconds(20), size: 50, connections: connections)
+        let setup = try Self.setup(
+            port: port, retries: 60, window: .milliseconds(20), size: 50, connections: connections)
         let recipients = (0..<400).map { Env.recipient("kill\($0)") }
         try await withRedis { client in
             let producer = JobProducer(client: client)
             for (index, to) in recipients.enumerated() {
-                _ = try await producer.enqueue(queue: queue, jobData: Self.job(to: to, index: index), options: .init(idempotencyKey: "\(to)-\(queue)"))
+                _ = try await producer.enqueue(
+                    queue: queue, jobData: Self.job(to: to, index: index),
+                    options: .init(idempotencyKey: "\(to)-\(queue)"))
             }
             try await Self.withBatchingEngine(queue: queue, setup: setup, client: client) {
                 try await eventually("some delivered", timeout: .seconds(30)) { Self.received(in: maildir).count >= 20 }
@@ -190,7 +210,9 @@ struct EmailBatchIntegrationTests {
                 }
             }
             let results = try await outcomes(client, queue: queue)
-            #expect(results.values.allSatisfy { $0["status"] == "succeeded" }, "\(Set(results.values.compactMap { $0["error"] }))")
+            #expect(
+                results.values.allSatisfy { $0["status"] == "succeeded" },
+                "\(Set(results.values.compactMap { $0["error"] }))")
             #expect(results.values.contains { Int($0["attempts"] ?? "1")! > 1 }, "unconfirmed jobs were retried")
             for to in recipients {
                 let marker = try await client.send("GET", SentMarker.key(queue: queue, jobID: "\(to)-\(queue)")).string
@@ -221,26 +243,60 @@ struct EmailBatchIntegrationTests {
         var deep = #""x""#
         for _ in 0..<10 { deep = "[\(deep)]" }
         let cases: [(String, String)] = [
-            (#"{"type":"send_email","to":"h1-x@blueprint-test.example","template":"project_update","vars":{"name":"a","project_name":"p\r\nBcc: victim@example.com","update":"u"}}"#, "header injection"),
-            (#"{"type":"send_email","to":"h2-x@blueprint-test.example","name":"Kim\nBcc: victim@example.com","template":"welcome","vars":{}}"#, "header injection"),
-            (#"{"type":"send_email","to":"h3-x@blueprint-test.example\r\nBcc: victim@example.com","template":"welcome","vars":{}}"#, "header injection"),
-            (#"{"type":"send_email","to":"h4-x@blueprint-test.example","template":"no_such_template","vars":{}}"#, "unknown template"),
-            (#"{"type":"send_email","to":"h5-x@blueprint-test.example","template":"../../etc/passwd","vars":{}}"#, "unknown template '?'"),
-            (#"{"type":"send_email","to":"h6-x@blueprint-test.example","template":"project_update","vars":{"name":"x"}}"#, "needs variable"),
-            (#"{"type":"send_email","to":"h7-x@blueprint-test.example","template":"welcome","vars":{\#(manyVars)}}"#, "too large"),
-            (#"{"type":"send_email","to":"h8-x@blueprint-test.example","template":"welcome","vars":{"name":\#(deep)}}"#, "too deeply nested"),
+            (
+                #"{"type":"send_email","to":"h1-x@blueprint-test.example","template":"project_update","vars":{"name":"a","project_name":"p\r\nBcc: victim@example.com","update":"u"}}"#,
+                "header injection"
+            ),
+            (
+                #"{"type":"send_email","to":"h2-x@blueprint-test.example","name":"Kim\nBcc: victim@example.com","template":"welcome","vars":{}}"#,
+                "header injection"
+            ),
+            (
+                #"{"type":"send_email","to":"h3-x@blueprint-test.example\r\nBcc: victim@example.com","template":"welcome","vars":{}}"#,
+                "header injection"
+            ),
+            (
+                #"{"type":"send_email","to":"h4-x@blueprint-test.example","template":"no_such_template","vars":{}}"#,
+                "unknown template"
+            ),
+            (
+                #"{"type":"send_email","to":"h5-x@blueprint-test.example","template":"../../etc/passwd","vars":{}}"#,
+                "unknown template '?'"
+            ),
+            (
+                #"{"type":"send_email","to":"h6-x@blueprint-test.example","template":"project_update","vars":{"name":"x"}}"#,
+                "needs variable"
+            ),
+            (
+                #"{"type":"send_email","to":"h7-x@blueprint-test.example","template":"welcome","vars":{\#(manyVars)}}"#,
+                "too large"
+            ),
+            (
+                #"{"type":"send_email","to":"h8-x@blueprint-test.example","template":"welcome","vars":{"name":\#(deep)}}"#,
+                "too deeply nested"
+            ),
             (#"{"type":"send_email","to":"h9-x@blueprint-test.example","template":"welcome","locale":"fr"}"#, "locale"),
-            (#"{"type":"send_email","to":"h10-x@blueprint-test.example","template":"welcome","subject":"s","text":"t"}"#, "not both"),
-            (#"{"type":"send_email","to":"h11-x@blueprint-test.example","template":"project_update","vars":{"name":"a","project_name":"\#(String(repeating: "가", count: 100_000))","update":"u"}}"#, "longer than 998"),
+            (
+                #"{"type":"send_email","to":"h10-x@blueprint-test.example","template":"welcome","subject":"s","text":"t"}"#,
+                "not both"
+            ),
+            (
+                #"{"type":"send_email","to":"h11-x@blueprint-test.example","template":"project_update","vars":{"name":"a","project_name":"\#(String(repeating: "가", count: 100_000))","update":"u"}}"#,
+                "longer than 998"
+            ),
         ]
         try await withRedis { client in
             let producer = JobProducer(client: client)
             for (index, (job, _)) in cases.enumerated() {
-                _ = try await producer.enqueue(queue: queue, jobData: job, options: .init(idempotencyKey: "bad-\(index)-\(queue)"))
+                _ = try await producer.enqueue(
+                    queue: queue, jobData: job, options: .init(idempotencyKey: "bad-\(index)-\(queue)"))
             }
-            _ = try await producer.enqueue(queue: queue, jobData: Self.job(to: good, index: 1), options: .init(idempotencyKey: "good-\(queue)"))
+            _ = try await producer.enqueue(
+                queue: queue, jobData: Self.job(to: good, index: 1), options: .init(idempotencyKey: "good-\(queue)"))
             try await Self.withBatchingEngine(queue: queue, setup: setup, client: client) {
-                try await eventually("all outcomes") { try await outcomes(client, queue: queue).count == cases.count + 1 }
+                try await eventually("all outcomes") {
+                    try await outcomes(client, queue: queue).count == cases.count + 1
+                }
             }
             let results = try await outcomes(client, queue: queue)
             #expect(results["good-\(queue)"]?["status"] == "succeeded")
@@ -249,7 +305,9 @@ struct EmailBatchIntegrationTests {
                 #expect(outcome["status"] == "dead", "case \(index)")
                 #expect(outcome["error"]?.contains(expected) == true, "case \(index): \(outcome["error"] ?? "")")
                 #expect(outcome["error"]?.contains("victim") == false, "no PII in errors")
-                #expect(try await client.send("GET", SentMarker.key(queue: queue, jobID: "bad-\(index)-\(queue)")).string == nil, "claim released")
+                #expect(
+                    try await client.send("GET", SentMarker.key(queue: queue, jobID: "bad-\(index)-\(queue)")).string
+                        == nil, "claim released")
             }
         }
         await setup.client.shutdown()
@@ -262,17 +320,22 @@ struct EmailBatchIntegrationTests {
         let setup = try Self.setup()
         let to = Env.recipient("batchmarker")
         try await withRedis { client in
-            _ = try await client.send("SET", SentMarker.key(queue: queue, jobID: "job-\(queue)"), "sent:earlier-id@x", "EX", "60")
+            _ = try await client.send(
+                "SET", SentMarker.key(queue: queue, jobID: "job-\(queue)"), "sent:earlier-id@x", "EX", "60")
             let producer = JobProducer(client: client)
-            _ = try await producer.enqueue(queue: queue, jobData: Self.job(to: to, index: 1), options: .init(idempotencyKey: "job-\(queue)"))
-            _ = try await producer.enqueue(queue: queue, jobData: Self.job(to: to, index: 2), options: .init(idempotencyKey: "job2-\(queue)"))
+            _ = try await producer.enqueue(
+                queue: queue, jobData: Self.job(to: to, index: 1), options: .init(idempotencyKey: "job-\(queue)"))
+            _ = try await producer.enqueue(
+                queue: queue, jobData: Self.job(to: to, index: 2), options: .init(idempotencyKey: "job2-\(queue)"))
             try await Self.withBatchingEngine(queue: queue, setup: setup, client: client) {
                 try await eventually("two outcomes") { try await outcomes(client, queue: queue).count == 2 }
             }
             let results = try await outcomes(client, queue: queue)
             #expect(results["job-\(queue)"]?["result"]?.contains("already_sent") == true)
             #expect(results["job2-\(queue)"]?["status"] == "succeeded")
-            #expect(try await client.send("GET", SentMarker.key(queue: queue, jobID: "job2-\(queue)")).string?.hasPrefix("sent:") == true)
+            #expect(
+                try await client.send("GET", SentMarker.key(queue: queue, jobID: "job2-\(queue)")).string?.hasPrefix(
+                    "sent:") == true)
         }
         await setup.client.shutdown()
         #expect(Self.received()[to]?.count == 1, "only the job without a marker was mailed")

@@ -14,29 +14,41 @@ import Testing
 
     /// Values a recipient could send: markup, quotes, placeholders of our own, CR/LF, long text.
     static let hostileValues = [
-        "김<철수>", "Tom & \"Jerry\" 'x'", "\u{E000}0\u{E001}", "\u{E000}", "a\u{E001}b", "{{name}}", "{{{code}}}", "line\r\nBcc: v@example.com",
+        "김<철수>", "Tom & \"Jerry\" 'x'", "\u{E000}0\u{E001}", "\u{E000}", "a\u{E001}b", "{{name}}", "{{{code}}}",
+        "line\r\nBcc: v@example.com",
         String(repeating: "가", count: 5000), "  padded  ", "😀 emoji", "\u{0}nul",
     ]
 
     // MARK: - Compiled template parts
 
     @Test func placeholdersSplitAndFillInOnePass() throws {
-        let part = try #require(CompiledTemplatePart(rendered: "Hi \u{E000}0\u{E001}, code \u{E000}1\u{E001}!", names: ["name", "code"], escapesHTML: true))
+        let part = try #require(
+            CompiledTemplatePart(
+                rendered: "Hi \u{E000}0\u{E001}, code \u{E000}1\u{E001}!", names: ["name", "code"], escapesHTML: true))
         #expect(part.segments == [.text("Hi "), .variable("name"), .text(", code "), .variable("code"), .text("!")])
-        #expect(part.fill(["name": "<b>", "code": "\u{E000}1\u{E001}"]) == "Hi &lt;b&gt;, code \u{E000}1\u{E001}!", "a value is never expanded again")
+        #expect(
+            part.fill(["name": "<b>", "code": "\u{E000}1\u{E001}"]) == "Hi &lt;b&gt;, code \u{E000}1\u{E001}!",
+            "a value is never expanded again")
         #expect(part.fill([:]) == "Hi , code !")
         let text = try #require(CompiledTemplatePart(rendered: "\u{E000}0\u{E001}", names: ["x"], escapesHTML: false))
         #expect(text.fill(["x": "<&>"]) == "<&>")
     }
 
     @Test func malformedPlaceholdersAreRefused() {
-        for rendered in ["\u{E000}", "\u{E000}0", "\u{E000}x\u{E001}", "\u{E000}9\u{E001}", "\u{E001}", "a\u{E000}-1\u{E001}", "\u{E000}\u{E001}"] {
-            #expect(CompiledTemplatePart(rendered: rendered, names: ["a"], escapesHTML: false) == nil, "\(rendered.unicodeScalars.map(\.value))")
+        for rendered in [
+            "\u{E000}", "\u{E000}0", "\u{E000}x\u{E001}", "\u{E000}9\u{E001}", "\u{E001}", "a\u{E000}-1\u{E001}",
+            "\u{E000}\u{E001}",
+        ] {
+            #expect(
+                CompiledTemplatePart(rendered: rendered, names: ["a"], escapesHTML: false) == nil,
+                "\(rendered.unicodeScalars.map(\.value))")
         }
     }
 
     @Test func onlyPlainTagsCompile() {
-        #expect(CompiledTemplatePart.variableNames("Hi {{name}} {{#a}}x{{/a}}{{^ b }}y{{/ b }}{{! note }}", escapesHTML: true) == ["name", "a", "b"])
+        #expect(
+            CompiledTemplatePart.variableNames(
+                "Hi {{name}} {{#a}}x{{/a}}{{^ b }}y{{/ b }}{{! note }}", escapesHTML: true) == ["name", "a", "b"])
         #expect(CompiledTemplatePart.variableNames("{{{raw}}} {{&raw2}}", escapesHTML: false) == ["raw", "raw2"])
         for source in [
             "{{{raw}}}", "{{&raw}}",  // unescaped in HTML
@@ -44,7 +56,8 @@ import Testing
             #expect(CompiledTemplatePart.variableNames(source, escapesHTML: true) == nil, "\(source)")
         }
         for source in [
-            "{{user.name}}", "{{uppercased(name)}}", "{{> partial}}", "{{=<% %>=}}", "{{%CONTENT_TYPE:HTML}}", "{{.}}", "{{name",
+            "{{user.name}}", "{{uppercased(name)}}", "{{> partial}}", "{{=<% %>=}}", "{{%CONTENT_TYPE:HTML}}", "{{.}}",
+            "{{name",
             "text \u{E000}0\u{E001}", "{{$block}}{{/block}}", "{{<parent}}{{/parent}}", "{{}}",
         ] {
             #expect(CompiledTemplatePart.variableNames(source, escapesHTML: false) == nil, "\(source)")
@@ -72,8 +85,12 @@ import Testing
             let name = String(key.dropFirst(locale.count + 1).dropLast(".subject".count))
             var names: Set<String> = []
             for part in TemplateBatchRenderer.parts {
-                if let source = BuiltInTemplates.all["\(locale)/\(name).\(part)"] { names.formUnion(MessageTemplates.topLevelVariables(source)) }
-                if let source = BuiltInTemplates.all["\(locale)/\(name).\(part)"], let used = CompiledTemplatePart.variableNames(source, escapesHTML: part == "html") {
+                if let source = BuiltInTemplates.all["\(locale)/\(name).\(part)"] {
+                    names.formUnion(MessageTemplates.topLevelVariables(source))
+                }
+                if let source = BuiltInTemplates.all["\(locale)/\(name).\(part)"],
+                    let used = CompiledTemplatePart.variableNames(source, escapesHTML: part == "html")
+                {
                     names.formUnion(used)
                 }
             }
@@ -81,13 +98,19 @@ import Testing
             var mails: [TemplatedMail] = []
             for value in Self.hostileValues + ["보통 값", "42"] {
                 let all = Dictionary(uniqueKeysWithValues: names.map { ($0, TemplateValue.string(value + "-" + $0)) })
-                let required = Dictionary(uniqueKeysWithValues: names.filter { n in
-                    TemplateBatchRenderer.parts.contains { Self.templates.requiredVariables(key: "\(locale)/\(name).\($0)")?.contains(n) == true }
-                }.map { ($0, TemplateValue.string(value)) })
+                let required = Dictionary(
+                    uniqueKeysWithValues: names.filter { n in
+                        TemplateBatchRenderer.parts.contains {
+                            Self.templates.requiredVariables(key: "\(locale)/\(name).\($0)")?.contains(n) == true
+                        }
+                    }.map { ($0, TemplateValue.string(value)) })
                 var blanks = required
                 for n in names where required[n] == nil { blanks[n] = .string("  ") }
                 for vars in [all, required, blanks] {
-                    mails.append(TemplatedMail(to: try MailAddress("r@blueprint-test.example"), template: name, locale: locale, vars: vars))
+                    mails.append(
+                        TemplatedMail(
+                            to: try MailAddress("r@blueprint-test.example"), template: name, locale: locale, vars: vars)
+                    )
                 }
             }
             let batch = renderer.render(mails, date: 1_795_741_200)
@@ -96,7 +119,9 @@ import Testing
                 let expected = Result { () throws(JobError) in try renderer.renderInFull(mail, date: 1_795_741_200) }
                 switch (result, expected) {
                 case (.success(let got), .success(let want)):
-                    #expect(got.subject == want.subject && got.text == want.text && got.html == want.html, "\(key) \(mail.vars)")
+                    #expect(
+                        got.subject == want.subject && got.text == want.text && got.html == want.html,
+                        "\(key) \(mail.vars)")
                     checked += 1
                 case (.failure(let got), .failure(let want)):
                     #expect(got == want)
@@ -114,19 +139,26 @@ import Testing
         for index in 0..<500 {
             mails.append(
                 TemplatedMail(
-                    to: try MailAddress("u\(index)@blueprint-test.example"), template: "project_update", locale: index % 2 == 0 ? "ko" : "en",
-                    vars: ["name": .string("사용자 \(index)"), "project_name": .string("P\(index)"), "update": .string("u & \(index)")]))
+                    to: try MailAddress("u\(index)@blueprint-test.example"), template: "project_update",
+                    locale: index % 2 == 0 ? "ko" : "en",
+                    vars: [
+                        "name": .string("사용자 \(index)"), "project_name": .string("P\(index)"),
+                        "update": .string("u & \(index)"),
+                    ]))
         }
         let batch = renderer.render(mails, date: 0)
         #expect(batch.renders == 2)
         let third = try batch.messages[3].get()
-        #expect(third.text.contains("사용자 3") && third.html?.contains("u &amp; 3") == true && third.subject.contains("P3"))
+        #expect(
+            third.text.contains("사용자 3") && third.html?.contains("u &amp; 3") == true && third.subject.contains("P3"))
     }
 
     @Test func valuesThatCannotBeCompiledAreRenderedInFullAndBadMailsFailAlone() throws {
         let renderer = TemplateBatchRenderer(templates: Self.templates, from: Self.from)
         let to = try MailAddress("x@blueprint-test.example")
-        let vars: [String: TemplateValue] = ["name": .string("a"), "project_name": .string("p"), "update": .string("u")]
+        let vars: [String: TemplateValue] = [
+            "name": .string("a"), "project_name": .string("p"), "update": .string("u"),
+        ]
         var number = vars
         number["update"] = .int(7)
         var nested = vars
@@ -147,7 +179,9 @@ import Testing
         #expect(throws: JobError.self) { try batch.messages[3].get() }
         #expect(throws: JobError.self) { try batch.messages[4].get() }
         #expect(throws: JobError.self) { try batch.messages[5].get() }
-        if case .failure(let error) = batch.messages[3] { #expect(error.message.contains("needs variable(s) 'update'")) }
+        if case .failure(let error) = batch.messages[3] {
+            #expect(error.message.contains("needs variable(s) 'update'"))
+        }
         _ = batch.messages[2]  // rendered or refused, never a crash
     }
 
@@ -157,7 +191,10 @@ import Testing
 
     @Test func envelopeRepliesAccepted() {
         let replies = [250, 250, 250, 550, 250, 354].map(Self.reply)  // RSET, MAIL, 3 RCPT, DATA
-        guard case .sendData(let accepted, let refused) = SMTPEnvelopeReplies.interpret(replies, recipients: ["a", "b", "c"], reset: true) else {
+        guard
+            case .sendData(let accepted, let refused) = SMTPEnvelopeReplies.interpret(
+                replies, recipients: ["a", "b", "c"], reset: true)
+        else {
             Issue.record("expected data")
             return
         }
@@ -178,7 +215,10 @@ import Testing
             ([250], true, 0, false),
         ]
         for (codes, reset, code, mustEnd) in cases {
-            guard case .failed(let error, let mustEndData) = SMTPEnvelopeReplies.interpret(codes.map(Self.reply), recipients: ["a"], reset: reset) else {
+            guard
+                case .failed(let error, let mustEndData) = SMTPEnvelopeReplies.interpret(
+                    codes.map(Self.reply), recipients: ["a"], reset: reset)
+            else {
                 Issue.record("\(codes): expected a failure")
                 continue
             }
@@ -188,8 +228,12 @@ import Testing
     }
 
     @Test func envelopeCommands() {
-        #expect(SMTPEnvelopeReplies.commands(sender: "s", recipients: ["a", "b"], parameters: ["SIZE=1"], reset: true)
-            == [.rset, .mailFrom("s", parameters: ["SIZE=1"]), .rcptTo("a", parameters: []), .rcptTo("b", parameters: []), .data])
+        #expect(
+            SMTPEnvelopeReplies.commands(sender: "s", recipients: ["a", "b"], parameters: ["SIZE=1"], reset: true)
+                == [
+                    .rset, .mailFrom("s", parameters: ["SIZE=1"]), .rcptTo("a", parameters: []),
+                    .rcptTo("b", parameters: []), .data,
+                ])
     }
 
     // MARK: - Sessions of a batch

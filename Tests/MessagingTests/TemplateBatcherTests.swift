@@ -14,16 +14,24 @@ import Testing
             vars: ["name": .string("N\(index)"), "project_name": .string("P"), "update": .string("U\(index)")])
     }
 
-    static func batcher(window: Duration = .milliseconds(5), size: Int = 50, clock: SteppedClock) throws -> (TemplateBatcher<SteppedClock>, URL) {
+    static func batcher(window: Duration = .milliseconds(5), size: Int = 50, clock: SteppedClock) throws -> (
+        TemplateBatcher<SteppedClock>, URL
+    ) {
         let directory = try makeTemporaryDirectory("bp-batch")
         let transport = try OutboxMailTransport(directory: directory.path)
         let renderer = TemplateBatchRenderer(
-            templates: try MessageTemplates(templates: BuiltInTemplates.all), from: try MailAddress("noreply@blueprint-test.example"))
-        return (TemplateBatcher(window: window, maximumBatch: size, clock: clock, renderer: renderer, transport: transport, now: { 0 }), directory)
+            templates: try MessageTemplates(templates: BuiltInTemplates.all),
+            from: try MailAddress("noreply@blueprint-test.example"))
+        return (
+            TemplateBatcher(
+                window: window, maximumBatch: size, clock: clock, renderer: renderer, transport: transport, now: { 0 }),
+            directory
+        )
     }
 
     static func emlCount(_ directory: URL) -> Int {
-        ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { $0.hasSuffix(".eml") }.count
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { $0.hasSuffix(".eml") }
+            .count
     }
 
     @Test func aWindowCollectsTheMailsWaitingTogether() async throws {
@@ -32,8 +40,14 @@ import Testing
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await batcher.run() }
             try await withThrowingTaskGroup(of: MailReceipt.self) { senders in
-                for index in 0..<3 { senders.addTask { try await batcher.deliver(try Self.mail(index, locale: index == 0 ? "ko" : "en")) } }
-                try await waitUntil("three waiting, window open") { batcher.waitingCount == 3 && !clock.sleepingUntil.isEmpty }
+                for index in 0..<3 {
+                    senders.addTask {
+                        try await batcher.deliver(try Self.mail(index, locale: index == 0 ? "ko" : "en"))
+                    }
+                }
+                try await waitUntil("three waiting, window open") {
+                    batcher.waitingCount == 3 && !clock.sleepingUntil.isEmpty
+                }
                 #expect(batcher.batchesSent == 0)
                 clock.advance(by: .milliseconds(5))
                 var ids: Set<String> = []

@@ -23,13 +23,18 @@ public struct TemplateBatchRenderer: Sendable {
 
     /// The messages of `mails`, in order, and how many Mustache renderings of a whole template
     /// (all its parts) they took.
-    public func render(_ mails: [TemplatedMail], date: Int64) -> (messages: [Result<MailMessage, JobError>], renders: Int) {
+    public func render(_ mails: [TemplatedMail], date: Int64) -> (
+        messages: [Result<MailMessage, JobError>], renders: Int
+    ) {
         var compiled: [String: Result<[String: CompiledTemplatePart], JobError>] = [:]
         var renders = 0
         var messages: [Result<MailMessage, JobError>] = []
         messages.reserveCapacity(mails.count)
         for mail in mails {
-            guard let shape = self.templates.compiledShape(mail.template, locale: mail.locale, parts: Self.parts, vars: mail.vars) else {
+            guard
+                let shape = self.templates.compiledShape(
+                    mail.template, locale: mail.locale, parts: Self.parts, vars: mail.vars)
+            else {
                 renders += 1
                 messages.append(Result { () throws(JobError) in try self.renderInFull(mail, date: date) })
                 continue
@@ -51,7 +56,8 @@ public struct TemplateBatchRenderer: Sendable {
                     let subject = parts["subject"]?.fill(values) ?? ""
                     return .success(
                         self.message(
-                            mail, subject: subject, text: parts["text"]?.fill(values) ?? "", html: parts["html"]?.fill(values), date: date))
+                            mail, subject: subject, text: parts["text"]?.fill(values) ?? "",
+                            html: parts["html"]?.fill(values), date: date))
                 })
         }
         return (messages, renders)
@@ -59,7 +65,8 @@ public struct TemplateBatchRenderer: Sendable {
 
     /// A mail rendered by the template engine alone (what an unbatched job does).
     func renderInFull(_ mail: TemplatedMail, date: Int64) throws(JobError) -> MailMessage {
-        let subject = try self.templates.render(mail.template, locale: mail.locale, part: "subject", vars: mail.vars) ?? ""
+        let subject =
+            try self.templates.render(mail.template, locale: mail.locale, part: "subject", vars: mail.vars) ?? ""
         let text = try self.templates.render(mail.template, locale: mail.locale, part: "text", vars: mail.vars) ?? ""
         let html = try self.templates.render(mail.template, locale: mail.locale, part: "html", vars: mail.vars)
         return self.message(mail, subject: subject, text: text, html: html, date: date)
@@ -71,14 +78,19 @@ public struct TemplateBatchRenderer: Sendable {
             parts[part] = try self.templates.compile(mail.template, locale: mail.locale, part: part, vars: mail.vars)
         }
         guard parts["subject"] != nil, parts["text"] != nil else {
-            throw .permanent("unknown template '\(MessageTemplates.isValidName(mail.template) ? mail.template : "?")' for locale \(mail.locale)")
+            throw .permanent(
+                "unknown template '\(MessageTemplates.isValidName(mail.template) ? mail.template : "?")' for locale \(mail.locale)"
+            )
         }
         return parts
     }
 
-    private func message(_ mail: TemplatedMail, subject: String, text: String, html: String?, date: Int64) -> MailMessage {
+    private func message(_ mail: TemplatedMail, subject: String, text: String, html: String?, date: Int64)
+        -> MailMessage
+    {
         MailMessage(
             from: self.from, to: [mail.to], replyTo: mail.replyTo,
-            subject: subject.trimmingCharacters(in: .whitespaces.union(.init(charactersIn: "\n"))), text: text, html: html, date: date)
+            subject: subject.trimmingCharacters(in: .whitespaces.union(.init(charactersIn: "\n"))), text: text,
+            html: html, date: date)
     }
 }

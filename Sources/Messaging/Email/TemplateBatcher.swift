@@ -70,7 +70,8 @@ public final class TemplateBatcher<C: Clock>: Service, Sendable where C.Duration
     /// Creates a batcher; nothing is sent until ``run()`` runs. `now` gives the `Date:` of the
     /// messages (seconds since 1970).
     public init(
-        window: Duration = .milliseconds(5), maximumBatch: Int = 50, clock: C, renderer: TemplateBatchRenderer, transport: any MailTransport,
+        window: Duration = .milliseconds(5), maximumBatch: Int = 50, clock: C, renderer: TemplateBatchRenderer,
+        transport: any MailTransport,
         now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
     ) {
         precondition(maximumBatch >= 1)
@@ -222,7 +223,9 @@ public final class TemplateBatcher<C: Clock>: Service, Sendable where C.Duration
         let waiters: [(Waiter, Result<MailReceipt, any Error>)] = self.state.withLock { state in
             batch.compactMap { entry in
                 state.sending.remove(entry.id)
-                return state.waiters.removeValue(forKey: entry.id).map { ($0, outcomes[entry.id] ?? .failure(JobError.transient("not delivered"))) }
+                return state.waiters.removeValue(forKey: entry.id).map {
+                    ($0, outcomes[entry.id] ?? .failure(JobError.transient("not delivered")))
+                }
             }
         }
         for (waiter, result) in waiters { waiter.continuation.resume(with: result) }

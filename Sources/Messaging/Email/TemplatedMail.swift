@@ -13,7 +13,9 @@ public struct TemplatedMail: Sendable {
     /// The job's variables (size and depth already checked).
     public var vars: [String: TemplateValue]
 
-    public init(to: MailAddress, replyTo: MailAddress? = nil, template: String, locale: String, vars: [String: TemplateValue]) {
+    public init(
+        to: MailAddress, replyTo: MailAddress? = nil, template: String, locale: String, vars: [String: TemplateValue]
+    ) {
         self.to = to
         self.replyTo = replyTo
         self.template = template

@@ -41,7 +41,9 @@ struct CompiledTemplatePart: Sendable, Equatable {
         while let start = rest.firstIndex(of: Self.open) {
             text += rest[..<start]
             let afterOpen = rest.index(after: start)
-            guard let end = rest[afterOpen...].firstIndex(of: Self.close), let index = Int(rest[afterOpen..<end]), names.indices.contains(index) else {
+            guard let end = rest[afterOpen...].firstIndex(of: Self.close), let index = Int(rest[afterOpen..<end]),
+                names.indices.contains(index)
+            else {
                 return nil
             }
             if !text.isEmpty { segments.append(.text(text)) }

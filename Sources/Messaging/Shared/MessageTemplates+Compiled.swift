@@ -31,11 +31,15 @@ extension MessageTemplates {
     /// Renders `part` of `name` once with a placeholder for each string variable of `vars`
     /// (booleans as themselves); `nil` when the template has no such part. Refuses what
     /// ``render(_:locale:part:vars:)`` refuses (a missing required variable).
-    func compile(_ name: String, locale: String, part: String, vars: [String: TemplateValue]) throws(JobError) -> CompiledTemplatePart? {
+    func compile(_ name: String, locale: String, part: String, vars: [String: TemplateValue]) throws(JobError)
+        -> CompiledTemplatePart?
+    {
         guard Self.isValidName(name) else { throw .permanent("invalid template name (letters, digits and _ only)") }
         let key = "\(locale)/\(name).\(part)"
         guard let needed = self.requiredVariables(key: key) else { return nil }
-        guard let used = self.placeholderNames[key] else { throw .permanent("template '\(name)' cannot be rendered once for a batch") }
+        guard let used = self.placeholderNames[key] else {
+            throw .permanent("template '\(name)' cannot be rendered once for a batch")
+        }
         let given = vars.filter { !$0.value.isBlank }
         try Self.checkRequired(needed, given: given, name: name, locale: locale)
         let names = used.sorted()
@@ -49,7 +53,8 @@ extension MessageTemplates {
             }
         }
         guard let output = self.library.render(values, withTemplate: key),
-            let compiled = CompiledTemplatePart(rendered: output, names: names, escapesHTML: !Self.textParts.contains(part))
+            let compiled = CompiledTemplatePart(
+                rendered: output, names: names, escapesHTML: !Self.textParts.contains(part))
         else {
             throw .permanent("template '\(name)' could not be rendered")
         }
