@@ -112,6 +112,12 @@ extension SMTPConnection {
                 results.append(.failure(broken))
                 continue
             }
+            do {
+                _ = try self.parameters(for: message)  // refused here as on the pipelined path, nothing sent
+            } catch {
+                results.append(.failure(error))
+                continue
+            }
             attempted += 1
             do {
                 let delivery = try await self.send(
