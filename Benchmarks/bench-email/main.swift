@@ -8,7 +8,8 @@
 // that scripts/smtp-test-server.sh exports.
 // With BENCH_REDIS_PORT set (scripts/bench-email.sh starts a private redis-server), the batch
 // column follows: BENCH_NOTIFICATIONS (1,000) templated notifications through the real engine,
-// batched vs one job at a time (EngineBatchBench.swift), and `batched_vs_single_ratio=`.
+// batched vs one job at a time (EngineBatchBench.swift), and `batched_vs_single_ratio=`. Before it,
+// rendering alone: per message vs once per locale (RenderBench.swift).
 import Foundation
 import Logging
 import SMTPClient
@@ -72,6 +73,8 @@ func run(mode: String, reuse: Bool) async throws -> Double {
 let reused = try await run(mode: "reuse+pipelining(connections=\(connections))", reuse: true)
 let perMail = try await run(mode: "connection-per-mail", reuse: false)
 print("reuse_vs_per_mail_ratio=\(String(format: "%.2f", reused / perMail))")
+
+try RenderBench.run(count: Int(env["BENCH_RENDERS"] ?? "") ?? 10_000)
 
 if let redisPort = env["BENCH_REDIS_PORT"].flatMap(Int.init) {
     var smtp = SMTPClientConfiguration(
