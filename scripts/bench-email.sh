@@ -4,7 +4,8 @@
 # and BENCH_CONNECTIONS (4) tune it. Then the batch column: BENCH_NOTIFICATIONS (1,000) templated
 # `send_email` jobs through the real engine and a private redis-server, template batches on vs off
 # (before it, template rendering alone: per message vs once per locale, BENCH_RENDERS=10,000).
-# The server is a single-threaded Python process, so the figures measure the client's protocol cost against a real server, not a production relay's capacity.
+# The server is a single-threaded Python process, so the figures measure the client's protocol cost
+# against a real server, not a production relay's capacity.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
