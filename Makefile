@@ -19,7 +19,7 @@ fuzz:           ## fuzz the RESP decoder with libFuzzer (FUZZ_SECONDS, default 6
 bench-redis:    ## our Redis client vs redis-benchmark on one fresh redis-server
 	bash scripts/bench-redis.sh
 
-bench-email:    ## mails/s to a local aiosmtpd: connection reuse + pipelining vs one connection per mail
+bench-email:    ## mails/s to a local aiosmtpd: connection reuse + pipelining vs one connection per mail; template batches vs one job at a time
 	bash scripts/bench-email.sh
 
 bench-engine:   ## drain rate, enqueue rate and latency vs the peers

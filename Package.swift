@@ -177,6 +177,7 @@ let package = Package(
                 "JobEngine", "ServiceModule", "SettingsModel", "OutboundHTTP", "RedisClient", "RESP",
                 "SMTPProtocol", "SMTPClient", "DomainLists",
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -357,7 +358,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "bench-email",
-            dependencies: ["SMTPClient", "SMTPProtocol", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "SMTPClient", "SMTPProtocol", "Messaging", "JobEngine", "RedisClient", .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             path: "Benchmarks/bench-email",
             swiftSettings: strict
         ),

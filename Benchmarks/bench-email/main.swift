@@ -6,6 +6,10 @@
 // BENCH_CONCURRENCY concurrent senders. Prints one line per mode, `mode=... mails=... seconds=...
 // mails_per_second=...`, and the ratio last. Server settings come from the SMTP_TEST_* variables
 // that scripts/smtp-test-server.sh exports.
+// With BENCH_REDIS_PORT set (scripts/bench-email.sh starts a private redis-server), the batch
+// column follows: BENCH_NOTIFICATIONS (1,000) templated notifications through the real engine,
+// batched vs one job at a time (EngineBatchBench.swift), and `batched_vs_single_ratio=`. Before it,
+// rendering alone: per message vs once per locale (RenderBench.swift).
 import Foundation
 import Logging
 import SMTPClient
@@ -69,3 +73,17 @@ func run(mode: String, reuse: Bool) async throws -> Double {
 let reused = try await run(mode: "reuse+pipelining(connections=\(connections))", reuse: true)
 let perMail = try await run(mode: "connection-per-mail", reuse: false)
 print("reuse_vs_per_mail_ratio=\(String(format: "%.2f", reused / perMail))")
+
+try RenderBench.run(count: Int(env["BENCH_RENDERS"] ?? "") ?? 10_000)
+
+if let redisPort = env["BENCH_REDIS_PORT"].flatMap(Int.init) {
+    var smtp = SMTPClientConfiguration(
+        host: host, port: port, security: .startTLS, username: env["SMTP_TEST_USER"], password: env["SMTP_TEST_PASSWORD"],
+        caFile: env["SMTP_TEST_CA_FILE"])
+    smtp.commandTimeout = .seconds(30)
+    let bench = EngineBatchBench(
+        redisPort: redisPort, notifications: Int(env["BENCH_NOTIFICATIONS"] ?? "") ?? 1000, connections: connections, smtp: smtp, logger: logger)
+    let batched = try await bench.run(batched: true)
+    let single = try await bench.run(batched: false)
+    print("batched_vs_single_ratio=\(String(format: "%.2f", batched / single))")
+}

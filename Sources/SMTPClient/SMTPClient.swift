@@ -19,8 +19,8 @@ import SMTPProtocol
 /// sent once more on a fresh connection; nothing else is retried here (the job engine retries).
 public final class SMTPClient: Sendable {
     public let configuration: SMTPClientConfiguration
-    private let pool: SMTPConnectionPool
-    private let logger: Logger
+    let pool: SMTPConnectionPool
+    let logger: Logger
 
     /// Prepares the client (loads the CA file); connects lazily on the first message.
     public init(

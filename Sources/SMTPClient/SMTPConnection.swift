@@ -7,10 +7,10 @@ import SMTPProtocol
 /// One SMTP session: connected, greeted, secured, authenticated; then any number of mail
 /// transactions. Not safe for concurrent use: the pool hands a connection to one task at a time.
 public final class SMTPConnection: Sendable {
-    private let channel: any Channel
+    let channel: any Channel
     /// What the server offered in its last EHLO.
     public let capabilities: SMTPCapabilities
-    private let configuration: SMTPClientConfiguration
+    let configuration: SMTPClientConfiguration
 
     private init(channel: any Channel, capabilities: SMTPCapabilities, configuration: SMTPClientConfiguration) {
         self.channel = channel
@@ -197,14 +197,14 @@ public final class SMTPConnection: Sendable {
         try await Self.pipeline([command], on: channel)[0]
     }
 
-    private static func pipeline(_ commands: [SMTPCommand], on channel: any Channel) async throws -> [SMTPReply] {
+    static func pipeline(_ commands: [SMTPCommand], on channel: any Channel) async throws -> [SMTPReply] {
         var bytes: [UInt8] = []
         for command in commands { bytes += try command.bytes() }
         return try await Self.send(bytes, expecting: commands.count, on: channel)
     }
 
     /// Writes `bytes` and waits for `count` replies.
-    private static func send(_ bytes: [UInt8], expecting count: Int, on channel: any Channel) async throws -> [SMTPReply] {
+    static func send(_ bytes: [UInt8], expecting count: Int, on channel: any Channel) async throws -> [SMTPReply] {
         let promises = (0..<count).map { _ in channel.eventLoop.makePromise(of: SMTPReply.self) }
         // If the channel closed before the write reached the handler (a TLS handshake that failed
         // just now), no handler owns the reply promises: fail them here (a second failure is a no-op).
@@ -231,7 +231,7 @@ public final class SMTPConnection: Sendable {
         try await Self.send([], expecting: 1, on: channel)[0]
     }
 
-    private static func smtpError(_ error: any Error) -> SMTPError {
+    static func smtpError(_ error: any Error) -> SMTPError {
         if let error = error as? SMTPError { return error }
         if let error = error as? SMTPProtocolError { return .invalidMessage(error) }
         if error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError { return .tls("\(error)") }

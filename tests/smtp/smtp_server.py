@@ -1,7 +1,7 @@
 """A real SMTP server for the tests: aiosmtpd with STARTTLS and AUTH (PLAIN, LOGIN).
 
 Every accepted message is written to MAILDIR as <id>.eml (atomically) with <id>.json beside it
-(envelope sender and recipients). Special recipients make the server answer like a troubled relay:
+(envelope sender and recipients, and an id of the SMTP session). Special recipients make the server answer like a troubled relay:
   tempfail...@  -> 451 4.3.0 (transient: the worker must retry)
   reject...@    -> 550 5.1.1 (permanent: the worker must dead-letter with this text)
 Usage: smtp_server.py --port P [--implicit-port Q] --cert C --key K --maildir D --user U --password W
@@ -42,8 +42,12 @@ class Handler:
         data = envelope.original_content or envelope.content
         if isinstance(data, str):
             data = data.encode("utf-8")
+        # One id per SMTP session (connection), so tests can count the sessions a batch used.
+        if not hasattr(session, "test_session_id"):
+            session.test_session_id = uuid.uuid4().hex
         meta = {"from": envelope.mail_from, "to": envelope.rcpt_tos, "tls": session.ssl is not None,
-                "authenticated": bool(session.authenticated), "mail_options": envelope.mail_options}
+                "authenticated": bool(session.authenticated), "mail_options": envelope.mail_options,
+                "session": session.test_session_id}
         for suffix, payload in ((".eml", data), (".json", json.dumps(meta).encode())):
             tmp = os.path.join(self.maildir, "." + name + suffix + ".tmp")
             with open(tmp, "wb") as f:

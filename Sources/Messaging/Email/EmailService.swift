@@ -27,6 +27,11 @@ public struct EmailService: Sendable {
     public var retryPolicy: RetryPolicy = RetryPolicy(maximumRetries: 5, baseDelay: .seconds(2), maximumDelay: .seconds(300))
     /// Wall clock (seconds since 1970), injected in tests.
     public var now: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+    /// When set, templated `send_email` jobs (notifications) are delivered through it: a
+    /// ``TemplateBatcher``'s ``TemplateBatcher/deliver(_:)``, which sends the jobs waiting together
+    /// as one batch. Codes (`send_verification_code`, `send_work_email_verification`) and
+    /// `subject`/`text` mails never wait for a batch window.
+    public var batchDelivery: (@Sendable (TemplatedMail) async throws -> MailReceipt)?
 
     public init(transport: any MailTransport, from: MailAddress, templates: MessageTemplates) {
         self.transport = transport
@@ -41,7 +46,10 @@ public struct EmailService: Sendable {
             JobDefinition<SendEmailArguments>(name: "send_email", timeout: self.timeout, retryPolicy: self.retryPolicy, dependencies: [Self.dependency]),
             queues: queues
         ) { arguments, context in
-            try await service.send(try service.message(for: arguments), context: context)
+            if let batchDelivery = service.batchDelivery, let mail = try service.templatedMail(for: arguments) {
+                return try await service.send(to: mail.to, context: context) { try await batchDelivery(mail) }
+            }
+            return try await service.send(try service.message(for: arguments), context: context)
         }
         registry.register(
             JobDefinition<SendVerificationCodeArguments>(
@@ -79,6 +87,28 @@ public struct EmailService: Sendable {
         return MailMessage(from: self.from, to: [to], replyTo: replyTo, subject: subject, text: text, html: arguments.html, date: self.now())
     }
 
+    /// The checked mail of a templated `send_email` for the batcher, refusing what
+    /// ``message(for:)-(SendEmailArguments)`` refuses before rendering; `nil` for a `subject`/`text` mail.
+    /// (Values that break the headers once rendered are refused by the batch, for this job alone.)
+    func templatedMail(for arguments: SendEmailArguments) throws(JobError) -> TemplatedMail? {
+        guard let template = arguments.template else { return nil }
+        let to = try Self.address(arguments.to, displayName: arguments.name, field: "to")
+        let replyTo = try arguments.reply_to.map { (value: String) throws(JobError) in try Self.address(value, field: "reply_to") }
+        let locale = try self.locale(arguments.locale)
+        guard arguments.subject == nil, arguments.text == nil else {
+            throw .permanent("invalid arguments: give either 'template' and 'vars' or 'subject' and 'text', not both")
+        }
+        let vars = arguments.vars ?? [:]
+        try self.checkTemplate(template, locale: locale, vars: vars)
+        let given = vars.filter { !$0.value.isBlank }
+        for part in TemplateBatchRenderer.parts {
+            if let needed = self.templates.requiredVariables(key: "\(locale)/\(template).\(part)") {
+                try MessageTemplates.checkRequired(needed, given: given, name: template, locale: locale)
+            }
+        }
+        return TemplatedMail(to: to, replyTo: replyTo, template: template, locale: locale, vars: vars)
+    }
+
     func message(for arguments: SendVerificationCodeArguments) throws(JobError) -> MailMessage {
         let to = try Self.address(arguments.to, field: "to")
         try VerificationCode.validate(arguments.code)
@@ -104,13 +134,18 @@ public struct EmailService: Sendable {
         return try self.render("work_email_verification", locale: try self.locale(arguments.locale), vars: vars, to: to)
     }
 
-    private func render(_ template: String, locale: String, vars: [String: TemplateValue], to: MailAddress) throws(JobError) -> MailMessage {
+    /// Refuses oversized or deeply nested `vars` and a template without `subject` and `text` in `locale`.
+    private func checkTemplate(_ template: String, locale: String, vars: [String: TemplateValue]) throws(JobError) {
         guard vars.count <= 200, vars.values.allSatisfy({ $0.depth <= 8 }) else {
             throw .permanent("invalid arguments: 'vars' too large or too deeply nested")
         }
         guard self.templates.contains(template, locale: locale, part: "subject"), self.templates.contains(template, locale: locale, part: "text") else {
             throw .permanent("unknown template '\(MessageTemplates.isValidName(template) ? template : "?")' for locale \(locale)")
         }
+    }
+
+    private func render(_ template: String, locale: String, vars: [String: TemplateValue], to: MailAddress) throws(JobError) -> MailMessage {
+        try self.checkTemplate(template, locale: locale, vars: vars)
         let subject = try self.templates.render(template, locale: locale, part: "subject", vars: vars) ?? ""
         let text = try self.templates.render(template, locale: locale, part: "text", vars: vars) ?? ""
         let html = try self.templates.render(template, locale: locale, part: "html", vars: vars)
@@ -142,6 +177,11 @@ public struct EmailService: Sendable {
         } catch {
             throw JobError.permanent(error.message)
         }
+        return try await self.send(to: message.to.first, context: context) { try await self.transport.deliver(message) }
+    }
+
+    /// Claims the sent marker, runs `deliver`, marks sent (or releases the claim and maps the failure).
+    func send(to recipient: MailAddress?, context: JobContext, deliver: () async throws -> MailReceipt) async throws -> MailReceipt {
         let marker = SentMarker(redis: context.redis)
         switch try await marker.claim(context, claimFor: self.timeout + .seconds(30)) {
         case .alreadySent(let id):
@@ -153,9 +193,9 @@ public struct EmailService: Sendable {
             break
         }
         do {
-            let receipt = try await self.transport.deliver(message)
+            let receipt = try await deliver()
             await marker.markSent(context, detail: receipt.message_id)
-            context.logger.info("email sent", metadata: ["email.to": "\(message.to.map(\.masked).joined(separator: ","))", "email.transport": "\(receipt.transport)"])
+            context.logger.info("email sent", metadata: ["email.to": "\(recipient?.masked ?? "-")", "email.transport": "\(receipt.transport)"])
             return receipt
         } catch {
             await marker.release(context)

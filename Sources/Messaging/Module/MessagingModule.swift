@@ -77,6 +77,8 @@ public struct MessagingModule: ServiceModule {
         do { templates = try MessageTemplates(templates: BuiltInTemplates.all, directory: value(MessagingSettings.templatesDirectory)) } catch {
             context.values.report("MAIL_TEMPLATES_DIR: \(error)")
         }
+        let batchWindow = context.values.int(MessagingSettings.emailBatchWindow) ?? 5
+        let batchSize = context.values.int(MessagingSettings.emailBatchSize) ?? 50
         if context.values.problems.count == problemsBefore, let from, let templates {
             do {
                 let transport: any MailTransport
@@ -84,7 +86,15 @@ public struct MessagingModule: ServiceModule {
                 case .outbox(let directory): transport = try OutboxMailTransport(directory: directory)
                 case .smtp(let configuration): transport = SMTPMailTransport(client: try SMTPClient(configuration: configuration, logger: logger))
                 }
-                EmailService(transport: transport, from: from, templates: templates).register(in: &build.registry)
+                var email = EmailService(transport: transport, from: from, templates: templates)
+                if batchWindow > 0, batchSize > 0 {
+                    let batcher = TemplateBatcher(
+                        window: .milliseconds(batchWindow), maximumBatch: batchSize, clock: ContinuousClock(),
+                        renderer: TemplateBatchRenderer(templates: templates, from: from), transport: transport)
+                    email.batchDelivery = { try await batcher.deliver($0) }
+                    build.services.append(batcher)
+                }
+                email.register(in: &build.registry)
                 build.shutdown = { await transport.shutdown() }
                 logger.info("email service ready", metadata: ["email.transport": "\(transport.kind)"])
             } catch let error as SMTPError {

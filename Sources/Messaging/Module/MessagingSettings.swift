@@ -12,6 +12,13 @@ enum MessagingSettings {
         "SMTP_CA_FILE", .path, help: "PEM bundle of extra CAs trusted for the relay's certificate (system trust store otherwise).")
     static let templatesDirectory = Setting(
         "MAIL_TEMPLATES_DIR", .path, help: "Extra or overriding `<locale>/<name>.<part>.mustache` templates.")
+    static let emailBatchWindow = Setting(
+        "EMAIL_BATCH_WINDOW_MS", .integer(0...1000), default: "5",
+        help:
+            "How long a templated `send_email` waits for others of its batch, in ms (0: no batching). Codes and subject/text mails never wait.")
+    static let emailBatchSize = Setting(
+        "EMAIL_BATCH_SIZE", .integer(0...1000), default: "50",
+        help: "Most templated mails in one batch; a full batch leaves at once (0: no batching).")
     static let smsProvider = Setting(
         "SMS_PROVIDER", .choice(["nhn", "solapi", "twilio", "outbox"]), default: "outbox",
         help: "The SMS provider; `outbox` writes one file per message under `SMS_OUTBOX_DIR`.")
@@ -41,7 +48,7 @@ enum MessagingSettings {
     static let groups: [SettingGroup] = [
         SettingGroup(
             "Email", summary: "How mail leaves the worker.",
-            settings: [smtpURL, mailFrom, smtpCAFile, templatesDirectory]),
+            settings: [smtpURL, mailFrom, smtpCAFile, templatesDirectory, emailBatchWindow, emailBatchSize]),
         SettingGroup(
             "SMS", summary: "The SMS provider and its credentials.",
             settings: [smsProvider, smsOutbox, smsBaseURL, smsSender, nhnAppKey, nhnSecretKey, solapiKey, solapiSecret, twilioSID, twilioToken]),

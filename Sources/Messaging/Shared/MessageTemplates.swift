@@ -23,9 +23,12 @@ public struct MessageTemplates: Sendable {
     /// Locales the built-in templates are written in.
     public static let locales: Set<String> = ["ko", "en"]
 
-    private let library: MustacheLibrary
+    let library: MustacheLibrary
     /// Template key -> top-level variable names it needs.
     private let required: [String: Set<String>]
+    /// Template key -> every variable name its tags use, for the keys that can be rendered once
+    /// with placeholders and filled per message (see ``CompiledTemplatePart``); absent otherwise.
+    let placeholderNames: [String: Set<String>]
 
     /// Parses `templates` (key -> Mustache source, keys like `ko/welcome.subject`) and, if given,
     /// every `*.mustache` file under `directory` (same key scheme; files win over built-ins).
@@ -43,14 +46,17 @@ public struct MessageTemplates: Sendable {
         }
         var library = MustacheLibrary()
         var required: [String: Set<String>] = [:]
+        var placeholderNames: [String: Set<String>] = [:]
         for (key, source) in sources {
             let part = key.split(separator: ".").last.map(String.init) ?? ""
             let prefixed = Self.textParts.contains(part) ? "{{%CONTENT_TYPE:TEXT}}" + source : source
             try library.register(prefixed, named: key)
             required[key] = Self.topLevelVariables(source)
+            placeholderNames[key] = CompiledTemplatePart.variableNames(source, escapesHTML: !Self.textParts.contains(part))
         }
         self.library = library
         self.required = required
+        self.placeholderNames = placeholderNames
     }
 
     /// Whether `name` exists for `locale` with `part`.
@@ -64,15 +70,23 @@ public struct MessageTemplates: Sendable {
         let key = "\(locale)/\(name).\(part)"
         guard let needed = self.required[key] else { return nil }
         let given = vars.filter { !$0.value.isBlank }
-        let missing = needed.filter { given[$0] == nil }.sorted()
-        if !missing.isEmpty {
-            throw .permanent("template '\(name)' (\(locale)) needs variable(s) \(missing.map { "'\($0)'" }.joined(separator: ", "))")
-        }
+        try Self.checkRequired(needed, given: given, name: name, locale: locale)
         guard let output = self.library.render(given.mapValues(\.renderable), withTemplate: key) else {
             throw .permanent("template '\(name)' could not be rendered")
         }
         return output
     }
+
+    /// Refuses, as a permanent error, a `given` that lacks a variable of `needed`.
+    static func checkRequired(_ needed: Set<String>, given: [String: TemplateValue], name: String, locale: String) throws(JobError) {
+        let missing = needed.filter { given[$0] == nil }.sorted()
+        if !missing.isEmpty {
+            throw .permanent("template '\(name)' (\(locale)) needs variable(s) \(missing.map { "'\($0)'" }.joined(separator: ", "))")
+        }
+    }
+
+    /// The variables `key` needs (`nil`: no such template part).
+    func requiredVariables(key: String) -> Set<String>? { self.required[key] }
 
     /// Template names: letters, digits and underscores, 1 to 64 characters.
     public static func isValidName(_ name: String) -> Bool {
