@@ -88,7 +88,7 @@ struct JobProcessor: Sendable {
                     return false
                 }
             } catch {
-                await self.deadLetter(envelope, type: payload.type, error: error.message, duration: elapsed(), wait: wait, logger: logger)
+                await self.deadLetter(envelope, type: payload.type, error: error.message, duration: elapsed(), wait: wait, logger: logger, span: span)
                 return false
             }
         }
