@@ -3,6 +3,7 @@ import Foundation
 import JobEngine
 import Logging
 import RedisClient
+import WorkerApp
 
 /// `blueprint enqueue <queue> <type> key=value ...`.
 struct Enqueue: AsyncParsableCommand {
@@ -19,6 +20,7 @@ struct Enqueue: AsyncParsableCommand {
     @Option(help: "Subject of per-user limits.") var userID: String?
     @Option(help: "Deduplication key.") var idempotencyKey: String?
     @Option(help: "How many copies to enqueue (one pipeline).") var count: Int = 1
+    @Option(help: "Lane: critical, default or bulk (default: the job type's declared lane).") var priority: String?
 
     func run() async throws {
         var object: [String: Any] = ["type": self.type]
@@ -36,10 +38,15 @@ struct Enqueue: AsyncParsableCommand {
             }
         }
         guard self.count >= 1 && self.count <= 1_000_000 else { throw ValidationError("--count must be 1...1000000") }
+        let lane = try self.priority.map { priority throws(ValidationError) -> JobPriority in
+            guard let chosen = JobPriority(rawValue: priority) else { throw ValidationError("--priority must be critical, default or bulk") }
+            return chosen
+        }
         let jobData = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
         let ids = try await withCommandClient { client in
-            let producer = JobProducer(client: client)
-            let options = EnqueueOptions(userID: self.userID, idempotencyKey: self.idempotencyKey)
+            var producer = JobProducer(client: client)
+            producer.defaultPriorities = ModuleCatalog.standard.jobPriorities
+            let options = EnqueueOptions(userID: self.userID, idempotencyKey: self.idempotencyKey, priority: lane)
             if self.count == 1 {
                 return [try await producer.enqueue(queue: self.queue, jobData: jobData, options: options)]
             }

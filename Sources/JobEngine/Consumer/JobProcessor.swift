@@ -39,7 +39,7 @@ struct JobProcessor: Sendable {
 
         if envelope.fields.isEmpty {
             // Deleted from the stream while pending: nothing to run.
-            await self.recorder.discard([envelope.entryID])
+            await self.recorder.discard([envelope.entryID], lane: envelope.lane)
             return false
         }
 
@@ -76,7 +76,7 @@ struct JobProcessor: Sendable {
                 let seen = try await self.client.send(RESPCommandBuilder.hexists(self.keys.idempotency, key))
                 if seen.int == 1 {
                     logger.info("duplicate of a finished job skipped", metadata: ["queue": "\(self.keys.stream)", "status": "duplicate"])
-                    await self.recorder.discard([envelope.entryID])
+                    await self.recorder.discard([envelope.entryID], lane: envelope.lane)
                     return false
                 }
             } catch {
@@ -118,14 +118,14 @@ struct JobProcessor: Sendable {
             traceparent: envelope.traceparent, worker: self.configuration.workerID, baseLogger: self.logger, redis: self.client)
 
         // From here to `endRun` the watchdog (timeout) or shutdown (grace period over) may cancel this task.
-        self.inFlight.startRun(envelope.entryID, deadline: clock.now + handler.timeout)
+        self.inFlight.startRun(envelope.slotKey, deadline: clock.now + handler.timeout)
         let run: Result<String?, any Error>
         do {
             run = .success(try await handler.run(payload, context))
         } catch {
             run = .failure(error)
         }
-        let timedOut = self.inFlight.endRun(envelope.entryID)
+        let timedOut = self.inFlight.endRun(envelope.slotKey)
 
         let failure: JobError
         switch run {
@@ -148,11 +148,11 @@ struct JobProcessor: Sendable {
                 for policy in policies { await policy.completed(admission, outcome: .succeeded) }
             }
             self.configuration.metrics?.record(queue: self.keys.stream, type: payload.type, outcome: .succeeded, durationMilliseconds: duration)
-            self.inFlight.handOver(envelope.entryID)
+            self.inFlight.handOver(envelope.slotKey)
             self.recorder.complete(
                 .init(entryID: envelope.entryID, jobID: envelope.jobID, type: payload.type, status: "succeeded",
                       attempts: envelope.attempt, durationMilliseconds: duration, detail: result ?? "",
-                      idempotencyKey: envelope.idempotencyKey))
+                      idempotencyKey: envelope.idempotencyKey, lane: envelope.lane))
             if self.logger.logLevel <= .info {
                 logger.info("job succeeded", metadata: ["queue": "\(self.keys.stream)", "status": "succeeded", "duration_ms": "\(duration)"])
             }
@@ -211,7 +211,7 @@ struct JobProcessor: Sendable {
             await self.recorder.completeAndWait(
                 .init(entryID: envelope.entryID, jobID: envelope.jobID, type: type, status: "rejected",
                       attempts: envelope.attempt, durationMilliseconds: duration, detail: detail,
-                      idempotencyKey: envelope.idempotencyKey))
+                      idempotencyKey: envelope.idempotencyKey, lane: envelope.lane))
             logger.info("job rejected", metadata: ["queue": "\(self.keys.stream)", "status": "rejected", "error": "\(detail)", "duration_ms": "\(duration)"])
         case .permanent:
             await self.deadLetter(envelope, type: type, error: failure.message, duration: duration, logger: logger)

@@ -22,6 +22,11 @@ final class OutcomeRecorder: Sendable {
         /// `result` for successes, `error` otherwise.
         let detail: String
         let idempotencyKey: String?
+        /// The lane stream the entry is on.
+        var lane: JobPriority = .default
+
+        /// Its key among the in-flight jobs.
+        var slotKey: String { LaneEntry(lane: self.lane, id: self.entryID).key }
     }
 
     private struct State {
@@ -65,7 +70,7 @@ final class OutcomeRecorder: Sendable {
         }
         if !accepted {
             // Shutting down without a flusher: the entry stays pending for another worker.
-            self.inFlight.remove(CollectionOfOne(completion.entryID))
+            self.inFlight.remove(CollectionOfOne(completion.slotKey))
         } else if wake {
             self.signal.continuation.yield()
         }
@@ -108,11 +113,24 @@ final class OutcomeRecorder: Sendable {
             }
             if batch.isEmpty { return }
             await self.writeCompletions(batch)
-            self.inFlight.remove(batch.lazy.map(\.entryID))
+            self.inFlight.remove(batch.lazy.map(\.slotKey))
         }
     }
 
+    /// Writes a batch: one script call per lane stream it holds entries of (one in the common case).
     private func writeCompletions(_ completions: [Completion]) async {
+        let lane = completions.first?.lane ?? .default
+        if completions.contains(where: { $0.lane != lane }) {
+            for lane in JobPriority.readingOrder {
+                let ofLane = completions.filter { $0.lane == lane }
+                if !ofLane.isEmpty { await self.writeCompletions(ofLane, stream: self.keys.stream(for: lane)) }
+            }
+        } else {
+            await self.writeCompletions(completions, stream: self.keys.stream(for: lane))
+        }
+    }
+
+    private func writeCompletions(_ completions: [Completion], stream: String) async {
         var arguments: [String] = [self.keys.group, String(self.configuration.resultsMaximumLength), String(self.configuration.now())]
         arguments.reserveCapacity(3 + completions.count * 8)
         for c in completions {
@@ -129,12 +147,13 @@ final class OutcomeRecorder: Sendable {
         await self.withRetries("complete") {
             try await self.client.eval(
                 EngineScripts.complete,
-                keys: [self.keys.stream, self.keys.results, self.keys.idempotency, self.keys.idempotencyIndex],
+                keys: [stream, self.keys.results, self.keys.idempotency, self.keys.idempotencyIndex],
                 arguments: finalArguments)
         }
     }
 
-    /// Schedules another attempt: the entry leaves the stream for `{q}:delayed` until `dueMilliseconds`.
+    /// Schedules another attempt: the entry leaves its lane stream for `{q}:delayed` until
+    /// `dueMilliseconds`; its `priority` field brings it back to the same lane.
     func retry(_ envelope: JobEnvelope, nextAttempt: Int, dueMilliseconds: Int64, lastError: String?) async {
         var fields = envelope.fieldsForRetry(attempt: nextAttempt)
         if let lastError {
@@ -148,7 +167,7 @@ final class OutcomeRecorder: Sendable {
         let member = Self.jsonArray(fields)
         await self.withRetries("retry") {
             try await self.client.eval(
-                EngineScripts.retry, keys: [self.keys.stream, self.keys.delayed],
+                EngineScripts.retry, keys: [self.keys.stream(for: envelope.lane), self.keys.delayed],
                 arguments: [self.keys.group, envelope.entryID, String(dueMilliseconds), member])
         }
     }
@@ -158,12 +177,12 @@ final class OutcomeRecorder: Sendable {
         let now = self.configuration.now()
         var deadFields: [String] = []
         for (key, value) in envelope.fields.sorted(by: { $0.key < $1.key })
-        where key != JobEnvelope.Field.attempt && key != JobEnvelope.Field.jobID {
+        where key != JobEnvelope.Field.attempt && key != JobEnvelope.Field.jobID && key != JobEnvelope.Field.priority {
             deadFields.append(key)
             deadFields.append(value)
         }
         deadFields += [
-            JobEnvelope.Field.jobID, envelope.jobID, "error", error, "attempts", String(attempts),
+            JobEnvelope.Field.priority, envelope.lane.rawValue, JobEnvelope.Field.jobID, envelope.jobID, "error", error, "attempts", String(attempts),
             "worker", self.configuration.workerID, "failed_at", String(now), "queue", self.keys.stream,
             "failed_entry_id", envelope.entryID,
         ]
@@ -182,16 +201,16 @@ final class OutcomeRecorder: Sendable {
         await self.withRetries("dead") {
             try await self.client.eval(
                 EngineScripts.dead,
-                keys: [self.keys.stream, self.keys.dead, self.keys.results, self.keys.idempotency, self.keys.idempotencyIndex],
+                keys: [self.keys.stream(for: envelope.lane), self.keys.dead, self.keys.results, self.keys.idempotency, self.keys.idempotencyIndex],
                 arguments: arguments)
         }
     }
 
-    /// Acknowledges and deletes entries without an outcome (duplicates, deleted entries).
-    func discard(_ entryIDs: [String]) async {
+    /// Acknowledges and deletes entries of one lane without an outcome (duplicates, deleted entries).
+    func discard(_ entryIDs: [String], lane: JobPriority) async {
         guard !entryIDs.isEmpty else { return }
         await self.withRetries("discard") {
-            try await self.client.eval(EngineScripts.discard, keys: [self.keys.stream], arguments: [self.keys.group] + entryIDs)
+            try await self.client.eval(EngineScripts.discard, keys: [self.keys.stream(for: lane)], arguments: [self.keys.group] + entryIDs)
         }
     }
 

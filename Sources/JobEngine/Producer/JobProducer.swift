@@ -11,11 +11,14 @@ public struct EnqueueOptions: Sendable {
     public var idempotencyKey: String?
     /// W3C trace context.
     public var traceparent: String?
+    /// The lane; `nil`: the job type's default (``JobProducer/defaultPriorities``), else `default`.
+    public var priority: JobPriority?
 
-    public init(userID: String? = nil, idempotencyKey: String? = nil, traceparent: String? = nil) {
+    public init(userID: String? = nil, idempotencyKey: String? = nil, traceparent: String? = nil, priority: JobPriority? = nil) {
         self.userID = userID
         self.idempotencyKey = idempotencyKey
         self.traceparent = traceparent
+        self.priority = priority
     }
 }
 
@@ -35,6 +38,9 @@ public struct JobProducer: Sendable {
     public var encryptor: (any PayloadDecryptor)?
     /// Time source for `enqueued_at` (ms since the epoch).
     public var now: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
+    /// The lane of each job type enqueued without ``EnqueueOptions/priority`` (the app fills it
+    /// from the modules' ``JobPriority`` declarations); types not listed go to `default`.
+    public var defaultPriorities: [String: JobPriority] = [:]
 
     public init(client: RedisClient, maximumQueueLength: Int? = nil, encryptor: (any PayloadDecryptor)? = nil) {
         self.client = client
@@ -45,7 +51,7 @@ public struct JobProducer: Sendable {
     /// Enqueues one job; returns its stream entry ID (the job ID when no idempotency key is given).
     @discardableResult
     public func enqueue(queue: String, type: String, arguments: some Encodable & Sendable, options: EnqueueOptions = .init()) async throws -> String {
-        let command = try self.command(queue: queue, jobData: try Self.jobData(type: type, arguments: arguments), options: options)
+        let command = try self.command(queue: queue, jobData: try Self.jobData(type: type, arguments: arguments), type: type, options: options)
         let reply = try await self.client.send(command)
         guard let id = reply.string else { throw RedisClientError.unexpectedReply("XADD", reply) }
         return id
@@ -66,7 +72,9 @@ public struct JobProducer: Sendable {
     public func enqueueBulk<Arguments: Encodable & Sendable>(
         queue: String, type: String, arguments: [Arguments], options: EnqueueOptions = .init()
     ) async throws -> [String] {
-        let commands = try arguments.map { try self.command(queue: queue, jobData: try Self.jobData(type: type, arguments: $0), options: options) }
+        let commands = try arguments.map {
+            try self.command(queue: queue, jobData: try Self.jobData(type: type, arguments: $0), type: type, options: options)
+        }
         var ids: [String] = []
         ids.reserveCapacity(commands.count)
         for chunkStart in stride(from: 0, to: commands.count, by: 1000) {
@@ -93,8 +101,24 @@ public struct JobProducer: Sendable {
         return inner.isEmpty ? "{\"type\":\(typeJSON)}" : "{\"type\":\(typeJSON),\(inner)}"
     }
 
-    /// The `XADD` command that enqueues `jobData` (for callers building their own pipelines).
+    /// The lane a job goes to: ``EnqueueOptions/priority``, else its type's default, else `default`.
+    public func priority(type: String?, options: EnqueueOptions) -> JobPriority {
+        options.priority ?? type.flatMap { self.defaultPriorities[$0] } ?? .default
+    }
+
+    /// The `XADD` command that enqueues `jobData` (for callers building their own pipelines); the
+    /// lane's stream is chosen from `options`, else the `type` found in `jobData`.
     public func command(queue: String, jobData: String, options: EnqueueOptions) throws -> RESPCommand {
+        var type: String?
+        if options.priority == nil && !self.defaultPriorities.isEmpty {
+            var bytes = jobData
+            if case .type(let found) = bytes.withUTF8({ JSONTypeScanner.scan(UnsafeRawBufferPointer($0)) }) { type = found }
+        }
+        return try self.command(queue: queue, jobData: jobData, type: type, options: options)
+    }
+
+    private func command(queue: String, jobData: String, type: String?, options: EnqueueOptions) throws -> RESPCommand {
+        let lane = self.priority(type: type, options: options)
         var wire = jobData
         if let encryptor { wire = try encryptor.encrypt(Data(jobData.utf8), queue: queue) }
         var fields: [(String, String)] = [(JobEnvelope.Field.jobData, wire)]
@@ -102,6 +126,8 @@ public struct JobProducer: Sendable {
         if let key = options.idempotencyKey { fields.append((JobEnvelope.Field.idempotencyKey, key)) }
         if let traceparent = options.traceparent { fields.append((JobEnvelope.Field.traceparent, traceparent)) }
         fields.append((JobEnvelope.Field.enqueuedAt, String(self.now())))
-        return RedisClient.xaddCommand(queue, fields: fields, maxLength: self.maximumQueueLength, approximate: true)
+        if lane != .default { fields.append((JobEnvelope.Field.priority, lane.rawValue)) }
+        let stream = QueueKeys(queue: queue, group: "").stream(for: lane)
+        return RedisClient.xaddCommand(stream, fields: fields, maxLength: self.maximumQueueLength, approximate: true)
     }
 }
