@@ -120,7 +120,7 @@ struct LaneUnitTests {
             .array([.array([.integer(1)]), .array([]), .array([])]),
             .array([.array([.array([self.bulk("1-0")])]), .array([]), .array([])]),
             .array([.array([.array([self.bulk("1-0"), .array([self.bulk("odd")])])]), .array([]), .array([])]),
-            .array([.array([.array([.integer(5), .array([])])]), .array([]), .array([])]),
+            .array([.array([.array([.array([]), .array([])])]), .array([]), .array([])]),
         ]
         for reply in garbage {
             #expect(throws: RedisClientError.self) { try LaneRead(reply: reply) }

@@ -118,6 +118,14 @@ enum EngineScripts {
             for _, member in ipairs(due) do
               local ok, fields = pcall(cjson.decode, member)
               if ok and type(fields) == 'table' and #fields >= 2 and #fields % 2 == 0 then
+                for i = 1, #fields do
+                  -- Only strings and numbers can be stream fields (a nested value would fail the XADD, and the script).
+                  if type(fields[i]) ~= 'string' and type(fields[i]) ~= 'number' then ok = false end
+                end
+              else
+                ok = false
+              end
+              if ok then
                 local stream = KEYS[3]
                 for i = 1, #fields - 1, 2 do
                   if fields[i] == 'priority' then

@@ -110,17 +110,22 @@ public struct QueueInspector: Sendable {
         return stats
     }
 
-    /// Entries in flight (delivered, not acknowledged), oldest first.
+    /// Entries in flight (delivered, not acknowledged), oldest first within each lane, critical
+    /// lane first; at most `count` in all.
     public func pending(_ keys: QueueKeys, count: Int) async throws -> [PendingJob] {
-        do {
-            return try await self.client.xpending(keys.stream, group: keys.group, count: count).map {
-                PendingJob(
-                    id: $0.id, consumer: $0.consumer, idleMilliseconds: $0.idleMilliseconds,
-                    deliveries: $0.deliveryCount)
+        var out: [PendingJob] = []
+        for lane in JobPriority.readingOrder where out.count < count {
+            do {
+                out += try await self.client.xpending(keys.stream(for: lane), group: keys.group, count: count - out.count).map {
+                    PendingJob(
+                        id: $0.id, consumer: $0.consumer, idleMilliseconds: $0.idleMilliseconds,
+                        deliveries: $0.deliveryCount, lane: lane.rawValue)
+                }
+            } catch let error as RedisServerError where error.prefix == "NOGROUP" {
+                continue
             }
-        } catch let error as RedisServerError where error.prefix == "NOGROUP" {
-            return []
         }
+        return out
     }
 
     /// Pauses a queue: every worker stops reading it within about a second; jobs in flight finish.
