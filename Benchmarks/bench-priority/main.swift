@@ -34,7 +34,9 @@ struct BenchJob: Codable, Sendable {
 
 /// Enqueue and start instants of every job of one run, by job name.
 final class Timings: Sendable {
-    private let state = NIOLockedValueBox<(enqueued: [String: ContinuousClock.Instant], started: [String: ContinuousClock.Instant])>(([:], [:]))
+    private let state = NIOLockedValueBox<
+        (enqueued: [String: ContinuousClock.Instant], started: [String: ContinuousClock.Instant])
+    >(([:], [:]))
     func enqueued(_ names: [String], at instant: ContinuousClock.Instant) {
         self.state.withLockedValue { for name in names { $0.enqueued[name] = instant } }
     }
@@ -78,7 +80,8 @@ func run(lanes: Bool, client: RedisClient) async throws -> (codes: [Double], bul
             return JobNoResult()
         }
     }
-    var configuration = EngineConfiguration(workerID: "bench", queues: [QueueConfiguration(keys: keys, concurrency: concurrency)])
+    var configuration = EngineConfiguration(
+        workerID: "bench", queues: [QueueConfiguration(keys: keys, concurrency: concurrency)])
     configuration.blockTime = .milliseconds(200)
     let engine = JobEngine(configuration: configuration, registry: registry, client: client, logger: logger)
     var producer = JobProducer(client: client)
@@ -90,12 +93,14 @@ func run(lanes: Bool, client: RedisClient) async throws -> (codes: [Double], bul
         for chunk in stride(from: 0, to: bulkCount, by: 1000) {
             let names = (chunk..<min(chunk + 1000, bulkCount)).map { "bulk-\($0)" }
             timings.enqueued(names, at: clock.now)
-            try await producer.enqueueBulk(queue: keys.stream, type: "send_email", arguments: names.map { BenchJob(name: $0) })
+            try await producer.enqueueBulk(
+                queue: keys.stream, type: "send_email", arguments: names.map { BenchJob(name: $0) })
         }
         for index in 0..<codeCount {
             let name = "code-\(index)"
             timings.enqueued([name], at: clock.now)
-            try await producer.enqueue(queue: keys.stream, type: "send_verification_code", arguments: BenchJob(name: name))
+            try await producer.enqueue(
+                queue: keys.stream, type: "send_verification_code", arguments: BenchJob(name: name))
             try await Task.sleep(for: .milliseconds(2))
         }
         let deadline = clock.now + .seconds(600)
@@ -116,7 +121,9 @@ var redisConfiguration = RedisConfiguration(endpoint: .tcp(host: host, port: por
 redisConfiguration.connectTimeout = .seconds(3)
 let client = RedisClient(configuration: redisConfiguration, logger: logger)
 let cores = ProcessInfo.processInfo.activeProcessorCount
-print("# redis \(host):\(port); \(cores) cores; \(bulkCount) bulk notifications then \(codeCount) verification codes; concurrency \(concurrency); handlers sleep 1 ms")
+print(
+    "# redis \(host):\(port); \(cores) cores; \(bulkCount) bulk notifications then \(codeCount) verification codes; concurrency \(concurrency); handlers sleep 1 ms"
+)
 print("cores=\(cores)")
 var exitCode: Int32 = 0
 do {
@@ -124,7 +131,8 @@ do {
         group.addTask { try await client.run() }
         func row(_ label: String, _ values: [Double]) -> String {
             let fmt = { (x: Double) in String(format: "%9.1f", x) }
-            return "| \(label.padding(toLength: 30, withPad: " ", startingAt: 0)) | \(fmt(percentile(values, 0.5))) | \(fmt(percentile(values, 0.99))) | \(fmt(values.last ?? .nan)) | \(String(format: "%6d", values.count)) |"
+            return
+                "| \(label.padding(toLength: 30, withPad: " ", startingAt: 0)) | \(fmt(percentile(values, 0.5))) | \(fmt(percentile(values, 0.99))) | \(fmt(values.last ?? .nan)) | \(String(format: "%6d", values.count)) |"
         }
         var lines: [String] = []
         var codesP99OnLanes = Double.nan
@@ -150,10 +158,14 @@ do {
         }
         print()
         print("== enqueue->start latency (ms), \(cores) cores, concurrency \(concurrency)")
-        print("| \("jobs".padding(toLength: 30, withPad: " ", startingAt: 0)) |       p50 |       p99 |       max |  count |")
+        print(
+            "| \("jobs".padding(toLength: 30, withPad: " ", startingAt: 0)) |       p50 |       p99 |       max |  count |"
+        )
         for line in lines { print(line) }
         let pass = codesP99OnLanes < 500
-        print("codes p99 with lanes: \(String(format: "%.1f", codesP99OnLanes)) ms (target < 500 ms): \(pass ? "PASS" : "FAIL")")
+        print(
+            "codes p99 with lanes: \(String(format: "%.1f", codesP99OnLanes)) ms (target < 500 ms): \(pass ? "PASS" : "FAIL")"
+        )
         group.cancelAll()
     }
 } catch is CancellationError {

@@ -23,9 +23,12 @@ final class StartOrder: Sendable {
 
 /// Deletes every key of a test queue (lanes and companions).
 func deleteQueueKeys(_ client: RedisClient, _ keys: QueueKeys) async {
-    _ = try? await client.send(RESPCommand("DEL", keys.laneStreams + [
-        keys.delayed, keys.dead, keys.results, keys.idempotency, keys.idempotencyIndex, keys.paused,
-    ]))
+    _ = try? await client.send(
+        RESPCommand(
+            "DEL",
+            keys.laneStreams + [
+                keys.delayed, keys.dead, keys.results, keys.idempotency, keys.idempotencyIndex, keys.paused,
+            ]))
 }
 
 @Suite("Priority lanes against a real redis-server", .serialized)
@@ -52,12 +55,15 @@ struct LaneIntegrationTests {
                 try await producer.enqueue(queue: keys.stream, type: "code", arguments: LaneJob(name: "c"))
                 try await producer.enqueue(queue: keys.stream, type: "note", arguments: LaneJob(name: "n"))
                 try await producer.enqueue(queue: keys.stream, type: "other", arguments: LaneJob(name: "o"))
-                try await producer.enqueue(queue: keys.stream, type: "note", arguments: LaneJob(name: "n2"), options: .init(priority: .critical))
+                try await producer.enqueue(
+                    queue: keys.stream, type: "note", arguments: LaneJob(name: "n2"),
+                    options: .init(priority: .critical))
                 // Raw job_data: the type is found in the JSON; garbage JSON goes to default.
                 try await producer.enqueue(queue: keys.stream, jobData: #"{"type":"note","name":"raw"}"#)
                 try await producer.enqueue(queue: keys.stream, jobData: #"{"type":"code""#)
                 try await producer.enqueue(queue: keys.stream, jobData: #"{"type":7}"#)
-                try await producer.enqueueBulk(queue: keys.stream, type: "note", arguments: [LaneJob(name: "b1"), LaneJob(name: "b2")])
+                try await producer.enqueueBulk(
+                    queue: keys.stream, type: "note", arguments: [LaneJob(name: "b1"), LaneJob(name: "b2")])
                 #expect(try await client.xlen(keys.critical) == 2)
                 #expect(try await client.xlen(keys.bulk) == 4)
                 #expect(try await client.xlen(keys.stream) == 3)
@@ -81,10 +87,13 @@ struct LaneIntegrationTests {
                 try await producer.enqueueBulk(
                     queue: keys.stream, type: "lane_job", arguments: (0..<backlog).map { LaneJob(name: "bulk-\($0)") })
                 let engine = RunningEngine(
-                    configuration: TestEnv.engineConfiguration(keys, concurrency: 8), registry: self.recordingRegistry(order), client: client)
+                    configuration: TestEnv.engineConfiguration(keys, concurrency: 8),
+                    registry: self.recordingRegistry(order), client: client)
                 try await waitUntil("bulk jobs running") { order.count >= 100 }
                 let startedBefore = order.count
-                try await producer.enqueue(queue: keys.stream, type: "lane_job", arguments: LaneJob(name: "code"), options: .init(priority: .critical))
+                try await producer.enqueue(
+                    queue: keys.stream, type: "lane_job", arguments: LaneJob(name: "code"),
+                    options: .init(priority: .critical))
                 try await waitUntil("all jobs ran", timeout: .seconds(60)) { order.count == backlog + 1 }
                 await engine.stop()
                 let position = try #require(order.names.firstIndex(of: "code"))
@@ -105,14 +114,18 @@ struct LaneIntegrationTests {
                 let order = StartOrder()
                 let producer = JobProducer(client: client)
                 // Every lane backed up: critical far longer than the window looked at.
-                try await producer.enqueueBulk(queue: keys.stream, type: "lane_job",
-                                               arguments: (0..<3000).map { LaneJob(name: "c\($0)") }, options: .init(priority: .critical))
-                try await producer.enqueueBulk(queue: keys.stream, type: "lane_job",
-                                               arguments: (0..<500).map { LaneJob(name: "d\($0)") }, options: .init(priority: .default))
-                try await producer.enqueueBulk(queue: keys.stream, type: "lane_job",
-                                               arguments: (0..<500).map { LaneJob(name: "b\($0)") }, options: .init(priority: .bulk))
+                try await producer.enqueueBulk(
+                    queue: keys.stream, type: "lane_job",
+                    arguments: (0..<3000).map { LaneJob(name: "c\($0)") }, options: .init(priority: .critical))
+                try await producer.enqueueBulk(
+                    queue: keys.stream, type: "lane_job",
+                    arguments: (0..<500).map { LaneJob(name: "d\($0)") }, options: .init(priority: .default))
+                try await producer.enqueueBulk(
+                    queue: keys.stream, type: "lane_job",
+                    arguments: (0..<500).map { LaneJob(name: "b\($0)") }, options: .init(priority: .bulk))
                 let engine = RunningEngine(
-                    configuration: TestEnv.engineConfiguration(keys, concurrency: 10), registry: self.recordingRegistry(order), client: client)
+                    configuration: TestEnv.engineConfiguration(keys, concurrency: 10),
+                    registry: self.recordingRegistry(order), client: client)
                 try await waitUntil("1000 jobs started", timeout: .seconds(60)) { order.count >= 1000 }
                 await engine.stop()
                 let window = order.names.prefix(1000)
@@ -135,29 +148,36 @@ struct LaneIntegrationTests {
             try await withCleanup {
                 var registry = JobRegistry()
                 // Fails its first attempt; the second reports the stream its entry is on.
-                registry.register(JobDefinition<LaneJob>(name: "lane_job", retryPolicy: fastRetries())) { args, context in
+                registry.register(JobDefinition<LaneJob>(name: "lane_job", retryPolicy: fastRetries())) {
+                    args, context in
                     if context.attempt == 1 { throw JobError.transient("first attempt fails") }
                     var found: [String] = []
                     for lane in JobPriority.allCases {
-                        let entries = try await context.redis.xrange(keys.stream(for: lane), start: context.entryID, end: context.entryID)
+                        let entries = try await context.redis.xrange(
+                            keys.stream(for: lane), start: context.entryID, end: context.entryID)
                         if entries.contains(where: { $0["job_id"] != nil }) { found.append(lane.rawValue) }
                     }
                     return ["name": args.name, "lanes": found.joined(separator: ",")]
                 }
-                let engine = RunningEngine(configuration: TestEnv.engineConfiguration(keys), registry: registry, client: client)
+                let engine = RunningEngine(
+                    configuration: TestEnv.engineConfiguration(keys), registry: registry, client: client)
                 let producer = JobProducer(client: client)
                 for lane in JobPriority.allCases {
-                    try await producer.enqueue(queue: keys.stream, type: "lane_job", arguments: LaneJob(name: lane.rawValue), options: .init(priority: lane))
+                    try await producer.enqueue(
+                        queue: keys.stream, type: "lane_job", arguments: LaneJob(name: lane.rawValue),
+                        options: .init(priority: lane))
                 }
                 // A plain XADD (no priority field) retries in default.
-                try await client.send(RESPCommand("XADD", [keys.stream, "*", "job_data", #"{"type":"lane_job","name":"plain"}"#]))
+                try await client.send(
+                    RESPCommand("XADD", [keys.stream, "*", "job_data", #"{"type":"lane_job","name":"plain"}"#]))
                 try await waitUntil("four outcomes") { try await client.xlen(keys.results) == 4 }
                 await engine.stop()
                 var lanes: [String: String] = [:]
                 for outcome in try await outcomes(client, keys) {
                     #expect(outcome["status"] == "succeeded")
                     #expect(outcome["attempts"] == "2")
-                    let result = try JSONDecoder().decode([String: String].self, from: Data((outcome["result"] ?? "").utf8))
+                    let result = try JSONDecoder().decode(
+                        [String: String].self, from: Data((outcome["result"] ?? "").utf8))
                     lanes[result["name"] ?? "?"] = result["lanes"]
                 }
                 // Entry IDs can repeat across lanes, so a name may see its ID elsewhere too; its own lane must be there.
@@ -182,8 +202,10 @@ struct LaneIntegrationTests {
                 let members = [
                     #"["job_data","{}","priority","critical"]"#, #"["job_data","{}","priority","bulk"]"#,
                     #"["job_data","{}","priority","default"]"#, #"["job_data","{}"]"#,
-                    #"["job_data","{}","priority","CRITICAL"]"#, #"["priority","bulk","job_data","{}","priority","critical"]"#,
-                    #"["job_data","{}","priority"]"#, "not json", #"{"priority":"critical"}"#, #"["priority",["bulk"]]"#,
+                    #"["job_data","{}","priority","CRITICAL"]"#,
+                    #"["priority","bulk","job_data","{}","priority","critical"]"#,
+                    #"["job_data","{}","priority"]"#, "not json", #"{"priority":"critical"}"#,
+                    #"["priority",["bulk"]]"#,
                     String(repeating: "[", count: 10_000),
                 ]
                 for (index, member) in members.enumerated() {
@@ -191,7 +213,8 @@ struct LaneIntegrationTests {
                 }
                 var configuration = TestEnv.engineConfiguration(keys)
                 configuration.now = { 1_000_000 }
-                let scheduler = RetryScheduler(queues: [keys], client: client, configuration: configuration, logger: TestEnv.logger)
+                let scheduler = RetryScheduler(
+                    queues: [keys], client: client, configuration: configuration, logger: TestEnv.logger)
                 #expect(await scheduler.promoteDue(keys) == members.count)
                 #expect(try await client.zcard(keys.delayed) == 0)
                 // critical, and the last `priority` wins (critical) -> 2; bulk -> 1; the rest -> default.
@@ -214,12 +237,19 @@ struct LaneIntegrationTests {
                     try await client.xgroupCreate(stream, group: keys.group, id: "0", makeStream: true)
                 }
                 // A previous life of worker "w-same" read a critical job; a dead worker read a bulk one.
-                try await producer.enqueue(queue: keys.stream, type: "lane_job", arguments: LaneJob(name: "own"), options: .init(priority: .critical))
-                try await producer.enqueue(queue: keys.stream, type: "lane_job", arguments: LaneJob(name: "orphan"), options: .init(priority: .bulk))
-                _ = try await client.xreadgroup(group: keys.group, consumer: "w-same", streams: [(keys.critical, ">")], count: 10)
-                _ = try await client.xreadgroup(group: keys.group, consumer: "w-dead", streams: [(keys.bulk, ">")], count: 10)
+                try await producer.enqueue(
+                    queue: keys.stream, type: "lane_job", arguments: LaneJob(name: "own"),
+                    options: .init(priority: .critical))
+                try await producer.enqueue(
+                    queue: keys.stream, type: "lane_job", arguments: LaneJob(name: "orphan"),
+                    options: .init(priority: .bulk))
+                _ = try await client.xreadgroup(
+                    group: keys.group, consumer: "w-same", streams: [(keys.critical, ">")], count: 10)
+                _ = try await client.xreadgroup(
+                    group: keys.group, consumer: "w-dead", streams: [(keys.bulk, ">")], count: 10)
                 let engine = RunningEngine(
-                    configuration: TestEnv.engineConfiguration(keys, worker: "w-same"), registry: self.recordingRegistry(order), client: client)
+                    configuration: TestEnv.engineConfiguration(keys, worker: "w-same"),
+                    registry: self.recordingRegistry(order), client: client)
                 try await waitUntil("two outcomes") { try await client.xlen(keys.results) == 2 }
                 await engine.stop()
                 #expect(Set(order.names) == ["own", "orphan"])
@@ -242,11 +272,16 @@ struct LaneIntegrationTests {
                 CanaryJob.register(in: &registry)
                 let record = "{\(keys.stream)}:runs"
                 // Two workers; the job runs 3 × minIdle: only the heartbeat on the bulk stream keeps it claimed.
-                let first = RunningEngine(configuration: TestEnv.engineConfiguration(keys), registry: registry, client: client)
+                let first = RunningEngine(
+                    configuration: TestEnv.engineConfiguration(keys), registry: registry, client: client)
                 try await JobProducer(client: client).enqueue(
-                    queue: keys.stream, type: "canary", arguments: CanaryArguments(sleep_ms: 1800, record: record), options: .init(priority: .bulk))
-                try await waitUntil("the job started") { (try? await client.xpending(keys.bulk, group: keys.group).count) == 1 }
-                let second = RunningEngine(configuration: TestEnv.engineConfiguration(keys), registry: registry, client: client)
+                    queue: keys.stream, type: "canary", arguments: CanaryArguments(sleep_ms: 1800, record: record),
+                    options: .init(priority: .bulk))
+                try await waitUntil("the job started") {
+                    (try? await client.xpending(keys.bulk, group: keys.group).count) == 1
+                }
+                let second = RunningEngine(
+                    configuration: TestEnv.engineConfiguration(keys), registry: registry, client: client)
                 try await waitUntil("outcome") { try await client.xlen(keys.results) == 1 }
                 await first.stop()
                 await second.stop()
@@ -264,17 +299,27 @@ struct LaneIntegrationTests {
             let keys = TestEnv.queue()
             try await withCleanup {
                 let order = StartOrder()
-                let engine = RunningEngine(configuration: TestEnv.engineConfiguration(keys), registry: self.recordingRegistry(order), client: client)
-                try await client.send(RESPCommand("XADD", [keys.stream, "*", "job_data", #"{"type":"lane_job","name":"seed"}"#]))
+                let engine = RunningEngine(
+                    configuration: TestEnv.engineConfiguration(keys), registry: self.recordingRegistry(order),
+                    client: client)
+                try await client.send(
+                    RESPCommand("XADD", [keys.stream, "*", "job_data", #"{"type":"lane_job","name":"seed"}"#]))
                 // On the default stream a `priority` field changes nothing: the stream decides.
-                try await client.send(RESPCommand("XADD", [keys.stream, "*", "job_data", #"{"type":"lane_job","name":"says-critical"}"#, "priority", "critical"]))
+                try await client.send(
+                    RESPCommand(
+                        "XADD",
+                        [
+                            keys.stream, "*", "job_data", #"{"type":"lane_job","name":"says-critical"}"#, "priority",
+                            "critical",
+                        ]))
                 try await waitUntil("two outcomes") { try await client.xlen(keys.results) == 2 }
                 #expect(try await client.xlen(keys.critical) == 0)
                 // The critical stream (and its group) deleted under the running worker: it is created again.
                 try await client.send(RESPCommand("DEL", [keys.critical]))
                 try await waitUntil("group recreated", timeout: .seconds(20)) {
                     _ = try? await JobProducer(client: client).enqueue(
-                        queue: keys.stream, type: "lane_job", arguments: LaneJob(name: "after"), options: .init(priority: .critical))
+                        queue: keys.stream, type: "lane_job", arguments: LaneJob(name: "after"),
+                        options: .init(priority: .critical))
                     return order.names.contains("after")
                 }
                 await engine.stop()

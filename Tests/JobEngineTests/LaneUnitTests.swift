@@ -8,13 +8,16 @@ import Testing
 @Suite("Priority lanes: planning and parsing")
 struct LaneUnitTests {
     private func bulk(_ text: String) -> RESPValue { .bulkString(ByteBuffer(string: text)) }
-    private func entry(_ id: String, _ fields: [String]) -> RESPValue { .array([self.bulk(id), .array(fields.map(self.bulk))]) }
+    private func entry(_ id: String, _ fields: [String]) -> RESPValue {
+        .array([self.bulk(id), .array(fields.map(self.bulk))])
+    }
 
     @Test func priorityParsesOnlyTheThreeWireNames() {
         #expect(JobPriority(field: "critical") == .critical)
         #expect(JobPriority(field: "default") == .default)
         #expect(JobPriority(field: "bulk") == .bulk)
-        for hostile in ["CRITICAL", " critical", "", "urgent", "critical\u{0}", String(repeating: "x", count: 100_000)] {
+        for hostile in ["CRITICAL", " critical", "", "urgent", "critical\u{0}", String(repeating: "x", count: 100_000)]
+        {
             #expect(JobPriority(field: hostile) == nil)
         }
         #expect(JobPriority(field: nil) == nil)
@@ -135,7 +138,8 @@ struct LaneUnitTests {
         let index = try! #require(fields.firstIndex(of: "priority"))
         #expect(fields[index + 1] == "critical")
         #expect(fields.suffix(4) == ["job_id", "5-0", "attempt", "2"])
-        let plain = JobEnvelope(entry: RedisStreamEntry(id: "6-0", fields: ["job_data": "{}"])).fieldsForRetry(attempt: 2)
+        let plain = JobEnvelope(entry: RedisStreamEntry(id: "6-0", fields: ["job_data": "{}"])).fieldsForRetry(
+            attempt: 2)
         #expect(plain.contains("default"))
     }
 }

@@ -197,7 +197,9 @@ final class QueueConsumer: Sendable {
                 let read: LaneRead
                 if idle {
                     // XREADGROUP's COUNT applies per stream: a third of the room each keeps the
-                    // total within the room however many lanes have entries.
+                    // total within the room however many lanes have entries (with fewer than 3
+                    // free slots, entries arriving on several lanes at once may take up to 2 more
+                    // than the free slots, briefly: one read per lane).
                     let count = max(1, room / 3)
                     let block = schedule.blockTime(now: self.clock.now, maximum: self.configuration.blockTime)
                     let streams = try await self.client.xreadgroup(
@@ -216,7 +218,10 @@ final class QueueConsumer: Sendable {
                     read = try LaneRead(reply: reply)
                     planner.record(plan, defaultRead: read[.default].count, bulkRead: read[.bulk].count)
                     idle = read.count == 0
-                    saturated = read.count >= room
+                    // While critical jobs are being read, every freed slot is read at once (no
+                    // waiting for a quarter of them): a critical backlog then waits for one job to
+                    // end, not for a quarter of the slots.
+                    saturated = read.count >= room && read[.critical].isEmpty
                 }
                 if read.count > 0 {
                     self.dispatch(read.envelopes(), in: &jobs)

@@ -14,7 +14,9 @@ struct LaneEntry: Hashable, Sendable {
 
     /// Parses a ``key``; a key without a known lane prefix is a `default` entry's ID.
     init(key: String) {
-        if let colon = key.firstIndex(of: ":"), let lane = JobPriority(rawValue: String(key[..<colon])), lane != .default {
+        if let colon = key.firstIndex(of: ":"), let lane = JobPriority(rawValue: String(key[..<colon])),
+            lane != .default
+        {
             self.lane = lane
             self.id = String(key[key.index(after: colon)...])
         } else {

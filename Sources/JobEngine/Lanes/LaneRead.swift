@@ -37,7 +37,9 @@ struct LaneRead: Sendable, Equatable {
         var out: [JobEnvelope] = []
         out.reserveCapacity(self.count)
         for lane in JobPriority.readingOrder {
-            for entry in self.entries[lane.index] { out.append(JobEnvelope(entry: entry, deliveryCount: 1, lane: lane)) }
+            for entry in self.entries[lane.index] {
+                out.append(JobEnvelope(entry: entry, deliveryCount: 1, lane: lane))
+            }
         }
         return out
     }
