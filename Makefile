@@ -1,4 +1,4 @@
-.PHONY: run test build docs fuzz bench-redis bench-engine bench-tracing bench-email bench-policies bench-files bench-social bench-ocr format
+.PHONY: run test build docs fuzz bench-redis bench-engine bench-tracing bench-email bench-policies bench-priority bench-files bench-social bench-ocr format
 
 run:            ## run the worker on the embedded default (local Redis under ./var)
 	bash scripts/run.sh
@@ -18,6 +18,9 @@ fuzz:           ## fuzz the RESP decoder with libFuzzer (FUZZ_SECONDS, default 6
 
 bench-redis:    ## our Redis client vs redis-benchmark on one fresh redis-server
 	bash scripts/bench-redis.sh
+
+bench-priority: ## p99 enqueue->start of 100 codes queued behind 50,000 bulk notifications, lanes on vs off
+	bash scripts/bench-priority.sh
 
 bench-email:    ## mails/s to a local aiosmtpd: connection reuse + pipelining vs one connection per mail; template batches vs one job at a time
 	bash scripts/bench-email.sh

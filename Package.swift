@@ -351,6 +351,15 @@ let package = Package(
             swiftSettings: strict
         ),
         .executableTarget(
+            name: "bench-priority",
+            dependencies: [
+                "JobEngine", "RedisClient", "RESP", .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            path: "Benchmarks/bench-priority",
+            swiftSettings: strict
+        ),
+        .executableTarget(
             name: "bench-policies",
             dependencies: ["JobEngine", "Policies", "Diagnostics", "RedisClient", "RESP"],
             path: "Benchmarks/bench-policies",

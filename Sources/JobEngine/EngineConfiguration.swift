@@ -9,11 +9,14 @@ public struct QueueConfiguration: Sendable, Hashable {
     /// ``EngineConfiguration/runsJobsOnEventLoop``); `false` for queues whose jobs use the CPU
     /// (images, OCR) or block.
     public var runsJobsOnEventLoop: Bool
+    /// How read rounds share slots between the lanes (``JobPriority``) under load.
+    public var laneWeights: LaneWeights
 
-    public init(keys: QueueKeys, concurrency: Int, runsJobsOnEventLoop: Bool = true) {
+    public init(keys: QueueKeys, concurrency: Int, runsJobsOnEventLoop: Bool = true, laneWeights: LaneWeights = .standard) {
         self.keys = keys
         self.concurrency = max(1, concurrency)
         self.runsJobsOnEventLoop = runsJobsOnEventLoop
+        self.laneWeights = laneWeights
     }
 
 }

@@ -3,6 +3,7 @@ import Foundation
 import JobEngine
 import Logging
 import RedisClient
+import WorkerApp
 
 /// `blueprint enqueue <queue> <type> key=value ...`.
 struct Enqueue: AsyncParsableCommand {
@@ -23,6 +24,7 @@ struct Enqueue: AsyncParsableCommand {
     @Option(help: "Run after this delay: ms, or a number with s, m or h (90s, 5m).") var delay: String?
     @Option(help: "W3C trace context of the job's parent span (00-<trace id>-<span id>-<flags>); the worker's job span joins that trace.")
     var traceparent: String?
+    @Option(help: "Lane: critical, default or bulk (default: the job type's declared lane).") var priority: String?
 
     func run() async throws {
         var object: [String: Any] = ["type": self.type]
@@ -47,8 +49,13 @@ struct Enqueue: AsyncParsableCommand {
                 throw ValidationError("--traceparent: \(error)")
             }
         }
+        let lane = try self.priority.map { priority throws(ValidationError) -> JobPriority in
+            guard let chosen = JobPriority(rawValue: priority) else { throw ValidationError("--priority must be critical, default or bulk") }
+            return chosen
+        }
         let jobData = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
         var options = EnqueueOptions(userID: self.userID, idempotencyKey: self.idempotencyKey, traceparent: self.traceparent)
+        options.priority = lane
         if self.runAt != nil && self.delay != nil { throw ValidationError("give --run-at or --delay, not both") }
         if let runAt = self.runAt {
             guard let ms = ScheduleArguments.time(runAt) else {
@@ -64,7 +71,8 @@ struct Enqueue: AsyncParsableCommand {
         }
         let finalOptions = options
         let ids = try await withCommandClient { client in
-            let producer = JobProducer(client: client)
+            var producer = JobProducer(client: client)
+            producer.defaultPriorities = ModuleCatalog.standard.jobPriorities
             if self.count == 1 {
                 return [try await producer.enqueue(queue: self.queue, jobData: jobData, options: finalOptions)]
             }

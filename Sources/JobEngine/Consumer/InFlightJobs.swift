@@ -33,7 +33,7 @@ final class InFlightJobs: Sendable {
     /// Free slots now, without waiting.
     var freeSlotsNow: Int { self.state.withLockedValue { $0.machine.freeSlots } }
 
-    /// Entry IDs of the jobs holding a slot.
+    /// Keys of the jobs holding a slot: entry IDs, lane-prefixed off the `default` lane (``LaneEntry``).
     var entryIDs: [String] { self.state.withLockedValue { Array($0.machine.jobs.keys) } }
 
     /// Takes a slot for each entry not already running here; returns the IDs that got one.

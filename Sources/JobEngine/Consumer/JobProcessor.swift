@@ -60,7 +60,7 @@ struct JobProcessor: Sendable {
         if envelope.fields.isEmpty {
             // Deleted from the stream while pending: nothing to run.
             span.recordJobOutcome("discarded")
-            await self.recorder.discard([envelope.entryID])
+            await self.recorder.discard([envelope.entryID], lane: envelope.lane)
             return false
         }
 
@@ -119,7 +119,7 @@ struct JobProcessor: Sendable {
                 if seen.int == 1 {
                     logger.info("duplicate of a finished job skipped", metadata: ["queue": "\(self.keys.stream)", "status": "duplicate"])
                     span.recordJobOutcome("duplicate")
-                    await self.recorder.discard([envelope.entryID])
+                    await self.recorder.discard([envelope.entryID], lane: envelope.lane)
                     return false
                 }
             } catch {
@@ -163,14 +163,14 @@ struct JobProcessor: Sendable {
             traceparent: envelope.traceparent, worker: self.configuration.workerID, baseLogger: self.logger, redis: self.client)
 
         // From here to `endRun` the watchdog (timeout) or shutdown (grace period over) may cancel this task.
-        self.inFlight.startRun(envelope.entryID, deadline: clock.now + handler.timeout)
+        self.inFlight.startRun(envelope.slotKey, deadline: clock.now + handler.timeout)
         let run: Result<String?, any Error>
         do {
             run = .success(try await handler.run(payload, context))
         } catch {
             run = .failure(error)
         }
-        let timedOut = self.inFlight.endRun(envelope.entryID)
+        let timedOut = self.inFlight.endRun(envelope.slotKey)
 
         let failure: JobError
         switch run {
@@ -193,11 +193,11 @@ struct JobProcessor: Sendable {
                 for policy in policies { await policy.completed(admission, outcome: .succeeded) }
             }
             self.configuration.metrics?.record(queue: self.keys.stream, type: payload.type, outcome: .succeeded, durationMilliseconds: duration)
-            self.inFlight.handOver(envelope.entryID)
+            self.inFlight.handOver(envelope.slotKey)
             self.recorder.complete(
                 .init(entryID: envelope.entryID, jobID: envelope.jobID, type: payload.type, status: "succeeded",
                       attempts: envelope.attempt, durationMilliseconds: duration, detail: result ?? "",
-                      idempotencyKey: envelope.idempotencyKey, waitMilliseconds: wait))
+                      idempotencyKey: envelope.idempotencyKey, waitMilliseconds: wait, lane: envelope.lane))
             span.recordJobOutcome("succeeded")
             if self.logger.logLevel <= .info {
                 logger.info("job succeeded", metadata: ["queue": "\(self.keys.stream)", "status": "succeeded", "duration_ms": "\(duration)"])
@@ -264,7 +264,7 @@ struct JobProcessor: Sendable {
             await self.recorder.completeAndWait(
                 .init(entryID: envelope.entryID, jobID: envelope.jobID, type: type, status: "rejected",
                       attempts: envelope.attempt, durationMilliseconds: duration, detail: detail,
-                      idempotencyKey: envelope.idempotencyKey, waitMilliseconds: wait))
+                      idempotencyKey: envelope.idempotencyKey, waitMilliseconds: wait, lane: envelope.lane))
             span.recordJobOutcome("rejected", failure: detail)
             logger.info("job rejected", metadata: ["queue": "\(self.keys.stream)", "status": "rejected", "error": "\(detail)", "duration_ms": "\(duration)"])
         case .permanent:

@@ -24,6 +24,12 @@ final class OutcomeRecorder: Sendable {
         let idempotencyKey: String?
         /// Enqueue-to-start latency of this attempt (see ``JobStatsSchema/waitMilliseconds(entryID:enqueuedAt:attempt:startedAt:)``).
         var waitMilliseconds: Int64 = 0
+
+        /// The lane stream the entry is on.
+        var lane: JobPriority = .default
+
+        /// Its key among the in-flight jobs.
+        var slotKey: String { LaneEntry(lane: self.lane, id: self.entryID).key }
     }
 
     private struct State {
@@ -67,7 +73,7 @@ final class OutcomeRecorder: Sendable {
         }
         if !accepted {
             // Shutting down without a flusher: the entry stays pending for another worker.
-            self.inFlight.remove(CollectionOfOne(completion.entryID))
+            self.inFlight.remove(CollectionOfOne(completion.slotKey))
         } else if wake {
             self.signal.continuation.yield()
         }
@@ -110,11 +116,24 @@ final class OutcomeRecorder: Sendable {
             }
             if batch.isEmpty { return }
             await self.writeCompletions(batch)
-            self.inFlight.remove(batch.lazy.map(\.entryID))
+            self.inFlight.remove(batch.lazy.map(\.slotKey))
         }
     }
 
+    /// Writes a batch: one script call per lane stream it holds entries of (one in the common case).
     private func writeCompletions(_ completions: [Completion]) async {
+        let lane = completions.first?.lane ?? .default
+        if completions.contains(where: { $0.lane != lane }) {
+            for lane in JobPriority.readingOrder {
+                let ofLane = completions.filter { $0.lane == lane }
+                if !ofLane.isEmpty { await self.writeCompletions(ofLane, stream: self.keys.stream(for: lane)) }
+            }
+        } else {
+            await self.writeCompletions(completions, stream: self.keys.stream(for: lane))
+        }
+    }
+
+    private func writeCompletions(_ completions: [Completion], stream: String) async {
         let now = self.configuration.now()
         var arguments: [String] = [
             self.keys.group, String(self.configuration.resultsMaximumLength), String(now),
@@ -123,7 +142,7 @@ final class OutcomeRecorder: Sendable {
         arguments.reserveCapacity(5 + completions.count * 10)
         let indexed = self.indexTTLSeconds > 0
         var keys = [
-            self.keys.stream, self.keys.results, self.keys.idempotency, self.keys.idempotencyIndex,
+            stream, self.keys.results, self.keys.idempotency, self.keys.idempotencyIndex,
             self.keys.stats(minute: JobStatsSchema.minute(ofMilliseconds: now)),
         ]
         keys.reserveCapacity(5 + completions.count)
@@ -156,7 +175,8 @@ final class OutcomeRecorder: Sendable {
         case deferred
     }
 
-    /// Schedules another attempt: the entry leaves the stream for `{q}:delayed` until `dueMilliseconds`.
+    /// Schedules another attempt: the entry leaves its lane stream for `{q}:delayed` until
+    /// `dueMilliseconds`; its `priority` field brings it back to the same lane.
     func retry(_ envelope: JobEnvelope, nextAttempt: Int, dueMilliseconds: Int64, lastError: String?, stats: RetryStats) async {
         var fields = envelope.fieldsForRetry(attempt: nextAttempt)
         if let lastError {
@@ -180,7 +200,7 @@ final class OutcomeRecorder: Sendable {
         let statsKey = self.keys.stats(minute: JobStatsSchema.minute(ofMilliseconds: self.configuration.now()))
         await self.withRetries("retry") {
             try await self.client.eval(
-                EngineScripts.retry, keys: [self.keys.stream, self.keys.delayed, statsKey],
+                EngineScripts.retry, keys: [self.keys.stream(for: envelope.lane), self.keys.delayed, statsKey],
                 arguments: [self.keys.group, envelope.entryID, String(dueMilliseconds), member]
                     + statsArguments + [String(JobStatsSchema.ttlSeconds)])
         }
@@ -193,16 +213,18 @@ final class OutcomeRecorder: Sendable {
         var fields: [String] = []
         for (key, value) in envelope.fields.sorted(by: { $0.key < $1.key })
         where key != DueTime.runAtField && key != DueTime.delayField && key != DueTime.scheduledForField
-            && key != JobEnvelope.Field.jobID
+            && key != JobEnvelope.Field.jobID && key != JobEnvelope.Field.priority
         {
             fields.append(key)
             fields.append(value)
         }
         fields += [JobEnvelope.Field.jobID, envelope.jobID, DueTime.scheduledForField, String(dueMilliseconds)]
+        // The lane it was read from (the stream decides, not a `priority` field): promote brings it back there.
+        if envelope.lane != .default { fields += [JobEnvelope.Field.priority, envelope.lane.rawValue] }
         let member = Self.jsonArray(fields)
         await self.withRetries("postpone") {
             try await self.client.eval(
-                ScheduleScripts.postpone, keys: [self.keys.stream, self.keys.delayed],
+                ScheduleScripts.postpone, keys: [self.keys.stream(for: envelope.lane), self.keys.delayed],
                 arguments: [self.keys.group, envelope.entryID, String(dueMilliseconds), member])
         }
     }
@@ -213,12 +235,12 @@ final class OutcomeRecorder: Sendable {
         let now = self.configuration.now()
         var deadFields: [String] = []
         for (key, value) in envelope.fields.sorted(by: { $0.key < $1.key })
-        where key != JobEnvelope.Field.attempt && key != JobEnvelope.Field.jobID {
+        where key != JobEnvelope.Field.attempt && key != JobEnvelope.Field.jobID && key != JobEnvelope.Field.priority {
             deadFields.append(key)
             deadFields.append(value)
         }
         deadFields += [
-            JobEnvelope.Field.jobID, envelope.jobID, "error", error, "attempts", String(attempts),
+            JobEnvelope.Field.priority, envelope.lane.rawValue, JobEnvelope.Field.jobID, envelope.jobID, "error", error, "attempts", String(attempts),
             "worker", self.configuration.workerID, "failed_at", String(now), "queue", self.keys.stream,
             "failed_entry_id", envelope.entryID,
         ]
@@ -237,7 +259,7 @@ final class OutcomeRecorder: Sendable {
             String(self.indexTTLSeconds),
         ] + deadFields + resultFields
         let keys = [
-            self.keys.stream, self.keys.dead, self.keys.results, self.keys.idempotency, self.keys.idempotencyIndex,
+            self.keys.stream(for: envelope.lane), self.keys.dead, self.keys.results, self.keys.idempotency, self.keys.idempotencyIndex,
             self.keys.stats(minute: JobStatsSchema.minute(ofMilliseconds: now)), self.keys.jobIndex(jobID: envelope.jobID),
         ]
         await self.withRetries("dead") {
@@ -246,11 +268,11 @@ final class OutcomeRecorder: Sendable {
         }
     }
 
-    /// Acknowledges and deletes entries without an outcome (duplicates, deleted entries).
-    func discard(_ entryIDs: [String]) async {
+    /// Acknowledges and deletes entries of one lane without an outcome (duplicates, deleted entries).
+    func discard(_ entryIDs: [String], lane: JobPriority) async {
         guard !entryIDs.isEmpty else { return }
         await self.withRetries("discard") {
-            try await self.client.eval(EngineScripts.discard, keys: [self.keys.stream], arguments: [self.keys.group] + entryIDs)
+            try await self.client.eval(EngineScripts.discard, keys: [self.keys.stream(for: lane)], arguments: [self.keys.group] + entryIDs)
         }
     }
 

@@ -13,8 +13,15 @@ import RedisClient
 /// continuation resumed when outcomes are written, sleeps are cut short by ``stop()``, and the
 /// watchdog sleeps until the earliest deadline. Time comes from ``EngineConfiguration/clock``.
 ///
-/// Start-up: the group is created (`XGROUP CREATE q g 0 MKSTREAM`, BUSYGROUP is fine), then this
-/// consumer's own pending entries are re-read (`XREADGROUP ... 0`) before new ones (`>`).
+/// Lanes: a queue is three streams (``JobPriority``), each with the same group; every command
+/// on an entry goes to the stream of its lane. While a lane has a backlog the reader reads with
+/// ``EngineScripts/readLanes`` (one round trip, higher lanes first, lower ones get their
+/// ``LaneWeights`` shares); once a round finds nothing it blocks in one `XREADGROUP` on the three
+/// streams, so a new job of any lane wakes it at once.
+///
+/// Start-up: the group is created on each lane stream (`XGROUP CREATE s g 0 MKSTREAM`,
+/// BUSYGROUP is fine), then this consumer's own pending entries are re-read (`XREADGROUP ... 0`)
+/// before new ones (`>`).
 /// Stop: reading stops, running jobs get the grace period, jobs still running after it are
 /// cancelled and stay pending for another worker, and the last outcomes are written.
 final class QueueConsumer: Sendable {
@@ -105,19 +112,19 @@ final class QueueConsumer: Sendable {
         jobs.addTask {
             let handedOver = await processor.process(envelope)
             if !handedOver {
-                inFlight.remove(CollectionOfOne(envelope.entryID))
+                inFlight.remove(CollectionOfOne(envelope.slotKey))
             }
         }
     }
 
     /// Takes slots for `envelopes` and starts those not already running here.
     private func dispatch(_ envelopes: [JobEnvelope], in jobs: inout DiscardingTaskGroup) {
-        let added = self.inFlight.add(envelopes.lazy.map(\.entryID))
+        let added = self.inFlight.add(envelopes.lazy.map(\.slotKey))
         if added.count == envelopes.count {
             for envelope in envelopes { self.start(envelope, in: &jobs) }
         } else {
             let fresh = Set(added)
-            for envelope in envelopes where fresh.contains(envelope.entryID) { self.start(envelope, in: &jobs) }
+            for envelope in envelopes where fresh.contains(envelope.slotKey) { self.start(envelope, in: &jobs) }
         }
     }
 
@@ -129,29 +136,53 @@ final class QueueConsumer: Sendable {
 
     // MARK: - Reading
 
+    /// How long one lane with a backlog is read alone, with plain `XREADGROUP`s, before the lanes
+    /// are looked at again with ``EngineScripts/readLanes``. The script costs Redis more per
+    /// read (its entries pass through Lua: a fifth of the drain rate of a single backlog); this
+    /// keeps that path as cheap as before lanes, at the price of a job arriving in another lane
+    /// meanwhile waiting up to this long.
+    static let soleLaneInterval: Duration = .milliseconds(20)
+
+    /// Creates the group on every lane stream; returns `false` when one failed.
+    private func createGroups() async -> Bool {
+        let keys = self.queue.keys
+        do {
+            for stream in keys.laneStreams {
+                try await self.client.xgroupCreate(stream, group: keys.group, id: "0", makeStream: true)
+            }
+            return true
+        } catch {
+            self.logger.warning("cannot create consumer group; retrying", metadata: ["error": "\(error)"])
+            return false
+        }
+    }
+
     private func readLoop(_ jobs: inout DiscardingTaskGroup) async {
         let keys = self.queue.keys
         while !self.isStopping {
-            do {
-                try await self.client.xgroupCreate(keys.stream, group: keys.group, id: "0", makeStream: true)
-                break
-            } catch {
-                self.logger.warning("cannot create consumer group; retrying", metadata: ["error": "\(error)"])
-                await self.pause(.seconds(1))
-            }
+            if await self.createGroups() { break }
+            await self.pause(.seconds(1))
         }
         // Replies lost with a connection (a timed-out read, a restart, a failover) may have delivered
         // entries to this consumer that it never saw: they sit in its pending list. Re-read them at
         // once after such a loss rather than waiting `minIdle` for the reclaim.
         var seenReconnections = self.client.reconnections
         var ownPendingInDoubt = false
-        await self.readOwnPending(&jobs)
+        for lane in JobPriority.readingOrder {
+            await self.readOwnPending(lane, &jobs)
+        }
         var schedule = ConsumerSchedule(
             start: self.clock.now, reclaimInterval: self.configuration.reclaimInterval,
             sweepInterval: ConsumerSchedule.sweepInterval(consumerIdleTimeout: self.configuration.consumerIdleTimeout))
+        var planner = LanePlanner(weights: self.queue.laneWeights)
         var paused = false
         var saturated = false
-        var reclaimCursor = "0-0"
+        // `true` once a round found every lane empty: the next reads block on all three streams.
+        var idle = false
+        // Set when a lane-ordered read filled every slot from one lane, the others empty: until
+        // then, that lane is read with a plain XREADGROUP (see `soleLaneInterval`).
+        var soleLane: (lane: JobPriority, until: Duration)?
+        var reclaimCursors = ["0-0", "0-0", "0-0"]
         while !self.isStopping {
             // After a full batch the queue is backed up: wait for a quarter of the slots, so reads stay large.
             let minimum = saturated ? max(1, self.queue.concurrency / 4) : 1
@@ -163,7 +194,9 @@ final class QueueConsumer: Sendable {
                 ownPendingInDoubt = false
                 seenReconnections = reconnections
                 self.logger.info("connection lost or failed over: re-reading own pending entries")
-                await self.readOwnPending(&jobs)
+                for lane in JobPriority.readingOrder {
+                    await self.readOwnPending(lane, &jobs)
+                }
                 continue
             }
             let chores = schedule.chores(now: self.clock.now)
@@ -176,7 +209,9 @@ final class QueueConsumer: Sendable {
                 continue
             }
             if chores.reclaim {
-                reclaimCursor = await self.reclaim(from: reclaimCursor, free: free, into: &jobs)
+                for lane in JobPriority.readingOrder {
+                    reclaimCursors[lane.index] = await self.reclaim(lane, from: reclaimCursors[lane.index], free: free, into: &jobs)
+                }
             }
             if chores.sweep {
                 await self.removeIdleConsumers()
@@ -184,18 +219,55 @@ final class QueueConsumer: Sendable {
             let room = self.inFlight.freeSlotsNow
             if room == 0 { continue }
             do {
-                let block = schedule.blockTime(now: self.clock.now, maximum: self.configuration.blockTime)
-                let streams = try await self.client.xreadgroup(
-                    group: keys.group, consumer: self.configuration.workerID, streams: [(keys.stream, ">")],
-                    count: room, block: .milliseconds(block.milliseconds))
-                let entries = streams[keys.stream] ?? []
-                saturated = entries.count >= room
-                if !entries.isEmpty {
-                    self.dispatch(entries.map { JobEnvelope(entry: $0, deliveryCount: 1) }, in: &jobs)
+                let read: LaneRead
+                if idle {
+                    // XREADGROUP's COUNT applies per stream: a third of the room each keeps the
+                    // total within the room however many lanes have entries (with fewer than 3
+                    // free slots, entries arriving on several lanes at once may take up to 2 more
+                    // than the free slots, briefly: one read per lane).
+                    let count = max(1, room / 3)
+                    let block = schedule.blockTime(now: self.clock.now, maximum: self.configuration.blockTime)
+                    let streams = try await self.client.xreadgroup(
+                        group: keys.group, consumer: self.configuration.workerID,
+                        streams: keys.laneStreams.map { ($0, ">") }, count: count, block: .milliseconds(block.milliseconds))
+                    read = LaneRead(streams: streams, keys: keys)
+                    // A full stream may hold more: back to the lane-ordered reads.
+                    idle = !JobPriority.readingOrder.contains { read[$0].count >= count }
+                    saturated = false
+                } else if let sole = soleLane, self.clock.now < sole.until {
+                    // One lane has a backlog and the others had none a moment ago: read it as
+                    // before lanes existed (one plain XREADGROUP, no script).
+                    let stream = keys.stream(for: sole.lane)
+                    let streams = try await self.client.xreadgroup(
+                        group: keys.group, consumer: self.configuration.workerID, streams: [(stream, ">")], count: room)
+                    read = LaneRead(streams: streams, keys: keys)
+                    if read.count < room { soleLane = nil }
+                    idle = read.count == 0
+                    saturated = read.count >= room
+                } else {
+                    let plan = planner.plan(room: room)
+                    let reply = try await self.client.eval(
+                        EngineScripts.readLanes, keys: keys.laneStreams,
+                        arguments: [keys.group, self.configuration.workerID, String(room), String(plan.defaultMinimum),
+                                    String(plan.bulkMinimum)])
+                    read = try LaneRead(reply: reply)
+                    planner.record(plan, defaultRead: read[.default].count, bulkRead: read[.bulk].count)
+                    soleLane = nil
+                    if read.count >= room, let lane = JobPriority.readingOrder.first(where: { read[$0].count == read.count }) {
+                        soleLane = (lane, self.clock.now + Self.soleLaneInterval)
+                    }
+                    idle = read.count == 0
+                    // While critical jobs are being read, every freed slot is read at once (no
+                    // waiting for a quarter of them): a critical backlog then waits for one job to
+                    // end, not for a quarter of the slots.
+                    saturated = read.count >= room && read[.critical].isEmpty
+                }
+                if read.count > 0 {
+                    self.dispatch(read.envelopes(), in: &jobs)
                 }
             } catch let error as RedisServerError where error.isNoGroup {
-                // The stream or group was deleted under us: create it again.
-                _ = try? await self.client.xgroupCreate(keys.stream, group: keys.group, id: "0", makeStream: true)
+                // A stream or group was deleted under us: create them again.
+                _ = await self.createGroups()
             } catch {
                 if self.isStopping { break }
                 saturated = false
@@ -207,11 +279,12 @@ final class QueueConsumer: Sendable {
         }
     }
 
-    /// Re-reads entries this consumer name holds: from a previous life (crash or restart), or whose
-    /// delivery reply was lost with a connection. Entries already running here are not started again
-    /// (``InFlightJobs/add(_:)`` skips them), nor entries no longer pending (finished meanwhile).
-    private func readOwnPending(_ jobs: inout DiscardingTaskGroup) async {
+    /// Re-reads entries this consumer name holds on one lane: from a previous life (crash or restart),
+    /// or whose delivery reply was lost with a connection. Entries already running here are not
+    /// started again (``InFlightJobs/add(_:)`` skips them), nor entries no longer pending (finished meanwhile).
+    private func readOwnPending(_ lane: JobPriority, _ jobs: inout DiscardingTaskGroup) async {
         let keys = self.queue.keys
+        let stream = keys.stream(for: lane)
         var cursor = "0"
         while !self.isStopping {
             let free = await self.inFlight.waitForFreeSlots()
@@ -219,16 +292,16 @@ final class QueueConsumer: Sendable {
             if free == 0 { continue }
             do {
                 let streams = try await self.client.xreadgroup(
-                    group: keys.group, consumer: self.configuration.workerID, streams: [(keys.stream, cursor)], count: free)
-                let entries = streams[keys.stream] ?? []
+                    group: keys.group, consumer: self.configuration.workerID, streams: [(stream, cursor)], count: free)
+                let entries = streams[stream] ?? []
                 if entries.isEmpty { return }
-                let counts = try await self.deliveryCounts(entries.map(\.id))
+                let counts = try await self.deliveryCounts(entries.map(\.id), stream: stream)
                 // An entry missing from XPENDING was acknowledged since the read (it ran here): skip it.
                 self.dispatch(
-                    entries.compactMap { entry in counts[entry.id].map { JobEnvelope(entry: entry, deliveryCount: $0) } },
+                    entries.compactMap { entry in counts[entry.id].map { JobEnvelope(entry: entry, deliveryCount: $0, lane: lane) } },
                     in: &jobs)
                 cursor = entries.last!.id
-                self.logger.info("re-read own pending entries", metadata: ["count": "\(entries.count)"])
+                self.logger.info("re-read own pending entries", metadata: ["count": "\(entries.count)", "lane": "\(lane.rawValue)"])
             } catch let error as RedisServerError where error.isNoGroup {
                 // The stream or group was deleted since it was created: nothing of ours is pending
                 // any more; the read loop creates the group again.
@@ -240,12 +313,12 @@ final class QueueConsumer: Sendable {
         }
     }
 
-    /// Delivery counts of entries this consumer owns, from `XPENDING`.
-    private func deliveryCounts(_ ids: [String]) async throws -> [String: Int] {
+    /// Delivery counts of entries this consumer owns on one lane stream, from `XPENDING`.
+    private func deliveryCounts(_ ids: [String], stream: String) async throws -> [String: Int] {
         guard let first = ids.first, let last = ids.last else { return [:] }
         let keys = self.queue.keys
         let pending = try await self.client.xpending(
-            keys.stream, group: keys.group, start: first, end: last, count: max(ids.count, 1) * 2,
+            stream, group: keys.group, start: first, end: last, count: max(ids.count, 1) * 2,
             consumer: self.configuration.workerID)
         var counts: [String: Int] = [:]
         for entry in pending { counts[entry.id] = entry.deliveryCount }
@@ -282,38 +355,43 @@ final class QueueConsumer: Sendable {
         let done = self.jobsDone
         while !done.isSignalled && !Task.isCancelled {
             await self.clock.sleep(for: self.configuration.heartbeatInterval) { await done.wait() }
-            let ids = self.inFlight.entryIDs
-            if ids.isEmpty { continue }
-            for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
-                do {
-                    let lost = try await self.client.eval(
-                        EngineScripts.heartbeat, keys: [keys.stream],
-                        arguments: [keys.group, self.configuration.workerID] + chunk)
-                    // Jobs that finished meanwhile are not "lost": compare with one snapshot of what still runs.
-                    let running = Set(self.inFlight.entryIDs)
-                    let lostIDs = (lost.array ?? []).compactMap(\.string).filter { running.contains($0) }
-                    if !lostIDs.isEmpty {
-                        self.logger.debug("running jobs no longer owned (finished or reclaimed)", metadata: ["count": "\(lostIDs.count)"])
+            let slotKeys = self.inFlight.entryIDs
+            if slotKeys.isEmpty { continue }
+            for (lane, ids) in LaneEntry.group(slotKeys) {
+                for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+                    do {
+                        let lost = try await self.client.eval(
+                            EngineScripts.heartbeat, keys: [keys.stream(for: lane)],
+                            arguments: [keys.group, self.configuration.workerID] + chunk)
+                        // Jobs that finished meanwhile are not "lost": compare with one snapshot of what still runs.
+                        let running = Set(self.inFlight.entryIDs)
+                        let lostIDs = (lost.array ?? []).compactMap(\.string).filter { running.contains(LaneEntry(lane: lane, id: $0).key) }
+                        if !lostIDs.isEmpty {
+                            self.logger.debug("running jobs no longer owned (finished or reclaimed)", metadata: ["count": "\(lostIDs.count)"])
+                        }
+                    } catch {
+                        self.logger.warning("heartbeat failed", metadata: ["error": "\(error)"])
                     }
-                } catch {
-                    self.logger.warning("heartbeat failed", metadata: ["error": "\(error)"])
                 }
             }
         }
     }
 
-    /// Claims up to `free` entries left by dead consumers (idle past `minIdle`) and starts them;
-    /// returns the cursor of the next scan.
-    private func reclaim(from cursor: String, free: Int, into jobs: inout DiscardingTaskGroup) async -> String {
+    /// Claims up to `free` entries of one lane left by dead consumers (idle past `minIdle`) and
+    /// starts them; returns the cursor of the lane's next scan.
+    private func reclaim(_ lane: JobPriority, from cursor: String, free: Int, into jobs: inout DiscardingTaskGroup) async -> String {
         let keys = self.queue.keys
+        let stream = keys.stream(for: lane)
+        let room = min(free, self.inFlight.freeSlotsNow)
+        if room == 0 { return cursor }
         do {
             let claimed = try await self.client.xautoclaim(
-                keys.stream, group: keys.group, consumer: self.configuration.workerID,
-                minIdle: .milliseconds(self.configuration.minIdle.milliseconds), start: cursor, count: min(free, 100))
+                stream, group: keys.group, consumer: self.configuration.workerID,
+                minIdle: .milliseconds(self.configuration.minIdle.milliseconds), start: cursor, count: min(room, 100))
             if !claimed.entries.isEmpty {
-                let counts = try await self.deliveryCounts(claimed.entries.map(\.id))
-                self.logger.info("reclaimed entries of a stalled consumer", metadata: ["count": "\(claimed.entries.count)"])
-                self.dispatch(claimed.entries.map { JobEnvelope(entry: $0, deliveryCount: counts[$0.id] ?? 2) }, in: &jobs)
+                let counts = try await self.deliveryCounts(claimed.entries.map(\.id), stream: stream)
+                self.logger.info("reclaimed entries of a stalled consumer", metadata: ["count": "\(claimed.entries.count)", "lane": "\(lane.rawValue)"])
+                self.dispatch(claimed.entries.map { JobEnvelope(entry: $0, deliveryCount: counts[$0.id] ?? 2, lane: lane) }, in: &jobs)
             }
             return claimed.nextStart
         } catch {
@@ -322,18 +400,24 @@ final class QueueConsumer: Sendable {
         }
     }
 
-    /// Removes consumers idle with nothing pending.
+    /// Removes consumers idle with nothing pending, from the group of each lane stream.
     private func removeIdleConsumers() async {
+        for stream in self.queue.keys.laneStreams {
+            await self.removeIdleConsumers(stream: stream)
+        }
+    }
+
+    private func removeIdleConsumers(stream: String) async {
         let keys = self.queue.keys
         do {
-            let consumers = try await self.client.xinfoConsumers(keys.stream, group: keys.group)
+            let consumers = try await self.client.xinfoConsumers(stream, group: keys.group)
             let limit = self.configuration.consumerIdleTimeout.milliseconds
             for consumer in consumers {
                 guard let name = consumer["name"]?.string, name != self.configuration.workerID,
                     consumer["pending"]?.int == 0,
                     let idle = (consumer["inactive"] ?? consumer["idle"])?.int, idle >= 0, Int64(idle) > limit
                 else { continue }
-                let removed = try await self.client.eval(EngineScripts.removeIdleConsumer, keys: [keys.stream], arguments: [keys.group, name])
+                let removed = try await self.client.eval(EngineScripts.removeIdleConsumer, keys: [stream], arguments: [keys.group, name])
                 if removed.int == 1 {
                     self.logger.info("removed idle consumer", metadata: ["consumer": "\(name)"])
                 }

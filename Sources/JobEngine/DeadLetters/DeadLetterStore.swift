@@ -41,7 +41,7 @@ public struct DeadLetterStore: Sendable {
         for start in stride(from: 0, to: ids.count, by: 200) {
             let chunk = Array(ids[start..<min(start + 200, ids.count)])
             replayed += try await self.client.eval(
-                EngineScripts.replay, keys: [self.keys.dead, self.keys.stream, self.keys.idempotency, self.keys.idempotencyIndex],
+                EngineScripts.replay, keys: [self.keys.dead, self.keys.stream, self.keys.idempotency, self.keys.idempotencyIndex, self.keys.critical, self.keys.bulk],
                 arguments: chunk
             ).int ?? 0
         }

@@ -21,10 +21,12 @@ public struct EnqueueOptions: Sendable {
     public var delay: Duration?
     /// Whether to wait for replicas after the add (`WAIT`); ``EnqueueDurability/master`` by default.
     public var durability: EnqueueDurability
+    /// The lane; `nil`: the job type's default (``JobProducer/defaultPriorities``), else `default`.
+    public var priority: JobPriority?
 
     public init(
         userID: String? = nil, idempotencyKey: String? = nil, traceparent: String? = nil, runAt: Int64? = nil, delay: Duration? = nil,
-        durability: EnqueueDurability = .master
+        durability: EnqueueDurability = .master, priority: JobPriority? = nil
     ) {
         self.userID = userID
         self.idempotencyKey = idempotencyKey
@@ -32,6 +34,7 @@ public struct EnqueueOptions: Sendable {
         self.runAt = runAt
         self.delay = delay
         self.durability = durability
+        self.priority = priority
     }
 
     /// Options that run the job at `date`.
@@ -59,6 +62,9 @@ public struct JobProducer: Sendable {
     public var encryptor: (any PayloadDecryptor)?
     /// Time source for `enqueued_at` (ms since the epoch).
     public var now: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
+    /// The lane of each job type enqueued without ``EnqueueOptions/priority`` (the app fills it
+    /// from the modules' ``JobPriority`` declarations); types not listed go to `default`.
+    public var defaultPriorities: [String: JobPriority] = [:]
 
     public init(client: RedisClient, maximumQueueLength: Int? = nil, encryptor: (any PayloadDecryptor)? = nil) {
         self.client = client
@@ -70,14 +76,22 @@ public struct JobProducer: Sendable {
     /// or for a scheduled job (``EnqueueOptions/runAt``, ``EnqueueOptions/delay``) its generated `job_id`.
     @discardableResult
     public func enqueue(queue: String, type: String, arguments: some Encodable & Sendable, options: EnqueueOptions = .init()) async throws -> String {
-        try await self.enqueue(queue: queue, jobData: try Self.jobData(type: type, arguments: arguments), options: options)
+        let (command, jobID) = try self.enqueueCommand(
+            queue: queue, jobData: try Self.jobData(type: type, arguments: arguments), type: type, options: options)
+        return try await self.add(command, jobID: jobID, durability: options.durability)
     }
 
     /// Enqueues a job given as its raw `job_data` JSON (which must hold `type`).
     @discardableResult
     public func enqueue(queue: String, jobData: String, options: EnqueueOptions = .init()) async throws -> String {
         let (command, jobID) = try self.enqueueCommand(queue: queue, jobData: jobData, options: options)
-        guard let wait = options.durability.waitArguments else {
+        return try await self.add(command, jobID: jobID, durability: options.durability)
+    }
+
+    /// Sends one add (`XADD`, or `ZADD` for a scheduled job), followed by `WAIT` on the same
+    /// connection when `durability` asks for replicas.
+    private func add(_ command: RESPCommand, jobID: String?, durability: EnqueueDurability) async throws -> String {
+        guard let wait = durability.waitArguments else {
             let reply = try await self.client.send(command)
             return try Self.id(of: reply, jobID: jobID)
         }
@@ -121,7 +135,9 @@ public struct JobProducer: Sendable {
     public func enqueueBulk<Arguments: Encodable & Sendable>(
         queue: String, type: String, arguments: [Arguments], options: EnqueueOptions = .init()
     ) async throws -> [String] {
-        let commands = try arguments.map { try self.enqueueCommand(queue: queue, jobData: try Self.jobData(type: type, arguments: $0), options: options) }
+        let commands = try arguments.map {
+            try self.enqueueCommand(queue: queue, jobData: try Self.jobData(type: type, arguments: $0), type: type, options: options)
+        }
         var ids: [String] = []
         ids.reserveCapacity(commands.count)
         for chunkStart in stride(from: 0, to: commands.count, by: 1000) {
@@ -163,7 +179,11 @@ public struct JobProducer: Sendable {
     /// - Throws: ``JobError`` when both ``EnqueueOptions/runAt`` and ``EnqueueOptions/delay`` are
     ///   given, the delay is negative, or the due time is more than 366 days ahead.
     public func enqueueCommand(queue: String, jobData: String, options: EnqueueOptions) throws -> (command: RESPCommand, jobID: String?) {
-        guard options.isScheduled else { return (try self.command(queue: queue, jobData: jobData, options: options), nil) }
+        try self.enqueueCommand(queue: queue, jobData: jobData, type: self.typeForLane(jobData: jobData, options: options), options: options)
+    }
+
+    private func enqueueCommand(queue: String, jobData: String, type: String?, options: EnqueueOptions) throws -> (command: RESPCommand, jobID: String?) {
+        guard options.isScheduled else { return (try self.command(queue: queue, jobData: jobData, type: type, options: options), nil) }
         let now = self.now()
         let due: Int64
         switch (options.runAt, options.delay) {
@@ -181,10 +201,15 @@ public struct JobProducer: Sendable {
         var fields = [JobEnvelope.Field.jobData, wire]
         if let userID = options.userID { fields += [JobEnvelope.Field.userID, userID] }
         if let key = options.idempotencyKey { fields += [JobEnvelope.Field.idempotencyKey, key] }
-        if let traceparent = options.traceparent { fields += [JobEnvelope.Field.traceparent, traceparent] }
+        if let traceparent = options.traceparent ?? JobTracing.currentTraceparent() {
+            fields += [JobEnvelope.Field.traceparent, traceparent]
+        }
         fields += [
             JobEnvelope.Field.enqueuedAt, String(now), JobEnvelope.Field.jobID, jobID, DueTime.scheduledForField, String(due),
         ]
+        // The promote script puts it on its lane's stream when due.
+        let lane = self.priority(type: type, options: options)
+        if lane != .default { fields += [JobEnvelope.Field.priority, lane.rawValue] }
         let member = OutcomeRecorder.jsonArray(fields)
         return (RESPCommand("ZADD", [QueueKeys(queue: queue, group: "").delayed, String(due), member]), jobID)
     }
@@ -196,9 +221,28 @@ public struct JobProducer: Sendable {
         return id
     }
 
+    /// The lane a job goes to: ``EnqueueOptions/priority``, else its type's default, else `default`.
+    public func priority(type: String?, options: EnqueueOptions) -> JobPriority {
+        options.priority ?? type.flatMap { self.defaultPriorities[$0] } ?? .default
+    }
+
+    /// The job type in `jobData`, when the lane depends on it (no priority given, defaults known).
+    private func typeForLane(jobData: String, options: EnqueueOptions) -> String? {
+        guard options.priority == nil && !self.defaultPriorities.isEmpty else { return nil }
+        var bytes = jobData
+        if case .type(let found) = bytes.withUTF8({ JSONTypeScanner.scan(UnsafeRawBufferPointer($0)) }) { return found }
+        return nil
+    }
+
     /// The `XADD` command that enqueues `jobData` now (for callers building their own pipelines);
-    /// scheduling options are ignored here (see ``enqueueCommand(queue:jobData:options:)``).
+    /// the lane's stream is chosen from `options`, else the `type` found in `jobData`; scheduling
+    /// options are ignored here (see ``enqueueCommand(queue:jobData:options:)``).
     public func command(queue: String, jobData: String, options: EnqueueOptions) throws -> RESPCommand {
+        try self.command(queue: queue, jobData: jobData, type: self.typeForLane(jobData: jobData, options: options), options: options)
+    }
+
+    private func command(queue: String, jobData: String, type: String?, options: EnqueueOptions) throws -> RESPCommand {
+        let lane = self.priority(type: type, options: options)
         var wire = jobData
         if let encryptor { wire = try encryptor.encrypt(Data(jobData.utf8), queue: queue) }
         var fields: [(String, String)] = [(JobEnvelope.Field.jobData, wire)]
@@ -209,6 +253,8 @@ public struct JobProducer: Sendable {
             fields.append((JobEnvelope.Field.traceparent, traceparent))
         }
         fields.append((JobEnvelope.Field.enqueuedAt, String(self.now())))
-        return RedisClient.xaddCommand(queue, fields: fields, maxLength: self.maximumQueueLength, approximate: true)
+        if lane != .default { fields.append((JobEnvelope.Field.priority, lane.rawValue)) }
+        let stream = QueueKeys(queue: queue, group: "").stream(for: lane)
+        return RedisClient.xaddCommand(stream, fields: fields, maxLength: self.maximumQueueLength, approximate: true)
     }
 }

@@ -1,7 +1,7 @@
 import Logging
 import RedisClient
 
-/// Moves due retries from `{q}:delayed` back onto their streams, and forgets old idempotency keys.
+/// Moves due retries from `{q}:delayed` back onto their lane streams (by their `priority` field), and forgets old idempotency keys.
 ///
 /// Every worker runs one; the promote script moves each member exactly once, so running many
 /// is safe (and keeps retries flowing when some workers die).
@@ -49,7 +49,7 @@ final class RetryScheduler: Sendable {
         while true {
             do {
                 let moved = try await self.client.eval(
-                    EngineScripts.promote, keys: [keys.delayed, keys.stream],
+                    EngineScripts.promote, keys: [keys.delayed, keys.critical, keys.stream, keys.bulk],
                     arguments: [String(self.configuration.now()), String(self.batchSize)]
                 ).int ?? 0
                 total += moved

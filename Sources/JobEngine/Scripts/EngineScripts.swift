@@ -134,9 +134,13 @@ enum EngineScripts {
             return n
             """)
 
-    /// Moves due retries back onto the stream. Safe with many workers: each member moves once.
+    /// Moves due retries back onto their lane streams. Safe with many workers: each member moves once.
     ///
-    /// KEYS: delayed, stream. ARGV: now ms, limit. Returns how many were moved.
+    /// A member's `priority` field picks the stream (`critical` -> KEYS[2], `bulk` -> KEYS[4]);
+    /// anything else, or none (members written before lanes existed, or by other producers of
+    /// the delayed set), goes to the plain queue stream, the `default` lane.
+    ///
+    /// KEYS: delayed, critical stream, stream, bulk stream. ARGV: now ms, limit. Returns how many were moved.
     static let promote = RedisScript(
         name: "promote",
         source: """
@@ -144,13 +148,63 @@ enum EngineScripts {
             for _, member in ipairs(due) do
               local ok, fields = pcall(cjson.decode, member)
               if ok and type(fields) == 'table' and #fields >= 2 and #fields % 2 == 0 then
-                redis.call('XADD', KEYS[2], '*', unpack(fields))
+                for i = 1, #fields do
+                  -- Only strings and numbers can be stream fields (a nested value would fail the XADD, and the script).
+                  if type(fields[i]) ~= 'string' and type(fields[i]) ~= 'number' then ok = false end
+                end
               else
-                redis.call('XADD', KEYS[2], '*', 'job_data', member, 'error', 'undecodable delayed entry')
+                ok = false
+              end
+              if ok then
+                local stream = KEYS[3]
+                for i = 1, #fields - 1, 2 do
+                  if fields[i] == 'priority' then
+                    if fields[i + 1] == 'critical' then stream = KEYS[2] elseif fields[i + 1] == 'bulk' then stream = KEYS[4] end
+                  end
+                end
+                redis.call('XADD', stream, '*', unpack(fields))
+              else
+                redis.call('XADD', KEYS[3], '*', 'job_data', member, 'error', 'undecodable delayed entry')
               end
               redis.call('ZREM', KEYS[1], member)
             end
             return #due
+            """)
+
+    /// Reads new entries of a queue's three lane streams in one round trip, in the order that
+    /// serves higher lanes first without starving lower ones (see ``LaneWeights``): `default` up
+    /// to its guaranteed share, `bulk` up to its share, then `critical`, `default`, `bulk` up to
+    /// the room left. A lane that returned fewer entries than asked is empty and not asked again.
+    ///
+    /// Why a script: reading the lanes one by one from the worker would cost a round trip per
+    /// lane, and one `XREADGROUP` over the three streams applies `COUNT` per stream (up to three
+    /// times the free slots). `XREADGROUP` in a script never blocks; the consumer blocks with a
+    /// plain `XREADGROUP` when every lane was empty.
+    ///
+    /// KEYS: critical stream, stream, bulk stream (one slot). ARGV: group, consumer, room,
+    /// default share, bulk share. Returns three lists of entries (`[id, [field, value...]]`),
+    /// one per lane in KEYS order.
+    static let readLanes = RedisScript(
+        name: "read-lanes",
+        source: """
+            local group, consumer, room = ARGV[1], ARGV[2], tonumber(ARGV[3])
+            local out, empty = { {}, {}, {} }, { false, false, false }
+            local function take(lane, n)
+              if n <= 0 or room <= 0 or empty[lane] then return end
+              n = math.min(n, room)
+              local reply = redis.call('XREADGROUP', 'GROUP', group, consumer, 'COUNT', n, 'STREAMS', KEYS[lane], '>')
+              local entries = reply and reply[1][2] or {}
+              local list = out[lane]
+              for i = 1, #entries do list[#list + 1] = entries[i] end
+              room = room - #entries
+              if #entries < n then empty[lane] = true end
+            end
+            take(2, tonumber(ARGV[4]))
+            take(3, tonumber(ARGV[5]))
+            take(1, room)
+            take(2, room)
+            take(3, room)
+            return out
             """)
 
     /// Renews ownership of running jobs: XCLAIM JUSTID (resets idle time, keeps the delivery count)
@@ -198,7 +252,8 @@ enum EngineScripts {
 
     /// Moves dead letters back onto the queue with the attempt reset, deleting them from the dead stream.
     ///
-    /// KEYS: dead, stream, idempotency hash, idempotency index. ARGV: ids...
+    /// KEYS: dead, stream, idempotency hash, idempotency index, critical stream, bulk stream. ARGV: ids...
+    /// A dead letter goes back to the lane its `priority` field names (`default` without one).
     /// The dead letter's bookkeeping fields are dropped (so `attempt` starts again at 1) and its
     /// idempotency record is forgotten (so the replayed job is not skipped as a duplicate).
     /// Returns how many were replayed.
@@ -224,7 +279,13 @@ enum EngineScripts {
                   end
                 end
                 if #out == 0 then out = { 'job_data', '' } end
-                redis.call('XADD', KEYS[2], '*', unpack(out))
+                local stream = KEYS[2]
+                for j = 1, #out - 1, 2 do
+                  if out[j] == 'priority' then
+                    if out[j + 1] == 'critical' then stream = KEYS[5] elseif out[j + 1] == 'bulk' then stream = KEYS[6] end
+                  end
+                end
+                redis.call('XADD', stream, '*', unpack(out))
                 redis.call('XDEL', KEYS[1], ARGV[i])
                 n = n + 1
               end

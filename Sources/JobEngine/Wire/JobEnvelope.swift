@@ -14,6 +14,9 @@ public struct JobEnvelope: Sendable {
         public static let enqueuedAt = "enqueued_at"
         public static let attempt = "attempt"
         public static let jobID = "job_id"
+        /// The lane (`critical`, `default`, `bulk`): informative on the stream (the stream an
+        /// entry is on decides), authoritative on a delayed member (where its retry goes).
+        public static let priority = "priority"
     }
 
     /// The ID of this stream entry (changes when the job is retried).
@@ -31,8 +34,11 @@ public struct JobEnvelope: Sendable {
     public let enqueuedAt: Int64?
     /// Times the stream delivered this entry (1 unless a worker died holding it).
     public var deliveryCount: Int
+    /// The lane whose stream the entry was read from (``QueueKeys/stream(for:)``).
+    public let lane: JobPriority
 
-    public init(entry: RedisStreamEntry, deliveryCount: Int = 1) {
+    public init(entry: RedisStreamEntry, deliveryCount: Int = 1, lane: JobPriority = .default) {
+        self.lane = lane
         self.entryID = entry.id
         self.fields = entry.fields
         let idempotencyKey = entry.fields[Field.idempotencyKey].flatMap { $0.isEmpty ? nil : $0 }
@@ -48,16 +54,23 @@ public struct JobEnvelope: Sendable {
     /// The raw `job_data` field (JSON, or `enc:v1:...`), `nil` when the entry has none.
     public var jobData: String? { self.fields[Field.jobData] }
 
+    /// Key of the job among a consumer's in-flight jobs (entry IDs repeat across lane streams).
+    var slotKey: String { LaneEntry(lane: self.lane, id: self.entryID).key }
+
     /// The fields to put on the stream for the next attempt: the original ones with `job_id`
-    /// pinned and `attempt` set (`run_at` / `delay_ms` dropped: the retry's own due time rules).
+    /// pinned, `attempt` set, `priority` set to the lane it ran in (so the retry keeps its lane), and
+    /// `run_at` / `delay_ms` dropped (the retry's own due time rules).
     public func fieldsForRetry(attempt: Int) -> [String] {
         var out: [String] = []
-        out.reserveCapacity(self.fields.count * 2 + 4)
+        out.reserveCapacity(self.fields.count * 2 + 6)
         for (key, value) in self.fields.sorted(by: { $0.key < $1.key })
-        where key != Field.attempt && key != Field.jobID && key != DueTime.runAtField && key != DueTime.delayField {
+        where key != Field.attempt && key != Field.jobID && key != Field.priority && key != DueTime.runAtField
+            && key != DueTime.delayField {
             out.append(key)
             out.append(value)
         }
+        out.append(Field.priority)
+        out.append(self.lane.rawValue)
         out.append(Field.jobID)
         out.append(self.jobID)
         out.append(Field.attempt)

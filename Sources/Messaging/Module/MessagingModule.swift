@@ -26,12 +26,12 @@ public struct MessagingModule: ServiceModule {
 
     public var jobTypes: [JobTypeDeclaration] {
         [
-            JobTypeDeclaration("send_email", queue: EmailService.queue, summary: "a templated or plain email"),
-            JobTypeDeclaration("send_verification_code", queue: EmailService.queue, summary: "a 6-digit sign-up or login code by email"),
-            JobTypeDeclaration("send_work_email_verification", queue: EmailService.queue, summary: "a code to a work address (free-mail refused)"),
-            JobTypeDeclaration("send_sms", queue: SMSService.queue, summary: "a text or templated SMS"),
-            JobTypeDeclaration("send_sms_code", queue: SMSService.queue, summary: "a 6-digit code by SMS"),
-            JobTypeDeclaration("verify_phone_identity", queue: SMSService.queue, summary: "server-side check of a PASS/carrier result"),
+            JobTypeDeclaration("send_email", queue: EmailService.queue, priority: .bulk, summary: "a templated or plain email"),
+            JobTypeDeclaration("send_verification_code", queue: EmailService.queue, priority: .critical, summary: "a 6-digit sign-up or login code by email"),
+            JobTypeDeclaration("send_work_email_verification", queue: EmailService.queue, priority: .critical, summary: "a code to a work address (free-mail refused)"),
+            JobTypeDeclaration("send_sms", queue: SMSService.queue, priority: .bulk, summary: "a text or templated SMS"),
+            JobTypeDeclaration("send_sms_code", queue: SMSService.queue, priority: .critical, summary: "a 6-digit code by SMS"),
+            JobTypeDeclaration("verify_phone_identity", queue: SMSService.queue, priority: .critical, summary: "server-side check of a PASS/carrier result"),
         ]
     }
 

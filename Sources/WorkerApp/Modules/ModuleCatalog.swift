@@ -30,6 +30,13 @@ public struct ModuleCatalog: Sendable {
     /// Every declared job type.
     public var jobTypes: [JobTypeDeclaration] { self.modules.flatMap(\.jobTypes) }
 
+    /// The default lane of every declared type not in `default` (for ``JobProducer/defaultPriorities``).
+    public var jobPriorities: [String: JobPriority] {
+        var out: [String: JobPriority] = [:]
+        for type in self.jobTypes where type.priority != .default { out[type.name] = type.priority }
+        return out
+    }
+
     /// Every declared breaker.
     public var dependencies: [DependencyDeclaration] { self.modules.flatMap(\.dependencies) }
 

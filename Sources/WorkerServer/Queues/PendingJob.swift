@@ -8,10 +8,13 @@ public struct PendingJob: Sendable, Codable, Equatable {
     public var idleMilliseconds: Int
     /// How many times it has been delivered.
     public var deliveries: Int
+    /// The lane whose stream holds it (`critical`, `default`, `bulk`); entry IDs are per stream.
+    public var lane: String
 
     /// Creates a pending entry.
-    public init(id: String, consumer: String, idleMilliseconds: Int, deliveries: Int) {
+    public init(id: String, consumer: String, idleMilliseconds: Int, deliveries: Int, lane: String = "default") {
         self.id = id
+        self.lane = lane
         self.consumer = consumer
         self.idleMilliseconds = idleMilliseconds
         self.deliveries = deliveries

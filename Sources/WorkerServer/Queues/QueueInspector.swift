@@ -38,7 +38,8 @@ public struct QueueInspector: Sendable {
         return out
     }
 
-    /// Statistics of one queue: two pipelined round trips.
+    /// Statistics of one queue: two pipelined round trips. Consumers, the oldest waiting age and
+    /// the totals of entries added are those of the `default` lane (the plain stream).
     public func stats(_ keys: QueueKeys) async throws -> QueueStats {
         var stats = QueueStats(queue: keys.stream, group: keys.group)
         let replies = try await self.client.pipeline([
@@ -49,9 +50,12 @@ public struct QueueInspector: Sendable {
             RESPCommand("EXISTS", [keys.paused]),
             RESPCommand("XINFO", ["STREAM", keys.stream]),
             RESPCommand("XINFO", ["STREAM", keys.results]),
+            RESPCommand("XLEN", [keys.critical]),
+            RESPCommand("XINFO", ["GROUPS", keys.critical]),
+            RESPCommand("XLEN", [keys.bulk]),
+            RESPCommand("XINFO", ["GROUPS", keys.bulk]),
         ])
         if let message = replies[0].errorMessage { throw RedisServerError(message: message) }
-        stats.length = replies[0].int ?? 0
         stats.delayed = replies[2].int ?? 0
         stats.dead = replies[3].int ?? 0
         stats.paused = (replies[4].int ?? 0) == 1
@@ -59,16 +63,30 @@ public struct QueueInspector: Sendable {
         stats.finishedTotal = Self.dictionary(replies[6])?["entries-added"]?.int
 
         var lastDelivered = "0-0"
-        var redisLag: Int?
-        for group in replies[1].array ?? [] {
-            guard let info = Self.dictionary(group), info["name"]?.string == keys.group else { continue }
-            stats.groupExists = true
-            stats.pending = info["pending"]?.int ?? 0
-            lastDelivered = info["last-delivered-id"]?.string ?? "0-0"
-            if let lag = info["lag"], !lag.isNull { redisLag = lag.int }
+        var redisLag = 0
+        var lagKnown = true
+        for (lane, length, groups) in [
+            (JobPriority.critical, replies[7], replies[8]), (.default, replies[0], replies[1]), (.bulk, replies[9], replies[10]),
+        ] {
+            var pending = 0
+            var laneLag: Int?
+            for group in groups.array ?? [] {
+                guard let info = Self.dictionary(group), info["name"]?.string == keys.group else { continue }
+                pending = info["pending"]?.int ?? 0
+                if lane == .default {
+                    stats.groupExists = true
+                    lastDelivered = info["last-delivered-id"]?.string ?? "0-0"
+                }
+                if let lag = info["lag"], !lag.isNull { laneLag = lag.int }
+            }
+            let laneStats = LaneStats(lane: lane, stream: keys.stream(for: lane), length: length.int ?? 0, pending: pending)
+            stats.lanes.append(laneStats)
+            stats.length += laneStats.length
+            stats.pending += laneStats.pending
+            stats.waiting += laneStats.waiting
+            if let laneLag { redisLag += laneLag } else if laneStats.waiting > 0 { lagKnown = false }
         }
-        stats.waiting = max(0, stats.length - stats.pending)
-        stats.lag = redisLag ?? stats.waiting
+        stats.lag = lagKnown ? redisLag : stats.waiting
 
         guard stats.groupExists else { return stats }
         let start = lastDelivered == "0-0" ? "-" : "(" + lastDelivered
@@ -92,17 +110,22 @@ public struct QueueInspector: Sendable {
         return stats
     }
 
-    /// Entries in flight (delivered, not acknowledged), oldest first.
+    /// Entries in flight (delivered, not acknowledged), oldest first within each lane, critical
+    /// lane first; at most `count` in all.
     public func pending(_ keys: QueueKeys, count: Int) async throws -> [PendingJob] {
-        do {
-            return try await self.client.xpending(keys.stream, group: keys.group, count: count).map {
-                PendingJob(
-                    id: $0.id, consumer: $0.consumer, idleMilliseconds: $0.idleMilliseconds,
-                    deliveries: $0.deliveryCount)
+        var out: [PendingJob] = []
+        for lane in JobPriority.readingOrder where out.count < count {
+            do {
+                out += try await self.client.xpending(keys.stream(for: lane), group: keys.group, count: count - out.count).map {
+                    PendingJob(
+                        id: $0.id, consumer: $0.consumer, idleMilliseconds: $0.idleMilliseconds,
+                        deliveries: $0.deliveryCount, lane: lane.rawValue)
+                }
+            } catch let error as RedisServerError where error.prefix == "NOGROUP" {
+                continue
             }
-        } catch let error as RedisServerError where error.prefix == "NOGROUP" {
-            return []
         }
+        return out
     }
 
     /// Pauses a queue: every worker stops reading it within about a second; jobs in flight finish.

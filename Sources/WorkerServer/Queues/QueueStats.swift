@@ -9,7 +9,7 @@ public struct QueueStats: Sendable, Codable, Equatable {
     public var group: String
     /// Whether the consumer group exists (a worker creates it on start).
     public var groupExists: Bool
-    /// `XLEN`: waiting + in flight.
+    /// `XLEN`: waiting + in flight, summed over the lanes.
     public var length: Int
     /// Entries delivered to a consumer and not yet acknowledged (in flight, or owned by a dead consumer).
     public var pending: Int
@@ -31,6 +31,8 @@ public struct QueueStats: Sendable, Codable, Equatable {
     public var finishedTotal: Int?
     /// The group's consumers.
     public var consumers: [ConsumerStats]
+    /// Per lane (critical, default, bulk); `length`, `pending`, `waiting` and `lag` are their sums.
+    public var lanes: [LaneStats]
 
     /// Creates empty statistics for a queue.
     public init(queue: String, group: String) {
@@ -45,5 +47,6 @@ public struct QueueStats: Sendable, Codable, Equatable {
         self.dead = 0
         self.paused = false
         self.consumers = []
+        self.lanes = []
     }
 }
