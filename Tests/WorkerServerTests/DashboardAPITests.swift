@@ -250,6 +250,27 @@ struct DashboardAPITests {
         }
     }
 
+    @Test func lookupFindsJobsOnTheirLaneStreams() async throws {
+        let keys = TestEnv.queue()
+        try await withTestClient { client in
+            try await client.xgroupCreate(keys.bulk, group: keys.group)
+            let critical = try await client.xadd(keys.critical, fields: [("job_data", #"{"type":"send_sms_code"}"#), ("priority", "critical")])
+            _ = try await client.xadd(keys.bulk, fields: [("job_data", #"{"type":"send_email"}"#), ("job_id", "bulk-1")])
+            _ = try await client.send(RESPCommand("XREADGROUP", ["GROUP", keys.group, "worker-3", "COUNT", "1", "STREAMS", keys.bulk, ">"]))
+            let locator = JobLocator(inspector: QueueInspector(queues: [keys], client: client))
+            let waiting = try await locator.locate(critical)
+            #expect(waiting?.state == "waiting")
+            #expect(waiting?.lane == "critical")
+            #expect(waiting?.type == "send_sms_code")
+            let running = try await locator.locate("bulk-1")
+            #expect(running?.state == "running")
+            #expect(running?.lane == "bulk")
+            #expect(running?.worker == "worker-3")
+            _ = try await client.send(RESPCommand("DEL", [keys.critical, keys.bulk]))
+            try await Self.cleanup(client, keys)
+        }
+    }
+
     @Test func lookupScansAreBounded() async throws {
         let keys = TestEnv.queue()
         try await withTestClient { client in

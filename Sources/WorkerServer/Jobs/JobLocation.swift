@@ -33,6 +33,8 @@ public struct JobLocation: Codable, Sendable, Hashable {
     public var attempt: Int?
     /// The stream entry (waiting, running), the dead-letter entry (dead, when found there).
     public var entryID: String?
+    /// The lane stream it waits or runs on (`critical`, `default`, `bulk`).
+    public var lane: String?
     /// When the entry was added to the stream, ms since the epoch (waiting, running).
     public var enqueuedAt: Int64?
     /// The worker (consumer) running it.

@@ -86,25 +86,35 @@ public struct JobLocator: Sendable {
     }
 
     private func onStream(_ jobID: String, keys: QueueKeys) async throws -> JobLocation? {
+        for lane in JobPriority.readingOrder {
+            if let found = try await self.onStream(jobID, keys: keys, lane: lane) { return found }
+        }
+        return nil
+    }
+
+    /// Looks for the job on one lane stream of the queue.
+    private func onStream(_ jobID: String, keys: QueueKeys, lane: JobPriority) async throws -> JobLocation? {
+        let stream = keys.stream(for: lane)
         var match: RedisStreamEntry?
         if JobStatsSchema.milliseconds(ofEntryID: jobID) != nil, WorkerHTTPServer.isStreamID(jobID) {
             // The default job ID is the entry ID: one XRANGE finds it (an entry ID pasted for a job
             // that has a `job_id` finds it too).
-            match = try await self.client.xrange(keys.stream, start: jobID, end: jobID, count: 1).first
+            match = try await self.client.xrange(stream, start: jobID, end: jobID, count: 1).first
         }
         if match == nil {
-            match = try await self.scanStream(keys.stream, reverse: false) { JobEnvelope(entry: $0).jobID == jobID }
+            match = try await self.scanStream(stream, reverse: false) { JobEnvelope(entry: $0).jobID == jobID }
         }
         guard let entry = match else { return nil }
         let envelope = JobEnvelope(entry: entry)
         var location = JobLocation(jobID: envelope.jobID, queue: keys.stream, state: JobLocation.State.waiting)
         location.entryID = entry.id
+        location.lane = lane.rawValue
         location.attempt = envelope.attempt
         location.enqueuedAt = JobStatsSchema.milliseconds(ofEntryID: entry.id)
         location.type = envelope.jobData.flatMap(DelayedJob.jobType)
         let pending: [RedisPendingEntry]
         do {
-            pending = try await self.client.xpending(keys.stream, group: keys.group, start: entry.id, end: entry.id, count: 1)
+            pending = try await self.client.xpending(stream, group: keys.group, start: entry.id, end: entry.id, count: 1)
         } catch let error as RedisServerError where error.prefix == "NOGROUP" {
             pending = []
         }
