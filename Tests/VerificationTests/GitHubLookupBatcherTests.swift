@@ -75,6 +75,26 @@ import Testing
         }
     }
 
+    @Test func cancellingTheRunAnswersEveryWaitingLookup() async throws {
+        let clock = ManualClock()
+        let recorder = Recorder()
+        // A window of an hour: nothing leaves by itself while the run is cancelled.
+        let batcher = GitHubLookupBatcher(window: .seconds(3600), maximumBatch: 2, clock: clock, fetch: recorder.fetch)
+        let runner = Task { try await batcher.run() }
+        // Three lookups: one full batch of 2 (a `.ready` event) and 1 waiting for its window.
+        let lookups = (0..<3).map { index in Task { try await batcher.lookup(Self.handle("c\(index)")) } }
+        try await waitUntil("a full batch out and one lookup waiting") {
+            batcher.waitingCount == 1 && !recorder.batches.current.isEmpty
+        }
+        runner.cancel()
+        for lookup in lookups {
+            // Answered (found, or failed as cancelled): never left hanging.
+            _ = try? await lookup.value
+        }
+        try await runner.value
+        await #expect(throws: (any Error).self) { try await batcher.lookup(Self.handle("late")) }
+    }
+
     @Test func fullBatchesLeaveWithoutWaiting() async throws {
         let clock = ManualClock()
         let recorder = Recorder()

@@ -38,6 +38,8 @@ public final class GitHubLookupBatcher<C: Clock>: Service, Sendable where C.Dura
         var pending: [UInt64] = []
         /// Every unanswered lookup (waiting or in a call).
         var waiters: [UInt64: Waiter] = [:]
+        /// Lookups handed to a call (or to a `.ready` event), not answered yet.
+        var sending: Set<UInt64> = []
         /// Bumped each time a batch leaves, so a late timer does not cut the next window short.
         var generation: UInt64 = 0
         var closed = false
@@ -104,6 +106,7 @@ public final class GitHubLookupBatcher<C: Clock>: Service, Sendable where C.Dura
         } onCancel: {
             let waiter = self.state.withLock { state in
                 state.pending.removeAll { $0 == id }
+                state.sending.remove(id)
                 return state.waiters.removeValue(forKey: id)
             }
             waiter?.continuation.resume(throwing: CancellationError())
@@ -135,6 +138,7 @@ public final class GitHubLookupBatcher<C: Clock>: Service, Sendable where C.Dura
                                 calls.addTask { await self.send(batch) }
                             }
                         case .ready(let batch):
+                            self.state.withLock { $0.sending.formUnion(batch) }
                             calls.addTask { await self.send(batch) }
                         }
                     }
@@ -143,12 +147,16 @@ public final class GitHubLookupBatcher<C: Clock>: Service, Sendable where C.Dura
                 }
                 timers.cancelAll()
             }
-            // Cancelled rather than shut down: answer what is left (the calls fail as cancelled).
-            self.close()
-            let rest = self.state.withLock { state in
-                defer { state.pending = [] }
-                return state.pending
+            // Cancelled rather than shut down, the events still queued are never read: every lookup
+            // not handed to a call yet is answered now (the calls fail as cancelled).
+            let rest: [UInt64] = self.state.withLock { state in
+                state.closed = true
+                state.pending = []
+                let rest = state.waiters.keys.filter { !state.sending.contains($0) }.sorted()
+                state.sending.formUnion(rest)
+                return rest
             }
+            self.sink.finish()
             if !rest.isEmpty { calls.addTask { await self.send(rest) } }
         }
     }
@@ -169,6 +177,7 @@ public final class GitHubLookupBatcher<C: Clock>: Service, Sendable where C.Dura
         self.state.withLock { state in
             guard state.generation == generation, !state.pending.isEmpty else { return nil }
             state.generation &+= 1
+            state.sending.formUnion(state.pending)
             defer { state.pending = [] }
             return state.pending
         }
@@ -179,14 +188,20 @@ public final class GitHubLookupBatcher<C: Clock>: Service, Sendable where C.Dura
         var unique: [SocialHandle] = []
         var seen: Set<String> = []
         for handle in handles where seen.insert(handle.normalized).inserted { unique.append(handle) }
-        guard !unique.isEmpty else { return }
+        guard !unique.isEmpty else {
+            // Every lookup of the batch was cancelled meanwhile.
+            self.state.withLock { state in for id in ids { state.sending.remove(id) } }
+            return
+        }
         let outcome: Result<[String: SocialLookup], SocialAPIError>
         do {
             outcome = .success(try await self.fetch(unique))
         } catch {
             outcome = .failure(error)
         }
-        let waiters: [Waiter] = self.state.withLock { state in ids.compactMap { state.waiters.removeValue(forKey: $0) }
+        let waiters: [Waiter] = self.state.withLock { state in
+            for id in ids { state.sending.remove(id) }
+            return ids.compactMap { state.waiters.removeValue(forKey: $0) }
         }
         for waiter in waiters {
             switch outcome {
