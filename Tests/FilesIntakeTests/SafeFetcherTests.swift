@@ -71,7 +71,7 @@ struct SafeFetcherTests {
             let fetcher = try Self.fetcher(resolver: resolver)
             let error = try await Self.withPath { path in
                 await Self.error { () async throws(FetchError) in
-                    try await fetcher.fetch(url, toFileAt: path, timeout: .seconds(5))
+                    try await fetcher.fetch(url, toFileAt: path, timeout: .seconds(30))
                 }
             }
             #expect(error == .forbiddenAddress || error == .invalidURL, "\(url): \(String(describing: error))")
@@ -86,11 +86,11 @@ struct SafeFetcherTests {
             let fetcher = try Self.fetcher(.init(allowPrivateAddresses: true))
             let error = try await Self.withPath { path in
                 await Self.error { () async throws(FetchError) in
-                    try await fetcher.fetch("https://127.0.0.1:\(target.port)/", toFileAt: path, timeout: .seconds(5))
+                    try await fetcher.fetch("https://127.0.0.1:\(target.port)/", toFileAt: path, timeout: .seconds(30))
                 }
             }
             #expect(error == .connectFailed || error == .transport, "\(String(describing: error))")
-            try await waitUntil("the target to see the connection", timeout: .seconds(5)) { target.connections == 1 }
+            try await waitUntil("the target to see the connection", timeout: .seconds(30)) { target.connections == 1 }
         }
     }
 
@@ -114,7 +114,7 @@ struct SafeFetcherTests {
             let error = try await Self.withPath { path in
                 let error = await Self.error { () async throws(FetchError) in
                     try await fetcher.fetch(
-                        "http://127.0.0.2:\(port)/x", toFileAt: path, maxBytes: 1 << 20, timeout: .seconds(5))
+                        "http://127.0.0.2:\(port)/x", toFileAt: path, maxBytes: 1 << 20, timeout: .seconds(30))
                 }
                 #expect(!FileManager.default.fileExists(atPath: path))
                 return error
@@ -161,7 +161,7 @@ struct SafeFetcherTests {
                     let error = try await Self.withPath { path in
                         await Self.error { () async throws(FetchError) in
                             try await fetcher.fetch(
-                                "http://127.0.0.2:\(port)/\(route)", toFileAt: path, timeout: .seconds(5))
+                                "http://127.0.0.2:\(port)/\(route)", toFileAt: path, timeout: .seconds(30))
                         }
                     }
                     #expect(error == .forbiddenAddress, "\(route): \(String(describing: error))")
@@ -186,24 +186,24 @@ struct SafeFetcherTests {
             let fetcher = try Self.originFetcher()
             try await Self.withPath { path in
                 let file = try await fetcher.fetch(
-                    "http://127.0.0.2:\(port)/hop/3", toFileAt: path, timeout: .seconds(5))
+                    "http://127.0.0.2:\(port)/hop/3", toFileAt: path, timeout: .seconds(30))
                 #expect(file.redirects == 3 && file.byteCount == 4)
                 #expect(try String(contentsOfFile: path, encoding: .utf8) == "done")
                 let tooMany = await Self.error { () async throws(FetchError) in
-                    try await fetcher.fetch("http://127.0.0.2:\(port)/hop/4", toFileAt: path, timeout: .seconds(5))
+                    try await fetcher.fetch("http://127.0.0.2:\(port)/hop/4", toFileAt: path, timeout: .seconds(30))
                 }
                 #expect(tooMany == .tooManyRedirects)
                 #expect(!FileManager.default.fileExists(atPath: path), "no file is left after a failure")
                 let missing = await Self.error { () async throws(FetchError) in
-                    try await fetcher.fetch("http://127.0.0.2:\(port)/nolocation", toFileAt: path, timeout: .seconds(5))
+                    try await fetcher.fetch("http://127.0.0.2:\(port)/nolocation", toFileAt: path, timeout: .seconds(30))
                 }
                 #expect(missing == .invalidRedirect)
                 let broken = await Self.error { () async throws(FetchError) in
-                    try await fetcher.fetch("http://127.0.0.2:\(port)/broken", toFileAt: path, timeout: .seconds(5))
+                    try await fetcher.fetch("http://127.0.0.2:\(port)/broken", toFileAt: path, timeout: .seconds(30))
                 }
                 #expect(broken == .invalidRedirect)
                 let notFound = await Self.error { () async throws(FetchError) in
-                    try await fetcher.fetch("http://127.0.0.2:\(port)/notfound", toFileAt: path, timeout: .seconds(5))
+                    try await fetcher.fetch("http://127.0.0.2:\(port)/notfound", toFileAt: path, timeout: .seconds(30))
                 }
                 #expect(notFound == .httpStatus && notFound?.status == 404 && notFound?.isTransient == false)
             }
@@ -234,7 +234,7 @@ struct SafeFetcherTests {
             try await Self.withPath { path in
                 let declared = await Self.error { () async throws(FetchError) in
                     try await fetcher.fetch(
-                        "http://127.0.0.2:\(port)/declared", toFileAt: path, maxBytes: 4999, timeout: .seconds(5))
+                        "http://127.0.0.2:\(port)/declared", toFileAt: path, maxBytes: 4999, timeout: .seconds(30))
                 }
                 #expect(declared == .tooLarge)
                 let endless = await Self.error { () async throws(FetchError) in
@@ -244,7 +244,7 @@ struct SafeFetcherTests {
                 #expect(endless == .tooLarge)
                 #expect(!FileManager.default.fileExists(atPath: path), "the partial file is removed")
                 let small = try await fetcher.fetch(
-                    "http://127.0.0.2:\(port)/small", toFileAt: path, maxBytes: 1000, timeout: .seconds(5))
+                    "http://127.0.0.2:\(port)/small", toFileAt: path, maxBytes: 1000, timeout: .seconds(30))
                 #expect(small.byteCount == 1000)
                 #expect(try Data(contentsOf: URL(fileURLWithPath: path)).count == 1000)
             }
@@ -290,7 +290,7 @@ struct SafeFetcherTests {
             let fetcher = try Self.originFetcher(resolver: StaticResolver(answers: ["files.test": [Self.testOrigin]]))
             try await Self.withPath { path in
                 let file = try await fetcher.fetch(
-                    "http://files.test:\(port)/file", toFileAt: path, timeout: .seconds(5))
+                    "http://files.test:\(port)/file", toFileAt: path, timeout: .seconds(30))
                 #expect(try String(contentsOfFile: path, encoding: .utf8) == "files.test:\(port)")
                 #expect(file.finalOrigin == "http://files.test:\(port)")
             }

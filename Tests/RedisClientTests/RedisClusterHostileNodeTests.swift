@@ -21,6 +21,7 @@ struct RedisClusterHostileNodeTests {
         // Generous: the whole suite runs at once on 2 cores, and a connect failure costs a try.
         configuration.connectTimeout = .seconds(15)
         configuration.clusterMaximumRedirections = 5
+        configuration.commandTimeout = .seconds(30)
         return configuration
     }
 
