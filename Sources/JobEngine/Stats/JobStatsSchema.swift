@@ -57,9 +57,13 @@ public enum JobStatsSchema {
 
     /// The time part of a stream entry ID (`<ms>-<seq>`), `nil` when it is not one.
     public static func milliseconds(ofEntryID id: String) -> Int64? {
-        guard let dash = id.firstIndex(of: "-") else { return nil }
-        let digits = id[..<dash]
-        guard !digits.isEmpty, digits.count <= 19, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-        return Int64(digits)
+        // Bytes, not Characters: this runs for every job (no grapheme breaking, no Unicode tables).
+        let utf8 = id.utf8
+        guard let dash = utf8.firstIndex(of: UInt8(ascii: "-")) else { return nil }
+        let digits = utf8[..<dash]
+        guard !digits.isEmpty, digits.count <= 19, digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
+            return nil
+        }
+        return Int64(Substring(digits))
     }
 }
