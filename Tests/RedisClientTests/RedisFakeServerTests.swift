@@ -174,4 +174,32 @@ struct RedisFakeServerTests {
             await #expect(throws: RedisClientError.self) { try await client.send("PING") }
         }
     }
+
+    /// The pool's health check: an error reply to `PING` (a cluster node answering `MOVED`, a
+    /// server still `LOADING`) shows the connection is alive; it is not closed for it.
+    @Test func anErrorReplyToTheHealthCheckKeepsTheConnection() async throws {
+        let hellos = LockedBox(0)
+        let pings = LockedBox(0)
+        let server = try await FakeRedisServer.start { _, command in
+            switch command.first?.uppercased() {
+            case "HELLO":
+                hellos.withLock { $0 += 1 }
+                return .bytes(FakeRedisServer.helloReply)
+            case "PING":
+                pings.withLock { $0 += 1 }
+                return .bytes("-LOADING Redis is loading the dataset in memory\r\n")
+            default: return .bytes("+v\r\n")
+            }
+        }
+        defer { server.stop() }
+        var configuration = server.configuration
+        configuration.healthCheckInterval = .milliseconds(20)
+        configuration.poolSize = 1
+        try await withClient(configuration) { client in
+            _ = try await client.send("GET", "k")
+            try await waitUntil("three health checks") { pings.current >= 3 }
+            _ = try await client.send("GET", "k")
+        }
+        #expect(hellos.current == 1, "the connection was replaced \(hellos.current - 1) times")
+    }
 }

@@ -150,7 +150,10 @@ final class RedisConnectionPool: Sendable {
             let connections = self.state.withLockedValue { $0.live }
             for connection in connections {
                 do {
-                    _ = try await connection.send(RESPCommand("PING"), timeout: self.configuration.connectTimeout)
+                    // Any answer, an error reply included (a cluster node may answer MOVED, a
+                    // loading server LOADING), shows the connection is alive; only silence or a
+                    // broken connection closes it.
+                    _ = try await connection.sendRaw(RESPCommand("PING"), timeout: self.configuration.connectTimeout)
                 } catch {
                     self.logger.warning("redis health check failed; reconnecting", metadata: ["error": "\(error)"])
                     await connection.close()
