@@ -14,7 +14,8 @@
 #   5. tables: before / after / peers side by side, and ours against the targets of issues 3 and 9.
 #
 # Environment: BLUEPRINT_CONCURRENCY (unset: serve's default for the queue), BENCH_JOBS (200000),
-# BENCH_BASELINE_REF (abe0906), BENCH_SKIP_BASELINE=1 (no "before"), WAIT_MAX (60: seconds to wait
+# BENCH_BASELINE_REF (abe0906), BENCH_BASELINE_BIN (a `blueprint` binary already built from another
+# commit: used as "before" instead of building BENCH_BASELINE_REF), BENCH_SKIP_BASELINE=1 (no "before"), WAIT_MAX (60: seconds to wait
 # for a quiet machine before measuring, here and in the peers' script), PEERS (dramatiq,saq),
 # BENCH_SKIP_PEERS=1 (skip step 4), BENCH_STRICT=1 (exit 1 when a target is missed).
 # Exit status: 1 when the engine misbehaved (lost/duplicate/failed jobs, a stall, an unclean exit)
@@ -46,7 +47,11 @@ AFTER_LABEL="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- Sources || 
 
 BASELINE_REF=${BENCH_BASELINE_REF:-abe0906}
 BASELINE_BIN=""
-if [ "${BENCH_SKIP_BASELINE:-0}" != 1 ]; then
+if [ -n "${BENCH_BASELINE_BIN:-}" ]; then
+  [ -x "$BENCH_BASELINE_BIN" ] || { echo "BENCH_BASELINE_BIN=$BENCH_BASELINE_BIN is not an executable" >&2; exit 1; }
+  BASELINE_BIN=$BENCH_BASELINE_BIN
+  BASELINE_REF=${BENCH_BASELINE_LABEL:-given binary}
+elif [ "${BENCH_SKIP_BASELINE:-0}" != 1 ]; then
   BASELINE_SRC="$ROOT/.build-baseline/src"
   BASELINE_SCRATCH="$ROOT/.build-baseline/build"
   BASELINE_COMMIT=$(git rev-parse --verify "$BASELINE_REF^{commit}")

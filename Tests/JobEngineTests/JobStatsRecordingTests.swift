@@ -56,7 +56,9 @@ struct JobStatsRecordingTests {
     @Test func outcomesRetriesAndTimingsLandInTheMinuteHashWithATTL() async throws {
         try await withTestClient { client in
             let keys = TestEnv.queue()
-            let engine = RunningEngine(configuration: TestEnv.engineConfiguration(keys), registry: Self.registry(), client: client)
+            var configuration = TestEnv.engineConfiguration(keys)
+            configuration.jobIndexRetention = .seconds(JobStatsSchema.jobIndexTTLSeconds)  // off by default
+            let engine = RunningEngine(configuration: configuration, registry: Self.registry(), client: client)
             var producer = JobProducer(client: client)
             // Enqueued "3 s ago": every first attempt waited 3 s or a little more, i.e. bucket (2 s, 5 s].
             producer.now = { Int64(Date().timeIntervalSince1970 * 1000) - 3000 }

@@ -290,4 +290,37 @@ struct DashboardAPITests {
             try await Self.cleanup(client, keys)
         }
     }
+
+    /// Without the index (the default), a finished job whose ID is its entry ID is found in the
+    /// results however many outcomes came after it: the scan starts at its enqueue time.
+    @Test func withoutTheIndexAnEntryIDJobIsFoundFromItsEnqueueTime() async throws {
+        let keys = TestEnv.queue()
+        try await withTestClient { client in
+            // The job was enqueued (its entry ID) a second before its outcome was written.
+            let outcome = try await client.xadd(keys.results, fields: [
+                ("job_id", "placeholder"), ("type", "send_email"), ("status", "dead"), ("attempts", "1"),
+            ])
+            let enqueuedAt = try #require(JobStatsSchema.milliseconds(ofEntryID: outcome)) - 1000
+            let jobID = "\(enqueuedAt)-3"
+            _ = try await client.send(RESPCommand("DEL", [keys.results]))
+            let rid = try await client.xadd(keys.results, fields: [
+                ("job_id", jobID), ("type", "send_email"), ("status", "succeeded"), ("attempts", "2"), ("duration_ms", "7"),
+            ])
+            let later = (0..<300).map { i in
+                RESPCommand("XADD", [keys.results, "*", "job_id", "later-\(i)", "type", "send_email", "status", "succeeded"])
+            }
+            _ = try await client.pipeline(later)
+            var locator = JobLocator(inspector: QueueInspector(queues: [keys], client: client))
+            locator.scanLimit = 100
+            locator.pageSize = 40
+            let found = try #require(try await locator.locate(jobID))
+            #expect(found.state == "succeeded")
+            #expect(found.resultsEntryID == rid)
+            #expect(found.attempt == 2)
+            // A custom ID has no time: only the newest `scanLimit` outcomes are searched.
+            #expect(try await locator.locate("later-299")?.state == "succeeded")
+            #expect(try await locator.locate("later-10") == nil, "beyond the scan limit")
+            try await Self.cleanup(client, keys)
+        }
+    }
 }

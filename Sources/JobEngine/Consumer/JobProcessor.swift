@@ -27,7 +27,9 @@ struct JobProcessor: Sendable {
     ///
     /// The run is one `consumer` span, a child of the producer's span when the job carries a valid
     /// `traceparent`; the handler runs inside its context, so the spans it starts nest under it.
-    func process(_ envelope: JobEnvelope) async -> Bool {
+    /// With `traced` false (no tracer in force) no span is started: a no-op one stands in.
+    func process(_ envelope: JobEnvelope, traced: Bool = true) async -> Bool {
+        guard traced else { return await self.process(envelope, span: NoOpTracer.NoOpSpan(context: .topLevel)) }
         let parent = JobTracing.parentContext(traceparent: envelope.traceparent)
         return await withSpan("job", context: parent.context, ofKind: .consumer) { span in
             if span.isRecording {

@@ -3,6 +3,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import RESP
 import RedisClient
+import Synchronization
 
 /// Consumes one queue: reads entries into free slots, runs them, renews their claims, reclaims
 /// entries of dead consumers, and cancels jobs past their timeout.
@@ -34,6 +35,9 @@ final class QueueConsumer: Sendable {
     let recorder: OutcomeRecorder
     private let processor: JobProcessor
     private let shield: ShieldedRunner
+    /// Whether a tracer is in force, looked up once per ``run()`` (the tracing API's lookup costs
+    /// more than a no-op job): without one, jobs start no span at all.
+    private let tracesJobs = Atomic<Bool>(false)
     /// Set by ``stop()`` (or cancellation): stop reading and drain.
     private let stopping = AsyncSignal(latching: true)
     /// Set once every job ended: the heartbeat and the watchdog end.
@@ -85,6 +89,7 @@ final class QueueConsumer: Sendable {
     }
 
     private func runOnPreferredExecutor() async {
+        self.tracesJobs.store(JobTracing.isTracing, ordering: .relaxed)
         await withTaskGroup(of: Void.self) { services in
             services.addTask { await self.recorder.run() }
             services.addTask { await self.shield.run() }
@@ -109,8 +114,9 @@ final class QueueConsumer: Sendable {
     private func start(_ envelope: JobEnvelope, in jobs: inout DiscardingTaskGroup) {
         let processor = self.processor
         let inFlight = self.inFlight
+        let traced = self.tracesJobs.load(ordering: .relaxed)
         jobs.addTask {
-            let handedOver = await processor.process(envelope)
+            let handedOver = await processor.process(envelope, traced: traced)
             if !handedOver {
                 inFlight.remove(CollectionOfOne(envelope.slotKey))
             }

@@ -32,8 +32,8 @@ public enum JobStatsSchema {
     public static let runPrefix = "run:"
     /// Lifetime of a stats hash, set when it is created: two hours.
     public static let ttlSeconds = 7_200
-    /// Default lifetime of a job's entry in the lookup index (`{queue}:job:<id>`): one day
-    /// (``EngineConfiguration/jobIndexRetention``).
+    /// A day: the lifetime to give the lookup index (`{queue}:job:<id>`) when it is turned on
+    /// (``EngineConfiguration/jobIndexRetention``, off by default).
     public static let jobIndexTTLSeconds = 86_400
     /// Milliseconds in one stats bucket.
     public static let minuteMilliseconds: Int64 = 60_000

@@ -23,6 +23,10 @@ public enum JobTracing {
         public static let invalidTraceparent = "blueprint.job.traceparent_invalid"
     }
 
+    /// `true` when a tracer other than the no-op one is in force (bootstrapped, or scoped to the
+    /// calling task). The lookup takes a lock and a cast: callers on a hot path ask once.
+    public static var isTracing: Bool { !(InstrumentationSystem.tracer is NoOpTracer) }
+
     /// The context a job's span starts from: the producer's span when `traceparent` is valid W3C
     /// trace context and the tracer understands it, else a new trace. `isValid` is false when a
     /// value was given but refused.

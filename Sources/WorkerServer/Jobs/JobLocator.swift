@@ -4,11 +4,11 @@ import RedisClient
 
 /// Finds a job by its ID in every queue of an inspector: `GET /api/jobs/{id}`.
 ///
-/// Order, per queue: the lookup index `{q}:job:<id>` (written with each outcome, one day) for a
-/// final `succeeded` / `rejected`; then where the job is now: the stream (an entry ID is looked up
+/// Order, per queue: the lookup index `{q}:job:<id>` (when `BLUEPRINT_JOB_INDEX_SECONDS` turns it
+/// on) for a final `succeeded` / `rejected`; then where the job is now: the stream (an entry ID is looked up
 /// directly, any other ID by a bounded scan) with `XPENDING` telling waiting from running, the
-/// delayed set (bounded scan); then `dead` from the index; else bounded scans, newest first, of
-/// the results stream and of the dead letters. Scans stop after ``scanLimit`` entries per structure, so a lookup in a
+/// delayed set (bounded scan); then `dead` from the index; else bounded scans of the results stream
+/// (forward from the enqueue time of an entry-ID job ID, then newest first) and of the dead letters. Scans stop after ``scanLimit`` entries per structure, so a lookup in a
 /// very long queue may miss a job that is there (the answer says so).
 public struct JobLocator: Sendable {
     /// The queues searched, in order.
@@ -46,15 +46,28 @@ public struct JobLocator: Sendable {
             return try await self.finished(jobID, keys: keys, status: JobLocation.State.dead, resultsID: resultsID)
         }
         for keys in self.inspector.queues {
-            // Finished before the index was written (an older worker) or more than a day ago.
-            if let entry = try await self.scanStream(keys.results, reverse: true, where: { $0.fields["job_id"] == jobID }),
-                let status = entry.fields["status"], !status.isEmpty
-            {
+            // No index (off by default), or the job finished before its entry was written or after
+            // it expired: the results stream holds the outcome while it is not trimmed.
+            if let entry = try await self.inResults(jobID, keys: keys), let status = entry.fields["status"], !status.isEmpty {
                 return try await self.finished(jobID, keys: keys, status: status, resultsID: entry.id)
             }
             if let found = try await self.inDeadLetters(jobID, keys: keys) { return found }
         }
         return nil
+    }
+
+    /// The job's entry in the results stream. A job ID that is an entry ID (the default) tells when
+    /// the job was enqueued, and its outcome was written after that: the scan reads forward from
+    /// then, so a job that finished soon after it was enqueued is found in the first page however
+    /// long the stream. Otherwise (or when that finds nothing) the newest entries are scanned.
+    private func inResults(_ jobID: String, keys: QueueKeys) async throws -> RedisStreamEntry? {
+        let matches: (RedisStreamEntry) -> Bool = { $0.fields["job_id"] == jobID }
+        if WorkerHTTPServer.isStreamID(jobID), let enqueued = JobStatsSchema.milliseconds(ofEntryID: jobID),
+            let entry = try await self.scanStream(keys.results, reverse: false, from: "\(enqueued)-0", where: matches)
+        {
+            return entry
+        }
+        return try await self.scanStream(keys.results, reverse: true, where: matches)
     }
 
     /// Splits an index value `"<status> <results entry id>"`; `nil` when it is not one.
@@ -162,8 +175,9 @@ public struct JobLocator: Sendable {
     }
 
     /// The first entry matching, reading at most ``scanLimit`` entries page by page.
+    /// A forward scan starts at `from` (an entry ID, inclusive) when given, else at the oldest entry.
     private func scanStream(
-        _ key: String, reverse: Bool, where matches: (RedisStreamEntry) -> Bool
+        _ key: String, reverse: Bool, from start: String? = nil, where matches: (RedisStreamEntry) -> Bool
     ) async throws -> RedisStreamEntry? {
         var read = 0
         var cursor: String? = nil
@@ -172,7 +186,7 @@ public struct JobLocator: Sendable {
             let page =
                 reverse
                 ? try await self.client.xrevrange(key, end: cursor.map { "(" + $0 } ?? "+", start: "-", count: count)
-                : try await self.client.xrange(key, start: cursor.map { "(" + $0 } ?? "-", end: "+", count: count)
+                : try await self.client.xrange(key, start: cursor.map { "(" + $0 } ?? start ?? "-", end: "+", count: count)
             if let hit = page.first(where: matches) { return hit }
             guard page.count == count, let last = page.last else { return nil }
             read += page.count
