@@ -109,7 +109,9 @@ struct JobStatsTests {
         #expect(JobStatsSchema.minute(ofMilliseconds: 60_000) == 1)
         #expect(JobStatsSchema.minute(ofMilliseconds: -1) == -1)
         #expect(JobStatsSchema.milliseconds(ofEntryID: "1700000000123-4") == 1_700_000_000_123)
-        for bad in ["", "-", "-1", "abc-0", "12", "1 2-0", "99999999999999999999-0", "１２-0"] {
+        #expect(JobStatsSchema.milliseconds(ofEntryID: "9223372036854775807-0") == .max)
+        #expect(JobStatsSchema.milliseconds(ofEntryID: "0-1") == 0)
+        for bad in ["", "-", "-1", "abc-0", "12", "1 2-0", "99999999999999999999-0", "9223372036854775808-0", "１２-0"] {
             #expect(JobStatsSchema.milliseconds(ofEntryID: bad) == nil, "\(bad)")
         }
     }

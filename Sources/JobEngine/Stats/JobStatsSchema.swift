@@ -49,21 +49,32 @@ public enum JobStatsSchema {
     /// time; later attempts from their entry ID (the time the retry was put back on the stream,
     /// so the back-off delay is not counted as waiting). Never negative (clock skew).
     public static func waitMilliseconds(entryID: String, enqueuedAt: Int64?, attempt: Int, startedAt: Int64) -> Int64 {
-        let entryTime = Self.milliseconds(ofEntryID: entryID)
-        let since = attempt <= 1 ? (enqueuedAt ?? entryTime) : (entryTime ?? enqueuedAt)
+        let since: Int64?
+        if attempt <= 1, let enqueuedAt {
+            since = enqueuedAt
+        } else {
+            since = Self.milliseconds(ofEntryID: entryID) ?? enqueuedAt
+        }
         guard let since else { return 0 }
         return max(0, startedAt - since)
     }
 
     /// The time part of a stream entry ID (`<ms>-<seq>`), `nil` when it is not one.
     public static func milliseconds(ofEntryID id: String) -> Int64? {
-        // Bytes, not Characters: this runs for every job (no grapheme breaking, no Unicode tables).
-        let utf8 = id.utf8
-        guard let dash = utf8.firstIndex(of: UInt8(ascii: "-")) else { return nil }
-        let digits = utf8[..<dash]
-        guard !digits.isEmpty, digits.count <= 19, digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
-            return nil
+        // Bytes, not Characters, and no intermediate string: this runs for every job.
+        var value: Int64 = 0
+        var digits = 0
+        for byte in id.utf8 {
+            if byte == UInt8(ascii: "-") {
+                return digits == 0 ? nil : value
+            }
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), digits < 19 else { return nil }
+            let (times10, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = times10.addingReportingOverflow(Int64(byte - UInt8(ascii: "0")))
+            guard !overflow1, !overflow2 else { return nil }
+            value = sum
+            digits += 1
         }
-        return Int64(Substring(digits))
+        return nil
     }
 }
