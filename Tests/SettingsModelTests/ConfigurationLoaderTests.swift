@@ -322,8 +322,10 @@ struct ConfigurationLoaderTests {
 /// Scratch directories for tests; each call gives a new one.
 enum Scratch {
     static func directory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "bp-settings-\(UUID().uuidString.prefix(8))")
+        // Under `make test`, inside the run's work directory (removed at the end of the run).
+        let base = ProcessInfo.processInfo.environment["BLUEPRINT_TEST_WORK"].map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.temporaryDirectory
+        let url = base.appendingPathComponent("bp-settings-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }

@@ -76,7 +76,7 @@ struct WorkerApplicationTests {
     }
 
     static func directory() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("bp-app-\(UUID().uuidString.prefix(8))").path
+        let path = try makeTemporaryDirectory("bp-app").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }
