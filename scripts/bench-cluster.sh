@@ -160,8 +160,8 @@ CORES=$(nproc)
 echo
 echo "== Drain of $JOBS no-op canary jobs by ONE blueprint serve, Redis Cluster of 3 masters (redis $REDIS_VERSION), $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "   machine: $CORES cores (nproc), load average at start $BUSY_LOAD, concurrency ${BLUEPRINT_CONCURRENCY:-default (64 per logical queue)}"
-printf '| %-38s | %10s | %14s | %-34s | %-9s |\n' "queue" "jobs/s" "worker µs/job" "redis-server CPU % (port: %)" "lost/dup"
-printf '| %-38s | %10s | %14s | %-34s | %-9s |\n' "--------------------------------------" "----------" "--------------" "----------------------------------" "---------"
+printf '| %-44s | %10s | %14s | %-34s | %-9s |\n' "queue" "jobs/s" "worker µs/job" "redis-server CPU % (port: %)" "lost/dup"
+printf '| %-44s | %10s | %14s | %-34s | %-9s |\n' "--------------------------------------------" "----------" "--------------" "----------------------------------" "---------"
 PROBLEM=0
 for label in single part3; do
   cpus=""
@@ -174,14 +174,15 @@ for label in single part3; do
     single) name="1 partition ($SINGLE on :$(fig single_masters))" ;;
     part3) name="3 partitions (masters $(fig part3_masters | tr ' ' ','))" ;;
   esac
-  printf '| %-38s | %10s | %14s | %-34s | %-9s |\n' "$name" "$(fig "${label}_rate")" "$(fig "${label}_worker_us_per_job")" "$cpus" "$lost/$dup"
+  printf '| %-44s | %10s | %14s | %-34s | %-9s |\n' "$name" "$(fig "${label}_rate")" "$(fig "${label}_worker_us_per_job")" "$cpus" "$lost/$dup"
 done
 RATIO=$(awk -v a="$(fig part3_rate)" -v b="$(fig single_rate)" 'BEGIN { if (b > 0) printf "%.2f", a / b }')
 echo "3 partitions / 1 partition: ${RATIO}x jobs/s, on $CORES cores."
 if [ "$CORES" -le 2 ]; then
   echo "On $CORES cores this figure shows the OVERHEAD of partitioning (more streams, more connections and reads for the"
   echo "same worker and the same CPUs), not scaling: three masters and one worker share $CORES cores, so no Redis can get"
-  echo "a core of its own. Scaling shows when each master has its own cores (and usually more than one worker process)."
+  echo "a core of its own, and whatever else runs here (load average $BUSY_LOAD at start) moves it either way."
+  echo "Scaling shows when each master has its own cores (and usually more than one worker process)."
 else
   echo "With $CORES cores, masters and worker can each have a core: the ratio is the scaling of one worker over 3 shards."
 fi
