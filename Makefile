@@ -1,4 +1,4 @@
-.PHONY: run test build docs fuzz bench-redis bench-engine bench-tracing bench-email bench-policies bench-priority bench-files bench-social bench-ocr format
+.PHONY: run test build docs fuzz bench-redis bench-engine bench-cluster bench-tracing bench-email bench-policies bench-priority bench-files bench-social bench-ocr format
 
 run:            ## run the worker on the embedded default (local Redis under ./var)
 	bash scripts/run.sh
@@ -27,6 +27,9 @@ bench-email:    ## mails/s to a local aiosmtpd: connection reuse + pipelining vs
 
 bench-engine:   ## drain rate, enqueue rate and latency vs the peers
 	bash scripts/bench-engine.sh
+
+bench-cluster:  ## drain of one logical queue: 1 partition on one shard vs 3 partitions on 3 masters (own 3-master cluster)
+	bash scripts/bench-cluster.sh
 
 bench-tracing:  ## the engine drain with tracing off / on (local OTLP receiver) / off
 	bash scripts/bench-tracing.sh

@@ -11,9 +11,15 @@ public struct QueueConfiguration: Sendable, Hashable {
     public var runsJobsOnEventLoop: Bool
     /// How read rounds share slots between the lanes (``JobPriority``) under load.
     public var laneWeights: LaneWeights
+    /// The logical queue this is a partition of (``QueuePartitions``); `keys.stream` when the
+    /// queue is not partitioned.
+    public var logicalQueue: String
+    /// The partition number: 0 for `logicalQueue` itself, i for `logicalQueue~i`.
+    public var partition: Int = 0
 
     public init(keys: QueueKeys, concurrency: Int, runsJobsOnEventLoop: Bool = true, laneWeights: LaneWeights = .standard) {
         self.keys = keys
+        self.logicalQueue = keys.stream
         self.concurrency = max(1, concurrency)
         self.runsJobsOnEventLoop = runsJobsOnEventLoop
         self.laneWeights = laneWeights

@@ -57,13 +57,14 @@ public final class JobEngine: Service, Sendable {
         self.scheduler.stop()
     }
 
-    /// Queues this worker found paused at its last check (`blueprint pause`), so it reads nothing from them.
+    /// Queues this worker found paused at its last check (`blueprint pause`), so it reads nothing
+    /// from them: logical names (a partitioned queue is listed when any partition is paused).
     public var pausedQueues: Set<String> {
-        Set(self.consumers.filter { $0.pausedSeen.withLockedValue { $0 } }.map(\.queue.keys.stream))
+        Set(self.consumers.filter { $0.pausedSeen.withLockedValue { $0 } }.map(\.queue.logicalQueue))
     }
 
-    /// Jobs running now, by queue.
+    /// Jobs running now, by logical queue (summed over the partitions).
     public var runningJobs: [String: Int] {
-        Dictionary(uniqueKeysWithValues: self.consumers.map { ($0.queue.keys.stream, $0.inFlight.running) })
+        Dictionary(self.consumers.map { ($0.queue.logicalQueue, $0.inFlight.running) }, uniquingKeysWith: +)
     }
 }

@@ -38,7 +38,7 @@ struct OperationsSurface {
         let logger = self.logger
         var http = WorkerHTTPServer(
             settings: server,
-            inspector: QueueInspector(queues: self.configured.knownQueues, client: client),
+            inspector: QueueInspector(queues: self.configured.knownQueues, client: client, partitions: self.configured.core.partitions),
             readiness: ReadinessCheck(client: client, queues: engine.configuration.queues.map(\.keys)),
             directory: WorkerDirectory(client: client),
             registry: self.registry,

@@ -13,13 +13,24 @@ func withCommandClient<T: Sendable>(_ body: @escaping @Sendable (RedisClient) as
     return try await withRunningClient(configured.core.redis, body)
 }
 
+/// Runs `body` with a connected client and the settings (for one-shot commands that need both).
+func withConfiguredClient<T: Sendable>(_ body: @escaping @Sendable (RedisClient, ConfiguredSettings) async throws -> T) async throws -> T {
+    let configured = try await loadSettings(environment: await loadSecrets(catalog: .standard, redactor: PIIRedactor()))
+    return try await withRunningClient(configured.core.redis) { client in try await body(client, configured) }
+}
+
+/// The dead-letter stores of every partition of `queue` (`BLUEPRINT_PARTITIONS`), partition 0 first.
+func deadLetterStores(_ queue: String, client: RedisClient, configured: ConfiguredSettings) -> [DeadLetterStore] {
+    configured.core.partitions.keys(of: ModuleCatalog.standard.keys(for: queue)).map { DeadLetterStore(keys: $0, client: client) }
+}
+
 /// Runs `body` with a queue inspector over a connected client (for operator commands).
 func withInspector<T: Sendable>(_ body: @escaping @Sendable (QueueInspector, ConfiguredSettings) async throws -> T) async throws -> T {
     let configured = try await loadSettings(environment: await loadSecrets(catalog: .standard, redactor: PIIRedactor()))
     var redis = configured.core.redis
     redis.connectTimeout = .seconds(3)
     return try await withRunningClient(redis) { client in
-        try await body(QueueInspector(queues: configured.knownQueues, client: client), configured)
+        try await body(QueueInspector(queues: configured.knownQueues, client: client, partitions: configured.core.partitions), configured)
     }
 }
 

@@ -16,12 +16,19 @@ struct Dead: AsyncParsableCommand {
         @Option(help: "Start after this dead-letter ID (paging).") var after: String?
 
         func run() async throws {
-            let letters = try await withCommandClient { client in
-                try await DeadLetterStore(keys: ModuleCatalog.standard.keys(for: self.queue), client: client).list(after: self.after, count: self.count)
+            let letters = try await withConfiguredClient { client, configured in
+                let stores = deadLetterStores(self.queue, client: client, configured: configured)
+                var all: [(Int?, DeadLetter)] = []
+                for (index, store) in stores.enumerated() {
+                    all += try await store.list(after: self.after, count: self.count).map { (stores.count > 1 ? index : nil, $0) }
+                }
+                return all
             }
-            for letter in letters {
+            // A partitioned queue: each partition's page, partition by partition (`partition` names it).
+            for (partition, letter) in letters {
                 var object = letter.fields
                 object["dead_id"] = letter.id
+                if let partition { object["partition"] = String(partition) }
                 let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
                 print(String(decoding: data, as: UTF8.self))
             }
@@ -36,9 +43,12 @@ struct Dead: AsyncParsableCommand {
 
         func run() async throws {
             guard self.all != !self.ids.isEmpty else { throw ValidationError("give dead-letter IDs or --all (not both)") }
-            let n = try await withCommandClient { client in
-                let store = DeadLetterStore(keys: ModuleCatalog.standard.keys(for: self.queue), client: client)
-                return self.all ? try await store.replayAll() : try await store.replay(ids: self.ids)
+            let n = try await withConfiguredClient { client, configured in
+                var n = 0
+                for store in deadLetterStores(self.queue, client: client, configured: configured) {
+                    n += self.all ? try await store.replayAll() : try await store.replay(ids: self.ids)
+                }
+                return n
             }
             print("replayed \(n)")
         }
@@ -52,9 +62,12 @@ struct Dead: AsyncParsableCommand {
 
         func run() async throws {
             guard self.all != !self.ids.isEmpty else { throw ValidationError("give dead-letter IDs or --all (not both)") }
-            let n = try await withCommandClient { client in
-                let store = DeadLetterStore(keys: ModuleCatalog.standard.keys(for: self.queue), client: client)
-                return self.all ? try await store.purgeAll() : try await store.purge(ids: self.ids)
+            let n = try await withConfiguredClient { client, configured in
+                var n = 0
+                for store in deadLetterStores(self.queue, client: client, configured: configured) {
+                    n += self.all ? try await store.purgeAll() : try await store.purge(ids: self.ids)
+                }
+                return n
             }
             print("purged \(n)")
         }

@@ -25,6 +25,8 @@ struct Enqueue: AsyncParsableCommand {
     @Option(help: "W3C trace context of the job's parent span (00-<trace id>-<span id>-<flags>); the worker's job span joins that trace.")
     var traceparent: String?
     @Option(help: "Lane: critical, default or bulk (default: the job type's declared lane).") var priority: String?
+    @Option(help: "Partition of a partitioned queue (BLUEPRINT_PARTITIONS), 0..<n (default: from --user-id, else --idempotency-key, else round robin).")
+    var partition: Int?
 
     func run() async throws {
         var object: [String: Any] = ["type": self.type]
@@ -56,6 +58,7 @@ struct Enqueue: AsyncParsableCommand {
         let jobData = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
         var options = EnqueueOptions(userID: self.userID, idempotencyKey: self.idempotencyKey, traceparent: self.traceparent)
         options.priority = lane
+        options.partition = self.partition
         if self.runAt != nil && self.delay != nil { throw ValidationError("give --run-at or --delay, not both") }
         if let runAt = self.runAt {
             guard let ms = ScheduleArguments.time(runAt) else {
@@ -70,9 +73,14 @@ struct Enqueue: AsyncParsableCommand {
             options.delay = duration
         }
         let finalOptions = options
-        let ids = try await withCommandClient { client in
+        let ids = try await withInspector { inspector, configured in
+            let client = inspector.client
             var producer = JobProducer(client: client)
             producer.defaultPriorities = ModuleCatalog.standard.jobPriorities
+            producer.partitions = configured.core.partitions
+            if let partition = finalOptions.partition, !(0..<producer.partitions.count(for: self.queue)).contains(partition) {
+                throw ValidationError("--partition must be 0..<\(producer.partitions.count(for: self.queue)) for queue \(self.queue) (BLUEPRINT_PARTITIONS)")
+            }
             if self.count == 1 {
                 return [try await producer.enqueue(queue: self.queue, jobData: jobData, options: finalOptions)]
             }

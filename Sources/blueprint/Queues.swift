@@ -20,17 +20,20 @@ struct Queues: AsyncParsableCommand {
             print(String(decoding: data, as: UTF8.self))
             return
         }
-        let rows = stats.map { q -> [String] in
-            [
-                q.queue, q.groupExists ? (q.paused ? "paused" : "running") : "no group", String(q.waiting),
-                String(q.pending),
-                String(q.delayed), String(q.dead), String(q.lag),
-                q.oldestWaitingAgeSeconds.map { String(format: "%.1fs", $0) } ?? "-",
-                String(q.consumers.count),
-            ]
+        // A partitioned queue: its totals, then one indented row per partition.
+        let rows = stats.flatMap { q in
+            [Self.row(q, name: q.queue)] + (q.partitions ?? []).enumerated().map { Self.row($1, name: "  #\($0) \($1.queue)") }
         }
         print(
             TextTable.render(
                 ["QUEUE", "STATE", "WAITING", "PENDING", "DELAYED", "DEAD", "LAG", "OLDEST", "CONSUMERS"], rows))
+    }
+
+    private static func row(_ q: QueueStats, name: String) -> [String] {
+        [
+            name, q.groupExists ? (q.paused ? "paused" : "running") : "no group", String(q.waiting), String(q.pending),
+            String(q.delayed), String(q.dead), String(q.lag), q.oldestWaitingAgeSeconds.map { String(format: "%.1fs", $0) } ?? "-",
+            String(q.consumers.count),
+        ]
     }
 }

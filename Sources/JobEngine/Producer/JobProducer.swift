@@ -23,11 +23,15 @@ public struct EnqueueOptions: Sendable {
     public var durability: EnqueueDurability
     /// The lane; `nil`: the job type's default (``JobProducer/defaultPriorities``), else `default`.
     public var priority: JobPriority?
+    /// The partition of a partitioned queue (``QueuePartitions``), 0..<N; `nil`: chosen from
+    /// ``userID``, else ``idempotencyKey``, else round robin (``JobProducer/partition(queue:options:)``).
+    public var partition: Int?
 
     public init(
         userID: String? = nil, idempotencyKey: String? = nil, traceparent: String? = nil, runAt: Int64? = nil, delay: Duration? = nil,
-        durability: EnqueueDurability = .master, priority: JobPriority? = nil
+        durability: EnqueueDurability = .master, priority: JobPriority? = nil, partition: Int? = nil
     ) {
+        self.partition = partition
         self.userID = userID
         self.idempotencyKey = idempotencyKey
         self.traceparent = traceparent
@@ -65,6 +69,10 @@ public struct JobProducer: Sendable {
     /// The lane of each job type enqueued without ``EnqueueOptions/priority`` (the app fills it
     /// from the modules' ``JobPriority`` declarations); types not listed go to `default`.
     public var defaultPriorities: [String: JobPriority] = [:]
+    /// Partition counts of the queues (`BLUEPRINT_PARTITIONS`); must match the workers' setting.
+    /// A job for a partitioned queue goes to the stream of one partition (``partition(queue:options:)``).
+    public var partitions: QueuePartitions = .none
+    private let roundRobin = RoundRobinCounter()
 
     public init(client: RedisClient, maximumQueueLength: Int? = nil, encryptor: (any PayloadDecryptor)? = nil) {
         self.client = client
@@ -182,7 +190,8 @@ public struct JobProducer: Sendable {
         try self.enqueueCommand(queue: queue, jobData: jobData, type: self.typeForLane(jobData: jobData, options: options), options: options)
     }
 
-    private func enqueueCommand(queue: String, jobData: String, type: String?, options: EnqueueOptions) throws -> (command: RESPCommand, jobID: String?) {
+    private func enqueueCommand(queue logicalQueue: String, jobData: String, type: String?, options: EnqueueOptions) throws -> (command: RESPCommand, jobID: String?) {
+        let queue = try self.physicalQueue(logicalQueue, options: options)
         guard options.isScheduled else { return (try self.command(queue: queue, jobData: jobData, type: type, options: options), nil) }
         let now = self.now()
         let due: Int64
@@ -238,7 +247,34 @@ public struct JobProducer: Sendable {
     /// the lane's stream is chosen from `options`, else the `type` found in `jobData`; scheduling
     /// options are ignored here (see ``enqueueCommand(queue:jobData:options:)``).
     public func command(queue: String, jobData: String, options: EnqueueOptions) throws -> RESPCommand {
-        try self.command(queue: queue, jobData: jobData, type: self.typeForLane(jobData: jobData, options: options), options: options)
+        try self.command(
+            queue: try self.physicalQueue(queue, options: options), jobData: jobData,
+            type: self.typeForLane(jobData: jobData, options: options), options: options)
+    }
+
+    /// The partition a job for `queue` goes to: ``EnqueueOptions/partition`` when given, else
+    /// ``QueuePartitions/partition(forKey:count:)`` of the `user_id`, else of the idempotency key
+    /// (so a key is deduplicated in one partition), else the next in round robin; 0 when `queue`
+    /// is not partitioned.
+    ///
+    /// - Throws: ``JobError`` when ``EnqueueOptions/partition`` is outside 0..<N.
+    public func partition(queue: String, options: EnqueueOptions) throws -> Int {
+        let count = self.partitions.count(for: queue)
+        if let partition = options.partition {
+            guard (0..<count).contains(partition) else {
+                throw JobError.permanent("partition \(partition) is outside 0..<\(count) of queue '\(queue)'")
+            }
+            return partition
+        }
+        guard count > 1 else { return 0 }
+        if let key = options.userID ?? options.idempotencyKey { return QueuePartitions.partition(forKey: key, count: count) }
+        return Int(self.roundRobin.take() % UInt64(count))
+    }
+
+    /// The stream name of the partition a job for `queue` goes to.
+    private func physicalQueue(_ queue: String, options: EnqueueOptions) throws -> String {
+        if options.partition == nil && self.partitions.isEmpty { return queue }
+        return QueuePartitions.physicalName(queue, partition: try self.partition(queue: queue, options: options))
     }
 
     private func command(queue: String, jobData: String, type: String?, options: EnqueueOptions) throws -> RESPCommand {

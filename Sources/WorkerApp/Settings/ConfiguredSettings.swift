@@ -54,10 +54,11 @@ public struct ConfiguredSettings: Sendable {
         return ConfiguredSettings(core: core, server: server, values: values, catalog: catalog)
     }
 
-    /// The queues operator commands know: the declared queues and any configured others.
+    /// The queues operator commands know: the declared queues and any configured others (the
+    /// logical queues: partitions ≥ 1 are reached through ``CoreSettings/partitions``).
     public var knownQueues: [QueueKeys] {
         var queues = self.catalog.queues.map(\.keys)
-        for queue in self.core.engine.queues.map(\.keys) where !queues.contains(where: { $0.stream == queue.stream }) {
+        for queue in self.core.engine.queues.filter({ $0.partition == 0 }).map(\.keys) where !queues.contains(where: { $0.stream == queue.stream }) {
             queues.append(queue)
         }
         return queues

@@ -21,6 +21,8 @@ public struct CoreSettings: Sendable {
     public var policies: PolicySettings
     /// Jobs enqueued on a cron schedule (`BLUEPRINT_PERIODIC`).
     public var periodic: [PeriodicJob] = []
+    /// Partition counts of the queues (`BLUEPRINT_PARTITIONS`); ``engine`` already has one queue per partition.
+    public var partitions: QueuePartitions = .none
 
     // MARK: - Declarations
 
@@ -36,6 +38,11 @@ public struct CoreSettings: Sendable {
     static let concurrency = Setting(
         "BLUEPRINT_CONCURRENCY", defaultDescription: "per queue, as its module declares (email/SMS 256, verification 32, files 8)",
         help: "Jobs in flight per process: one number for every queue, or `queue=n` pairs (`email_queue=64,sms_queue=16`).")
+    static let partitionsSetting = Setting(
+        "BLUEPRINT_PARTITIONS", defaultDescription: "none (one stream per queue)",
+        help: "Partitioned queues: `queue=n` pairs (`email_queue=4,sms_queue=2`, n in 1...256). Partition 0 is the queue itself, "
+            + "partition i is `queue~i`, each with its own keys and Redis Cluster slot; producers must use the same counts "
+            + "(docs/protocol.md, \"Partitioned queues\"). Each partition gets `ceil(concurrency / n)` slots.")
     static let logLevelSetting = Setting(
         "BLUEPRINT_LOG_LEVEL", .choice(["trace", "debug", "info", "notice", "warning", "warn", "error", "critical"]), default: "info",
         help: "`debug`, `info`, `warning` or `error`.")
@@ -80,7 +87,7 @@ public struct CoreSettings: Sendable {
         SettingGroup("Redis", summary: "The Redis server the queues live on.", settings: [redisURL]),
         SettingGroup(
             "Engine", summary: "Consumers, retries, recovery and shutdown.",
-            settings: [workerID, queues, concurrency, jobsOnEventLoop, dataDirectory, blockMilliseconds, minIdle, heartbeat, reclaim, maximumDeliveries, shutdownGrace,
+            settings: [workerID, queues, partitionsSetting, concurrency, jobsOnEventLoop, dataDirectory, blockMilliseconds, minIdle, heartbeat, reclaim, maximumDeliveries, shutdownGrace,
                        consumerIdle, scheduler, maximumPayload, jobIndex]),
         SettingGroup("Logging and alerts", summary: "JSON log lines and dead-letter alerts.", settings: [logLevelSetting, alertWebhook]),
     ]
@@ -107,8 +114,16 @@ public struct CoreSettings: Sendable {
         let queueNames = values.raw(Self.queues.name)?
             .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             ?? catalog.queues.map(\.name)
-        for name in queueNames where name.contains(where: { $0 == "{" || $0 == "}" || $0.isWhitespace }) {
-            values.report("BLUEPRINT_QUEUES: queue name '\(name)' may not contain braces or spaces")
+        for name in queueNames where name.contains(where: { $0 == "{" || $0 == "}" || $0 == QueuePartitions.separator || $0.isWhitespace }) {
+            values.report("BLUEPRINT_QUEUES: queue name '\(name)' may not contain braces, '~' or spaces")
+        }
+        var partitions = QueuePartitions.none
+        if let text = values.raw(Self.partitionsSetting.name) {
+            do {
+                partitions = try QueuePartitions.parse(text, knownQueues: Set(queueNames))
+            } catch {
+                values.report(error.message)
+            }
         }
         var concurrency: [String: Int] = [:]
         if let text = values.raw(Self.concurrency.name) {
@@ -128,11 +143,11 @@ public struct CoreSettings: Sendable {
                 }
             }
         }
-        let queues = queueNames.map {
+        let queues = partitions.expand(queueNames.map {
             QueueConfiguration(
                 keys: catalog.keys(for: $0), concurrency: concurrency[$0] ?? catalog.defaultConcurrency(for: $0),
                 runsJobsOnEventLoop: !catalog.isCPUBound($0))
-        }
+        })
 
         var engine = EngineConfiguration(workerID: workerID, queues: queues)
         engine.blockTime = .milliseconds(values.int(Self.blockMilliseconds) ?? 2000)
@@ -173,8 +188,10 @@ public struct CoreSettings: Sendable {
         }
 
         let policies = PolicySettings.parse(&values, catalog: catalog)
-        return CoreSettings(
+        var settings = CoreSettings(
             redis: redis, engine: engine, logLevel: logLevel, alertWebhookURL: alertWebhookURL, policies: policies,
             periodic: PeriodicSettings.parse(&values))
+        settings.partitions = partitions
+        return settings
     }
 }

@@ -232,7 +232,15 @@ enum DashboardAssets {
           const dt = previous ? (overview.time - previous.time) / 1000 : 0;
           fill("queues", overview.queues, (row, q) => {
             const before = previous && previous.queues.find((p) => p.queue === q.queue);
-            cell(row, q.queue);
+            const name = cell(row, q.queue);
+            if (q.partitions) {
+              const parts = document.createElement("div");
+              parts.className = "hint partitions";
+              parts.textContent = q.partitions.length + " partitions: " + q.partitions.map((p, i) =>
+                "#" + i + " " + p.waiting + " waiting, " + p.pending + " pending, " + p.delayed + " delayed, " + p.dead + " dead"
+                + (p.paused ? ", paused" : "")).join(" · ");
+              name.appendChild(parts);
+            }
             const st = cell(row, "");
             const pill = document.createElement("span");
             pill.className = "pill " + (!q.group_exists ? "nogroup" : q.paused ? "paused" : "");
@@ -277,7 +285,7 @@ enum DashboardAssets {
           const queue = state.deadQueue;
           const page = await api("/api/queues/" + encodeURIComponent(queue) + "/dead?count=50");
           fill("dead", page.dead, (row, letter) => {
-            cell(row, letter.id);
+            cell(row, letter.partition == null ? letter.id : letter.id + " (#" + letter.partition + ")");
             cell(row, jobType(letter.fields));
             cell(row, letter.fields.attempts, "num");
             cell(row, letter.fields.failed_at ? new Date(Number(letter.fields.failed_at)).toLocaleString() : "");
@@ -286,7 +294,7 @@ enum DashboardAssets {
             const button = document.createElement("button");
             button.textContent = "Replay";
             button.addEventListener("click", async () => {
-              await api("/api/queues/" + encodeURIComponent(queue) + "/dead/replay", { method: "POST", body: JSON.stringify({ ids: [letter.id] }) });
+              await api("/api/queues/" + encodeURIComponent(queue) + "/dead/replay", { method: "POST", body: JSON.stringify(letter.partition == null ? { ids: [letter.id] } : { ids: [letter.id], partition: letter.partition }) });
               refresh();
             });
             actions.appendChild(button);

@@ -4,6 +4,8 @@ struct DeadLetterPage: Encodable, Sendable {
     struct Item: Encodable, Sendable {
         var id: String
         var fields: [String: String]
+        /// The partition whose `{queue~i}:dead` holds it, for a partitioned queue; `nil` otherwise.
+        var partition: Int?
     }
 
     var queue: String

@@ -2,4 +2,7 @@
 struct DeadLetterSelection: Decodable, Sendable {
     var ids: [String]?
     var all: Bool?
+    /// Only this partition of a partitioned queue; `nil`: every partition (an ID present in two
+    /// partitions' dead letters then selects both).
+    var partition: Int?
 }

@@ -133,24 +133,26 @@ public struct WorkerHTTPServer: Sendable {
             if let after, !Self.isStreamID(after) {
                 throw HTTPError(.badRequest, message: "after must be a stream ID like 1700000000000-0")
             }
+            let only = try self.partition(request, keys)
             return try await self.redis {
-                let letters = try await DeadLetterStore(keys: keys, client: self.inspector.client).list(
-                    after: after, count: count)
+                let letters = try await self.inspector.deadLetters(keys, partition: only, after: after, count: count)
                 return JSONResponse.make(
                     .ok,
                     DeadLetterPage(
-                        queue: keys.stream, dead: letters.map { DeadLetterPage.Item(id: $0.id, fields: $0.fields) },
-                        nextAfter: letters.count == count ? letters.last?.id : nil))
+                        queue: keys.stream,
+                        dead: letters.map { DeadLetterPage.Item(id: $0.letter.id, fields: $0.letter.fields, partition: $0.partition) },
+                        nextAfter: letters.count == count ? letters.last?.letter.id : nil))
             }
         }
         api.post("queues/:queue/dead/replay") { request, context in
             let keys = try self.queue(context)
             let selection = try await Self.selection(request, context)
+            let stores = try self.deadLetterStores(keys, partition: selection.partition)
             return try await self.redis {
-                let store = DeadLetterStore(keys: keys, client: self.inspector.client)
-                let n =
-                    selection.all == true
-                    ? try await store.replayAll() : try await store.replay(ids: selection.ids ?? [])
+                var n = 0
+                for store in stores {
+                    n += selection.all == true ? try await store.replayAll() : try await store.replay(ids: selection.ids ?? [])
+                }
                 self.logger.notice(
                     "dead letters replayed through the admin API",
                     metadata: ["queue": "\(keys.stream)", "count": "\(n)"])
@@ -160,10 +162,12 @@ public struct WorkerHTTPServer: Sendable {
         api.post("queues/:queue/dead/purge") { request, context in
             let keys = try self.queue(context)
             let selection = try await Self.selection(request, context)
+            let stores = try self.deadLetterStores(keys, partition: selection.partition)
             return try await self.redis {
-                let store = DeadLetterStore(keys: keys, client: self.inspector.client)
-                let n =
-                    selection.all == true ? try await store.purgeAll() : try await store.purge(ids: selection.ids ?? [])
+                var n = 0
+                for store in stores {
+                    n += selection.all == true ? try await store.purgeAll() : try await store.purge(ids: selection.ids ?? [])
+                }
                 self.logger.notice(
                     "dead letters purged through the admin API", metadata: ["queue": "\(keys.stream)", "count": "\(n)"])
                 return JSONResponse.make(.ok, ["purged": n])
@@ -240,6 +244,28 @@ public struct WorkerHTTPServer: Sendable {
             )
         }
         return keys
+    }
+
+    /// The `partition` query parameter: `nil` when absent; 400 unless it is 0..<N of the queue.
+    func partition(_ request: Request, _ keys: QueueKeys) throws -> Int? {
+        guard let text = request.uri.queryParameters.get("partition") else { return nil }
+        let count = self.inspector.partitionKeys(keys).count
+        guard text.count <= 4, let partition = Int(text), (0..<count).contains(partition) else {
+            throw HTTPError(.badRequest, message: "partition must be 0...\(count - 1)")
+        }
+        return partition
+    }
+
+    /// The dead-letter stores of every partition of `keys`, or of one; 400 for a partition outside 0..<N.
+    func deadLetterStores(_ keys: QueueKeys, partition: Int?) throws -> [DeadLetterStore] {
+        let all = self.inspector.partitionKeys(keys)
+        if let partition {
+            guard (0..<all.count).contains(partition) else {
+                throw HTTPError(.badRequest, message: "partition must be 0...\(all.count - 1)")
+            }
+            return [DeadLetterStore(keys: all[partition], client: self.inspector.client)]
+        }
+        return all.map { DeadLetterStore(keys: $0, client: self.inspector.client) }
     }
 
     static func count(_ request: Request) throws -> Int {

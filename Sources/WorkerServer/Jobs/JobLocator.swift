@@ -2,7 +2,8 @@ import JobEngine
 import RESP
 import RedisClient
 
-/// Finds a job by its ID in every queue of an inspector: `GET /api/jobs/{id}`.
+/// Finds a job by its ID in every queue of an inspector, every partition of a partitioned queue
+/// included (the location then names the partition's stream, e.g. `email_queue~2`): `GET /api/jobs/{id}`.
 ///
 /// Order, per queue: the lookup index `{q}:job:<id>` (when `BLUEPRINT_JOB_INDEX_SECONDS` turns it
 /// on) for a final `succeeded` / `rejected`; then where the job is now: the stream (an entry ID is looked up
@@ -28,7 +29,7 @@ public struct JobLocator: Sendable {
     /// The job's location, `nil` when no queue knows it (within the scan limits).
     public func locate(_ jobID: String) async throws -> JobLocation? {
         var deadIndexed: [(QueueKeys, String)] = []
-        for keys in self.inspector.queues {
+        for keys in self.inspector.physicalQueues {
             let reply = try await self.client.send(RESPCommand("GET", [keys.jobIndex(jobID: jobID)]))
             if let message = reply.errorMessage { throw RedisServerError(message: message) }
             guard let value = reply.string, let (status, resultsID) = Self.parseIndex(value) else { continue }
@@ -38,14 +39,14 @@ public struct JobLocator: Sendable {
                 return try await self.finished(jobID, keys: keys, status: status, resultsID: resultsID)
             }
         }
-        for keys in self.inspector.queues {
+        for keys in self.inspector.physicalQueues {
             if let found = try await self.onStream(jobID, keys: keys) { return found }
             if let found = try await self.inDelayed(jobID, keys: keys) { return found }
         }
         if let (keys, resultsID) = deadIndexed.first {
             return try await self.finished(jobID, keys: keys, status: JobLocation.State.dead, resultsID: resultsID)
         }
-        for keys in self.inspector.queues {
+        for keys in self.inspector.physicalQueues {
             // No index (off by default), or the job finished before its entry was written or after
             // it expired: the results stream holds the outcome while it is not trimmed.
             if let entry = try await self.inResults(jobID, keys: keys), let status = entry.fields["status"], !status.isEmpty {

@@ -31,7 +31,7 @@ public final class WorkerHeartbeat: Service, Sendable {
     public func currentInfo() -> WorkerInfo {
         WorkerInfo(
             id: self.engine.configuration.workerID, host: ProcessInfo.processInfo.hostName,
-            pid: ProcessInfo.processInfo.processIdentifier, queues: self.engine.configuration.queues.map(\.keys.stream),
+            pid: ProcessInfo.processInfo.processIdentifier, queues: self.engine.configuration.queues.filter { $0.partition == 0 }.map(\.logicalQueue),
             startedAt: self.startedAt, lastSeen: self.directory.now(), running: self.engine.runningJobs,
             http: self.httpAddress)
     }

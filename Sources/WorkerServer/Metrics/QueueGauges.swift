@@ -1,7 +1,9 @@
 import Prometheus
 
 /// Gauges computed at scrape time: queue state read from Redis, jobs running in this process,
-/// circuit breakers. Label values come from configuration only (queue and dependency names).
+/// circuit breakers. Label values come from configuration only (queue and dependency names,
+/// partition numbers below `BLUEPRINT_PARTITIONS`). Queue gauges are per logical queue (totals over
+/// its partitions); a partitioned queue also gets `queue_partition_*` series with a `partition` label.
 struct QueueGauges: Sendable {
     let registry: PrometheusCollectorRegistry
 
@@ -33,6 +35,16 @@ struct QueueGauges: Sendable {
                 labels
             )
             .set(queue.oldestWaitingAgeSeconds ?? 0)
+            for (index, partition) in (queue.partitions ?? []).enumerated() {
+                let labels = [("queue", queue.queue), ("partition", String(index))]
+                self.gauge("queue_partition_length", "", "XLEN of one partition of a partitioned queue.", labels).set(
+                    Double(partition.length))
+                self.gauge("queue_partition_pending", "", "Jobs in flight in one partition.", labels).set(
+                    Double(partition.pending))
+                self.gauge("queue_partition_delayed", "", "Retries waiting in one partition.", labels).set(
+                    Double(partition.delayed))
+                self.gauge("queue_partition_dead", "", "Dead letters of one partition.", labels).set(Double(partition.dead))
+            }
         }
         for (queue, count) in running {
             self.gauge("jobs_running", "", "Jobs running in this worker process.", [("queue", queue)]).set(

@@ -10,6 +10,8 @@ public struct PendingJob: Sendable, Codable, Equatable {
     public var deliveries: Int
     /// The lane whose stream holds it (`critical`, `default`, `bulk`); entry IDs are per stream.
     public var lane: String
+    /// The partition whose streams hold it, for a partitioned queue (``QueuePartitions``); `nil` otherwise.
+    public var partition: Int?
 
     /// Creates a pending entry.
     public init(id: String, consumer: String, idleMilliseconds: Int, deliveries: Int, lane: String = "default") {

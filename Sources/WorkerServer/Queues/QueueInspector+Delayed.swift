@@ -4,16 +4,34 @@ import RedisClient
 
 extension QueueInspector {
     /// Jobs waiting in each queue's delayed set (scheduled jobs and retries), by queue.
+    /// Partitioned queues are counted under their logical name (summed over the partitions).
     public func delayedCounts() async throws -> [String: Int] {
         guard !self.queues.isEmpty else { return [:] }
-        let replies = try await self.client.pipeline(self.queues.map { RESPCommand("ZCARD", [$0.delayed]) })
+        let owners = self.queues.flatMap { logical in self.partitionKeys(logical).map { (logical.stream, $0) } }
+        let replies = try await self.client.pipeline(owners.map { RESPCommand("ZCARD", [$0.1.delayed]) })
         var counts: [String: Int] = [:]
-        for (keys, reply) in zip(self.queues, replies) { counts[keys.stream] = reply.int ?? 0 }
+        for (owner, reply) in zip(owners, replies) { counts[owner.0, default: 0] += reply.int ?? 0 }
         return counts
     }
 
-    /// The soonest-due `limit` jobs of a queue's delayed set, and its size: one round trip.
+    /// The soonest-due `limit` jobs of a queue's delayed set, and its size; for a partitioned
+    /// queue, merged over the partitions (soonest first) and the total of their sizes.
     public func delayed(_ keys: QueueKeys, limit: Int) async throws -> DelayedPage {
+        let all = self.partitionKeys(keys)
+        guard all.count > 1 else { return try await self.partitionDelayed(keys, limit: limit) }
+        var total = 0
+        var jobs: [DelayedJob] = []
+        for partition in all {
+            let page = try await self.partitionDelayed(partition, limit: limit)
+            total += page.total
+            jobs += page.delayed
+        }
+        jobs.sort { $0.dueAt < $1.dueAt }
+        return DelayedPage(queue: keys.stream, total: total, delayed: Array(jobs.prefix(limit)))
+    }
+
+    /// The soonest-due `limit` jobs of one physical queue's delayed set, and its size: one round trip.
+    private func partitionDelayed(_ keys: QueueKeys, limit: Int) async throws -> DelayedPage {
         let replies = try await self.client.pipeline([
             RESPCommand("ZCARD", [keys.delayed]),
             RESPCommand("ZRANGE", [keys.delayed, "0", String(max(0, limit - 1)), "WITHSCORES"]),

@@ -8,9 +8,15 @@ import RedisClient
 ///
 /// Only queues it was made with are served (``keys(for:)``), so a request cannot make it
 /// touch arbitrary Redis keys.
+///
+/// Partitioned queues (``QueuePartitions``): ``queues`` holds the logical queues (partition 0's
+/// keys); stats are totals with a per-partition breakdown, and pause, resume, pending, delayed,
+/// dead letters and job lookup cover every partition.
 public struct QueueInspector: Sendable {
-    /// The queues this inspector reports on, in display order.
+    /// The logical queues this inspector reports on, in display order.
     public let queues: [QueueKeys]
+    /// Partition counts of the queues.
+    public let partitions: QueuePartitions
     /// The Redis client used for every read.
     public let client: RedisClient
     /// Wall-clock time in ms since the epoch (injected in tests).
@@ -18,10 +24,11 @@ public struct QueueInspector: Sendable {
 
     /// Creates an inspector of `queues`.
     public init(
-        queues: [QueueKeys], client: RedisClient,
+        queues: [QueueKeys], client: RedisClient, partitions: QueuePartitions = .none,
         now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
     ) {
         self.queues = queues
+        self.partitions = partitions
         self.client = client
         self.now = now
     }
@@ -31,6 +38,17 @@ public struct QueueInspector: Sendable {
         self.queues.first { $0.stream == queue }
     }
 
+    /// The keys of every partition of a logical queue, partition 0 first (just `keys` when it is
+    /// not partitioned).
+    public func partitionKeys(_ keys: QueueKeys) -> [QueueKeys] {
+        self.partitions.keys(of: keys)
+    }
+
+    /// The keys of every partition of every queue, in display order.
+    public var physicalQueues: [QueueKeys] {
+        self.queues.flatMap { self.partitionKeys($0) }
+    }
+
     /// Statistics of every queue.
     public func allStats() async throws -> [QueueStats] {
         var out: [QueueStats] = []
@@ -38,9 +56,19 @@ public struct QueueInspector: Sendable {
         return out
     }
 
-    /// Statistics of one queue: two pipelined round trips. Consumers, the oldest waiting age and
-    /// the totals of entries added are those of the `default` lane (the plain stream).
+    /// Statistics of one logical queue; for a partitioned queue, the totals
+    /// (``QueueStats/summing(_:queue:)``) with each partition's own in ``QueueStats/partitions``.
     public func stats(_ keys: QueueKeys) async throws -> QueueStats {
+        let all = self.partitionKeys(keys)
+        guard all.count > 1 else { return try await self.partitionStats(keys) }
+        var parts: [QueueStats] = []
+        for partition in all { parts.append(try await self.partitionStats(partition)) }
+        return QueueStats.summing(parts, queue: keys)
+    }
+
+    /// Statistics of one physical queue: two pipelined round trips. Consumers, the oldest waiting
+    /// age and the totals of entries added are those of the `default` lane (the plain stream).
+    public func partitionStats(_ keys: QueueKeys) async throws -> QueueStats {
         var stats = QueueStats(queue: keys.stream, group: keys.group)
         let replies = try await self.client.pipeline([
             RESPCommand("XLEN", [keys.stream]),
@@ -114,6 +142,19 @@ public struct QueueInspector: Sendable {
     /// lane first; at most `count` in all.
     public func pending(_ keys: QueueKeys, count: Int) async throws -> [PendingJob] {
         var out: [PendingJob] = []
+        let all = self.partitionKeys(keys)
+        for (index, partition) in all.enumerated() where out.count < count {
+            out += try await self.partitionPending(partition, count: count - out.count).map {
+                var job = $0
+                if all.count > 1 { job.partition = index }
+                return job
+            }
+        }
+        return out
+    }
+
+    private func partitionPending(_ keys: QueueKeys, count: Int) async throws -> [PendingJob] {
+        var out: [PendingJob] = []
         for lane in JobPriority.readingOrder where out.count < count {
             do {
                 out += try await self.client.xpending(keys.stream(for: lane), group: keys.group, count: count - out.count).map {
@@ -128,14 +169,22 @@ public struct QueueInspector: Sendable {
         return out
     }
 
-    /// Pauses a queue: every worker stops reading it within about a second; jobs in flight finish.
+    /// Pauses a queue (every partition): every worker stops reading it within about a second;
+    /// jobs in flight finish.
     public func pause(_ keys: QueueKeys) async throws {
-        try await self.client.send(RESPCommand("SET", [keys.paused, String(self.now())]))
+        let now = String(self.now())
+        for partition in self.partitionKeys(keys) {
+            let reply = try await self.client.send(RESPCommand("SET", [partition.paused, now]))
+            if let message = reply.errorMessage { throw RedisServerError(message: message) }
+        }
     }
 
-    /// Resumes a paused queue.
+    /// Resumes a paused queue (every partition).
     public func resume(_ keys: QueueKeys) async throws {
-        try await self.client.send(RESPCommand("DEL", [keys.paused]))
+        for partition in self.partitionKeys(keys) {
+            let reply = try await self.client.send(RESPCommand("DEL", [partition.paused]))
+            if let message = reply.errorMessage { throw RedisServerError(message: message) }
+        }
     }
 
     static func dictionary(_ reply: RESPValue) -> [String: RESPValue]? {

@@ -33,6 +33,10 @@ public struct QueueStats: Sendable, Codable, Equatable {
     public var consumers: [ConsumerStats]
     /// Per lane (critical, default, bulk); `length`, `pending`, `waiting` and `lag` are their sums.
     public var lanes: [LaneStats]
+    /// For a partitioned queue (``QueuePartitions``): each partition's own statistics, partition 0
+    /// first (`queue` is then the physical name, e.g. `email_queue~1`); the fields above are their
+    /// totals. `nil` for a queue of one partition.
+    public var partitions: [QueueStats]?
 
     /// Creates empty statistics for a queue.
     public init(queue: String, group: String) {
