@@ -175,7 +175,7 @@ let package = Package(
             name: "Messaging",
             dependencies: [
                 "JobEngine", "ServiceModule", "SettingsModel", "OutboundHTTP", "RedisClient", "RESP",
-                "SMTPProtocol", "SMTPClient", "DomainLists",
+                "SMTPProtocol", "SMTPClient", "DomainLists", "Batching",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -201,12 +201,25 @@ let package = Package(
             name: "DomainLists",
             swiftSettings: strict
         ),
+        // Request batching: callers submit items and await their own answers; items gather per key
+        // until a size or a time window (injected clock) and go to a worker as one batch.
+        .target(
+            name: "Batching",
+            dependencies: [.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            swiftSettings: strict
+        ),
+        // The internal span around CPU work (images, OCR) that records a thrown error.
+        .target(
+            name: "SpanSupport",
+            dependencies: [.product(name: "Tracing", package: "swift-distributed-tracing")],
+            swiftSettings: strict
+        ),
         // Service: identity verification (social accounts, company domains, document review).
         .target(
             name: "Verification",
             dependencies: [
                 "JobEngine", "ServiceModule", "SettingsModel", "OutboundHTTP", "RedisClient", "RESP", "DNSClient", "DomainLists",
-                "OCR", "Files", "Imaging",
+                "OCR", "Files", "Imaging", "Batching",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -253,7 +266,7 @@ let package = Package(
             name: "OCR",
             dependencies: [
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
-                "CTesseract",
+                "CTesseract", "SpanSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -315,7 +328,7 @@ let package = Package(
             name: "Imaging",
             dependencies: [
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
-                "CVips",
+                "CVips", "SpanSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -641,12 +654,22 @@ let package = Package(
             name: "TracingTests",
             dependencies: [
                 "TestSupport", "JobEngine", "RedisClient", "RESP", "Diagnostics", "Telemetry", "SettingsModel", "OutboundHTTP",
-                "Imaging", "OCR",
+                "Imaging", "OCR", "SpanSupport",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // The generic request batcher: its bookkeeping on plain values, windows on a stepped clock.
+        .testTarget(
+            name: "BatchingTests",
+            dependencies: [
+                "TestSupport", "Batching",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),

@@ -1,4 +1,5 @@
 import Logging
+import SpanSupport
 import Tracing
 
 /// Reads, checks and converts uploaded images and PDFs with libvips.
@@ -58,7 +59,7 @@ public struct ImageProcessor: Sendable {
         }
         let configuration = configuration
         let specs = purpose.variantSpecs
-        let (header, variants) = try await ImagingTracing.span("image variants") { (span) throws(ImagingError) in
+        let (header, variants) = try await withInternalSpan("image variants") { (span) throws(ImagingError) in
             let (header, base) = try await pool.execute { () throws(ImagingError) -> (ImageHeader, VipsImageHandle) in
                 let header = try VipsImaging.probe(
                     path: path, allowed: ImageFormat.imageInputs, configuration: configuration)
@@ -109,7 +110,7 @@ public struct ImageProcessor: Sendable {
     {
         let configuration = configuration
         let pool = pool
-        return try await ImagingTracing.span("image render page") { (span) throws(ImagingError) -> GrayImage in
+        return try await withInternalSpan("image render page") { (span) throws(ImagingError) -> GrayImage in
             if span.isRecording {
                 span.attributes["image.page"] = page
                 span.attributes["image.dpi"] = dpi
@@ -150,7 +151,7 @@ public struct ImageProcessor: Sendable {
                 for (index, (spec, format)) in jobs.enumerated() {
                     group.addTask {
                         // Child tasks inherit the task-local trace context: one span per variant.
-                        let variant = try await ImagingTracing.span("image encode") { (span) throws(ImagingError) -> ImageVariant in
+                        let variant = try await withInternalSpan("image encode") { (span) throws(ImagingError) -> ImageVariant in
                             if span.isRecording { span.attributes["image.output_format"] = "\(format)" }
                             return try await pool.execute { () throws(ImagingError) -> ImageVariant in
                                 try VipsImaging.variant(

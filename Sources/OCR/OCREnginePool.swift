@@ -2,6 +2,7 @@ import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import SpanSupport
 import Tracing
 import ServiceLifecycle
 
@@ -99,7 +100,7 @@ public final class OCREnginePool: Sendable, Service {
     /// One span `ocr page` per call (a child of the caller's span; nothing recorded when no tracer
     /// is bootstrapped): the page's size and mean confidence, never its text.
     public func recognize(image: OCRImage, includeWords: Bool = false) async throws(OCRError) -> OCRPage {
-        try await OCRTracing.span("ocr page") { (span) throws(OCRError) -> OCRPage in
+        try await withInternalSpan("ocr page") { (span) throws(OCRError) -> OCRPage in
             let page = try await self.recognizeUntraced(image: image, includeWords: includeWords)
             if span.isRecording {
                 span.attributes["ocr.width"] = page.width
