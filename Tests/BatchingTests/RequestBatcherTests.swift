@@ -175,7 +175,11 @@ import Testing
             await #expect(throws: CancellationError.self) { try await gone.value }
             #expect(batcher.waitingCount == 0)
             async let kept = batcher.submit(2)
-            try await waitUntil("the second waiting") { batcher.waitingCount == 1 }
+            // Both window timers sleep: the cancelled item's (it fires for nothing) and the second's.
+            // Advancing before the second's is set would move its deadline past the step.
+            try await waitUntil("the second waiting, its window timer set") {
+                batcher.waitingCount == 1 && clock.sleepingUntil.count == 2
+            }
             clock.advance(by: .seconds(1))
             #expect(try await kept == "2")
             #expect(recorder.batches.current.map(\.items) == [[2]], "the cancelled item never reaches the worker")
