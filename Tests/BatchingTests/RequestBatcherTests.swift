@@ -175,7 +175,9 @@ import Testing
             await #expect(throws: CancellationError.self) { try await gone.value }
             #expect(batcher.waitingCount == 0)
             async let kept = batcher.submit(2)
-            try await waitUntil("the second waiting") { batcher.waitingCount == 1 }
+            try await waitUntil("the second waiting in the window still open") {
+                batcher.waitingCount == 1 && clock.sleepingUntil == [.seconds(1)]
+            }
             clock.advance(by: .seconds(1))
             #expect(try await kept == "2")
             #expect(recorder.batches.current.map(\.items) == [[2]], "the cancelled item never reaches the worker")
