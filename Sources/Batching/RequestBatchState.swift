@@ -4,9 +4,11 @@
 /// testable on plain values; the batcher holds it behind a lock and executes what it returns.
 ///
 /// Invariants: an id is in at most one queue; every id in a queue or in `sending` has an entry;
-/// a key's queue exists only while it has items waiting. Window ids come from one counter for
-/// all keys, so a timer that fires late (its batch left full, or its key's queue was emptied and
-/// opened again) never closes a newer window.
+/// a key's queue exists while its window is open: from its first item until its batch leaves
+/// (full, or taken when the window closes). A queue emptied by cancelled callers stays open until
+/// its timer fires, and items arriving meanwhile join it. Window ids come from one counter for
+/// all keys, so a timer that fires late (its batch left full and a new window opened) never
+/// closes a newer window.
 struct RequestBatchState<Key: Hashable & Sendable, Entry: Sendable>: Sendable {
     /// The items of one key waiting for their batch, in arrival order, and their window.
     struct Queue: Sendable {
@@ -73,7 +75,8 @@ struct RequestBatchState<Key: Hashable & Sendable, Entry: Sendable>: Sendable {
         guard let (key, entry) = self.entries[id] else { return nil }
         if var queue = self.queues[key], let index = queue.pending.firstIndex(of: id) {
             queue.pending.remove(at: index)
-            self.queues[key] = queue.pending.isEmpty ? nil : queue
+            // The window stays open (its timer runs): an item arriving before it closes joins it.
+            self.queues[key] = queue
         } else if policy == .awaitAnswer {
             return nil
         }
@@ -87,10 +90,12 @@ struct RequestBatchState<Key: Hashable & Sendable, Entry: Sendable>: Sendable {
         self.sending.formUnion(ids)
     }
 
-    /// The batch of `key` when `window` is still its open window; marked as sending.
+    /// Closes `window` of `key` if it is still open; returns its batch (marked as sending) unless
+    /// every caller of it has been withdrawn.
     mutating func take(key: Key, window: UInt64) -> [UInt64]? {
         guard let queue = self.queues[key], queue.window == window else { return nil }
         self.queues[key] = nil
+        guard !queue.pending.isEmpty else { return nil }
         self.sending.formUnion(queue.pending)
         return queue.pending
     }
@@ -99,7 +104,8 @@ struct RequestBatchState<Key: Hashable & Sendable, Entry: Sendable>: Sendable {
     /// must go now (not yet marked as sending).
     mutating func close() -> [(key: Key, ids: [UInt64])] {
         self.closed = true
-        let batches = self.queues.map { (key: $0.key, ids: $0.value.pending) }.sorted { $0.ids[0] < $1.ids[0] }
+        let batches = self.queues.filter { !$0.value.pending.isEmpty }.map { (key: $0.key, ids: $0.value.pending) }
+            .sorted { $0.ids[0] < $1.ids[0] }
         self.queues = [:]
         return batches
     }

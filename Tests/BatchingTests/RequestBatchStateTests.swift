@@ -71,13 +71,26 @@ import Testing
 
     @Test func aCancelledWaitingCallerLeavesItsQueue() {
         var state = State()
-        _ = Self.admit(&state, "a", count: 2, maximumBatch: 10)
+        let admissions = Self.admit(&state, "a", count: 2, maximumBatch: 10)
+        guard case .opened(let window) = admissions[0] else {
+            Issue.record("no window")
+            return
+        }
         #expect(state.withdraw(1, policy: .awaitAnswer) == 1)
         #expect(state.waitingCount == 1)
         #expect(state.withdraw(2, policy: .awaitAnswer) == 2)
-        #expect(state.queues.isEmpty, "an emptied queue goes")
+        #expect(state.waitingCount == 0)
         #expect(state.withdraw(2, policy: .answerAtOnce) == nil, "answered once only")
         #expect(state.withdraw(99, policy: .answerAtOnce) == nil, "unknown id")
+        // The emptied window stays open until its timer: a new item joins it, no second timer.
+        #expect(Self.admit(&state, "a", count: 1, maximumBatch: 10) == [.joined])
+        #expect(state.take(key: "a", window: window) == [3])
+        // Emptied again, its timer closes it with nothing to send.
+        _ = Self.admit(&state, "a", count: 1, maximumBatch: 10)
+        let reopened = state.queues["a"]?.window ?? 0
+        #expect(state.withdraw(4, policy: .awaitAnswer) == 4)
+        #expect(state.close().isEmpty, "an empty window sends nothing at shutdown")
+        #expect(state.take(key: "a", window: reopened) == nil)
     }
 
     @Test func anInFlightCallerLeavesOnlyWhenThePolicySaysSo() {

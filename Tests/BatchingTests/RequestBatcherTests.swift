@@ -175,10 +175,8 @@ import Testing
             await #expect(throws: CancellationError.self) { try await gone.value }
             #expect(batcher.waitingCount == 0)
             async let kept = batcher.submit(2)
-            // Both window timers sleep: the cancelled item's (it fires for nothing) and the second's.
-            // Advancing before the second's is set would move its deadline past the step.
-            try await waitUntil("the second waiting, its window timer set") {
-                batcher.waitingCount == 1 && clock.sleepingUntil.count == 2
+            try await waitUntil("the second waiting in the window still open") {
+                batcher.waitingCount == 1 && clock.sleepingUntil == [.seconds(1)]
             }
             clock.advance(by: .seconds(1))
             #expect(try await kept == "2")
@@ -226,18 +224,24 @@ import Testing
             worker: recorder.worker)
         let runner = Task { try await batcher.run() }
         // Five callers: two full batches (with the worker, or their events still queued) and one waiting.
-        let callers = (1...5).map { item in Task { try await batcher.submit(item) } }
+        let outcomes = LockedBox<[Result<String, any Error>]>([])
+        for item in 1...5 {
+            Task {
+                let outcome: Result<String, any Error>
+                do { outcome = .success(try await batcher.submit(item)) } catch { outcome = .failure(error) }
+                outcomes.withLock { $0.append(outcome) }
+            }
+        }
         try await waitUntil("the full batches out and one caller waiting") {
             batcher.waitingCount == 1 && recorder.batches.current.count == 2
         }
         runner.cancel()
-        var answered = 0
-        for caller in callers {
-            // Answered (here as cancelled, the worker's sleep is cancelled): never left hanging.
-            await #expect(throws: CancellationError.self) { try await caller.value }
-            answered += 1
+        // Answered (here as cancelled: the worker's sleep is cancelled), never left hanging; a
+        // deadline rather than awaiting the callers, so a hang fails the test instead of stalling it.
+        try await waitUntil("every caller answered", timeout: .seconds(20)) { outcomes.current.count == 5 }
+        for outcome in outcomes.current {
+            #expect(throws: CancellationError.self) { try outcome.get() }
         }
-        #expect(answered == 5)
         try await runner.value
         #expect(recorder.sizes.sorted() == [1, 2, 2], "the waiting caller went to the worker too")
         await #expect(throws: RequestBatcherError.stopped) { try await batcher.submit(6) }
