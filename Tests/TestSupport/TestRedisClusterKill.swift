@@ -23,7 +23,8 @@ extension TestRedisCluster {
     }
 
     /// `kill -9` of the node on `port` (its pid from `INFO server`); returns once the process is gone.
-    public static func kill9(_ node: Node) async throws -> KilledNode {
+    /// `beforeSignal` runs just before the signal is sent.
+    public static func kill9(_ node: Node, beforeSignal: @Sendable () -> Void = {}) async throws -> KilledNode {
         let (pid, arguments) = try await withNode(node.port) { connection in
             let info = try await connection.send(RESPCommand("INFO", ["server"])).string ?? ""
             let pidLine = info.split(whereSeparator: \.isNewline).first { $0.hasPrefix("process_id:") }
@@ -45,6 +46,7 @@ extension TestRedisCluster {
             }
             return (pid, arguments)
         }
+        beforeSignal()
         guard kill(pid, SIGKILL) == 0 else { throw TestFailure("kill -9 \(pid) failed: errno \(errno)") }
         try await waitUntil("node :\(node.port) (pid \(pid)) to exit", timeout: .seconds(10)) {
             kill(pid, 0) != 0 && errno == ESRCH
