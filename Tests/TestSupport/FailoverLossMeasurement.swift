@@ -33,7 +33,7 @@ public enum FailoverLossMeasurement {
         public var failed: Int
         /// Acknowledged writes per second before the kill.
         public var writesPerSecond: Double
-        /// Seconds from the kill until the next acknowledged write.
+        /// The longest time without an acknowledged write from the kill on (seconds).
         public var secondsWithoutWrites: Double
 
         public var description: String {
@@ -51,7 +51,7 @@ public enum FailoverLossMeasurement {
         var shortOfReplicas = 0
         var failed = 0
         var lastAcknowledged = ContinuousClock.now
-        var firstAfterKill: ContinuousClock.Instant?
+        var longestGapAfterKill: Duration = .zero
         var killedAt: ContinuousClock.Instant?
         var beforeKill = 0
     }
@@ -97,8 +97,11 @@ public enum FailoverLossMeasurement {
                                     return
                                 }
                                 tally.ids.append(id)
+                                if let killedAt = tally.killedAt {
+                                    let gap = now - max(tally.lastAcknowledged, killedAt)
+                                    tally.longestGapAfterKill = max(tally.longestGapAfterKill, gap)
+                                }
                                 tally.lastAcknowledged = now
-                                if tally.killedAt != nil, tally.firstAfterKill == nil { tally.firstAfterKill = now }
                             }
                         } catch {
                             tally.withLock { $0.failed += 1 }
@@ -134,7 +137,7 @@ public enum FailoverLossMeasurement {
         let killedAt = final.killedAt ?? started
         let before = started.duration(to: killedAt).components
         let beforeSeconds = Double(before.seconds) + Double(before.attoseconds) / 1e18
-        let gap = (final.firstAfterKill ?? clock.now) - killedAt
+        let gap = final.longestGapAfterKill
         return Report(
             mode: mode, waitReplicas: waitReplicas, acknowledged: final.ids.count,
             acknowledgedBeforeKill: final.beforeKill,
