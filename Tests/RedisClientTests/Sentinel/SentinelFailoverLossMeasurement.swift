@@ -28,8 +28,9 @@ struct SentinelFailoverLossMeasurement {
                         try await waitUntil("the sentinels to promote the replica", timeout: .seconds(60)) {
                             (try? await set.masterPort()).map { $0 != old.port } ?? false
                         }
-                        // Back as a replica, so that WAIT 1 can be satisfied again.
-                        try await set.restartAsReplica(old)
+                        // Not restarted: a node restarted without persistence is an empty master until
+                        // it is told REPLICAOF, and the client may connect (and read the stream) there
+                        // in between. After the failover, WAIT 1 falls short (counted, not acknowledged).
                     }
                 }
                 print(report)
