@@ -8,7 +8,8 @@ extension RealClusterTests {
     /// How many acknowledged `XADD`s a `kill -9` of the master loses, with and without `WAIT 1`
     /// (docs/scaling.md). Prints; runs only with `BLUEPRINT_MEASURE_FAILOVER_LOSS=1`
     /// (scripts/measure-failover-loss.sh), since it kills a master per round.
-    @Suite("Acknowledged-write loss on a cluster kill -9 (measurement)", .enabled(if: FailoverLossMeasurement.isEnabled))
+    @Suite(
+        "Acknowledged-write loss on a cluster kill -9 (measurement)", .enabled(if: FailoverLossMeasurement.isEnabled))
     struct FailoverLoss {
         @Test(arguments: [nil, 1] as [Int?])
         func acknowledgedWriteLoss(waitReplicas: Int?) async throws {

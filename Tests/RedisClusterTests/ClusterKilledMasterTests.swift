@@ -108,7 +108,10 @@ extension RealClusterTests {
                             Self.trace("\(ledger.distinct) run: killing the master of slot \(slot)")
                             let master = try await TestRedisCluster.owner(of: slot)
                             killedAt.withLock {
-                                $0 = (ledger.distinct, ledger.acknowledgedCount(.master) + ledger.acknowledgedCount(.replica))
+                                $0 = (
+                                    ledger.distinct,
+                                    ledger.acknowledgedCount(.master) + ledger.acknowledgedCount(.replica)
+                                )
                             }
                             let killed = try await TestRedisCluster.kill9(master)
                             Self.trace("killed :\(killed.port) with \(ledger.distinct) run")
@@ -146,7 +149,10 @@ extension RealClusterTests {
                         _ = try? await producerClient.send(
                             RESPCommand(
                                 "DEL",
-                                [keys.stream, keys.delayed, keys.dead, keys.results, keys.idempotency, keys.idempotencyIndex]
+                                [
+                                    keys.stream, keys.delayed, keys.dead, keys.results, keys.idempotency,
+                                    keys.idempotencyIndex,
+                                ]
                             ))
                         return result
                     }

@@ -66,7 +66,9 @@ final class KillLedger: Sendable {
     var ranTwice: Int { self.state.withLock { $0.runs.count { $0 > 1 } } }
     var longestStall: Duration { self.state.withLock { $0.longestStall } }
     var unacknowledged: Int { self.state.withLock { $0.acknowledged.count { $0 == .none } } }
-    func acknowledgedCount(_ how: Acknowledgement) -> Int { self.state.withLock { $0.acknowledged.count { $0 == how } } }
+    func acknowledgedCount(_ how: Acknowledgement) -> Int {
+        self.state.withLock { $0.acknowledged.count { $0 == how } }
+    }
 
     /// Jobs acknowledged as `how` that never ran.
     func lost(_ how: Acknowledgement) -> Int {

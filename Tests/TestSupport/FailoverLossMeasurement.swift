@@ -38,7 +38,8 @@ public enum FailoverLossMeasurement {
 
         public var description: String {
             let lossTime = self.writesPerSecond > 0 ? Double(self.lost) / self.writesPerSecond * 1000 : 0
-            return "acknowledged-write loss, \(self.mode), \(self.waitReplicas.map { "XADD + WAIT \($0)" } ?? "XADD only"): "
+            return
+                "acknowledged-write loss, \(self.mode), \(self.waitReplicas.map { "XADD + WAIT \($0)" } ?? "XADD only"): "
                 + "lost \(self.lost) of \(self.acknowledged) acknowledged (\(self.acknowledgedBeforeKill) before the kill; "
                 + String(format: "%.0f writes/s, loss = %.1f ms of writes", self.writesPerSecond, lossTime)
                 + "), short of replicas \(self.shortOfReplicas), failed \(self.failed), "

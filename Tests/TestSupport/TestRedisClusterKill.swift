@@ -40,7 +40,8 @@ extension TestRedisCluster {
                 "cluster-require-full-coverage",
             ] {
                 let reply = try await connection.send(RESPCommand("CONFIG", ["GET", name]))
-                let value = reply.array.flatMap { $0.count == 2 ? $0[1].string : nil } ?? reply.pairs?.first?.value.string
+                let value =
+                    reply.array.flatMap { $0.count == 2 ? $0[1].string : nil } ?? reply.pairs?.first?.value.string
                 guard let value, !value.isEmpty else { throw TestFailure("node :\(node.port) has no \(name)") }
                 arguments += ["--\(name)", value]
             }
@@ -115,7 +116,9 @@ extension TestRedisCluster {
     /// Why the cluster is not healthy yet, or `nil` when it is (see ``waitUntilHealthy(timeout:)``).
     public static func healthProblem() async throws -> String? {
         for port in ports {
-            guard let info = try? await send(port, "CLUSTER", "INFO").string else { return "node :\(port) does not answer" }
+            guard let info = try? await send(port, "CLUSTER", "INFO").string else {
+                return "node :\(port) does not answer"
+            }
             guard info.contains("cluster_state:ok") else { return "node :\(port) is not cluster_state:ok" }
             guard let all = try? await nodes(askingPort: port) else { return "node :\(port) gave no CLUSTER NODES" }
             guard all.count == 6 else { return "node :\(port) sees \(all.count) healthy nodes" }

@@ -14,7 +14,8 @@ enum RESP2PubSubMessage {
         guard case .array(let items) = value, items.count == 3 || items.count == 4 else { return false }
         let kind: String
         switch items[items.startIndex] {
-        case .bulkString(let bytes) where bytes.readableBytes <= 8, .simpleString(let bytes) where bytes.readableBytes <= 8:
+        case .bulkString(let bytes) where bytes.readableBytes <= 8,
+            .simpleString(let bytes) where bytes.readableBytes <= 8:
             kind = String(buffer: bytes)
         default:
             return false

@@ -18,7 +18,8 @@ struct RESP2PubSubMessageTests {
         #expect(RESP2PubSubMessage.isMessage(.array([bulk("MESSAGE"), bulk("ch"), bulk("")])))
         #expect(RESP2PubSubMessage.isMessage(.array([bulk("smessage"), bulk("ch"), bulk("x")])))
         #expect(RESP2PubSubMessage.isMessage(.array([bulk("pmessage"), bulk("p*"), bulk("ch"), bulk("x")])))
-        #expect(RESP2PubSubMessage.isMessage(.array([.simpleString(ByteBuffer(string: "message")), bulk("c"), bulk("x")])))
+        #expect(
+            RESP2PubSubMessage.isMessage(.array([.simpleString(ByteBuffer(string: "message")), bulk("c"), bulk("x")])))
     }
 
     @Test func repliesAndGarbageAreNotMessages() {
@@ -36,7 +37,8 @@ struct RESP2PubSubMessageTests {
         // Hostile first elements: numbers, nested arrays, an oversized kind.
         #expect(!RESP2PubSubMessage.isMessage(.array([.integer(7), bulk("ch"), bulk("x")])))
         #expect(!RESP2PubSubMessage.isMessage(.array([.array([bulk("message")]), bulk("ch"), bulk("x")])))
-        #expect(!RESP2PubSubMessage.isMessage(.array([bulk(String(repeating: "m", count: 1 << 20)), bulk("c"), bulk("x")])))
+        #expect(
+            !RESP2PubSubMessage.isMessage(.array([bulk(String(repeating: "m", count: 1 << 20)), bulk("c"), bulk("x")])))
         #expect(!RESP2PubSubMessage.isMessage(.array([bulk("message\u{0}"), bulk("ch"), bulk("x")])))
         // A RESP3 push frame is not a RESP2 array (it is routed as a push anyway).
         #expect(!RESP2PubSubMessage.isMessage(.push([bulk("message"), bulk("ch"), bulk("x")])))
@@ -239,7 +241,8 @@ struct SentinelRESP2RealTests {
                 try await waitUntil("a RESP2 subscriber on a sentinel") {
                     for port in set.sentinelPorts {
                         let list = try await set.sentinelCommand(port, ["CLIENT", "LIST"]).string ?? ""
-                        if list.split(separator: "\n").contains(where: { $0.contains("sub=1") && $0.contains("resp=2") }) {
+                        if list.split(separator: "\n").contains(where: { $0.contains("sub=1") && $0.contains("resp=2") }
+                        ) {
                             return true
                         }
                     }
