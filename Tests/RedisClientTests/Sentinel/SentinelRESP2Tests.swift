@@ -238,22 +238,28 @@ struct SentinelRESP2RealTests {
             try await SentinelRESP2FakeTests.monitoring(resolver, changes: changes) {
                 _ = try await resolver.askSentinels(eventLoop: MultiThreadedEventLoopGroup.singleton.next())
                 // The monitor's connection is subscribed, over RESP2, on one of the sentinels.
-                try await waitUntil("a RESP2 subscriber on a sentinel") {
+                @Sendable func resp2Subscribers() async throws -> Set<String> {
+                    var found = Set<String>()
                     for port in set.sentinelPorts {
                         let list = try await set.sentinelCommand(port, ["CLIENT", "LIST"]).string ?? ""
-                        if list.split(separator: "\n").contains(where: { $0.contains("sub=1") && $0.contains("resp=2") }
-                        ) {
-                            return true
+                        for line in list.split(separator: "\n")
+                        where line.contains(" sub=1 ") && (line.contains(" resp=2 ") || line.hasSuffix(" resp=2")) {
+                            if let id = line.split(separator: " ").first { found.insert("\(port)/\(id)") }
                         }
                     }
-                    return false
+                    return found
                 }
+                try await waitUntil("a RESP2 subscriber on a sentinel") { try await !resp2Subscribers().isEmpty }
+                let subscribers = try await resp2Subscribers()
                 let (from, to) = try await set.failover()
                 #expect(from != to)
                 try await waitUntil("the monitor to follow the failover", timeout: .seconds(30)) {
                     resolver.currentMaster?.port == to
                 }
                 #expect(changes.current >= 1)
+                // Followed through the event on that same connection, not by subscribing again
+                // after a dropped one (a RESP2 message taken for a reply would close it).
+                #expect(!subscribers.isDisjoint(with: try await resp2Subscribers()))
             }
         }
     }
