@@ -71,15 +71,6 @@ extension TestRedisCluster {
         }
     }
 
-    /// The nodes as the first of `ports` that answers sees them (skipping dead nodes).
-    public static func nodesFromAnyLiveNode() async throws -> [Node] {
-        var lastError: (any Error)?
-        for port in ports {
-            do { return try await nodes(askingPort: port) } catch { lastError = error }
-        }
-        throw lastError ?? TestFailure("no cluster node answers")
-    }
-
     /// Waits until another node than `killed` serves `slot` as master, per every live node.
     public static func waitForPromotion(ofSlot slot: Int, awayFrom killed: KilledNode, timeout: Duration = .seconds(60))
         async throws -> Node
