@@ -53,6 +53,10 @@ public struct RedisConfiguration: Sendable {
     public var maximumPendingRequestsPerConnection: Int
     /// How often each pooled connection is checked with `PING`.
     public var healthCheckInterval: TimeAmount
+    /// The protocol asked for at connect: `.resp3` (the default) sends `HELLO 3` and falls back to
+    /// RESP2 when the server refuses it; `.resp2` never sends `HELLO` (RESP2 `AUTH` and
+    /// `CLIENT SETNAME`), for servers and proxies that mishandle it. Sentinel connections use it too.
+    public var preferredProtocol: RedisConnection.ProtocolVersion = .resp3
     /// Bounds of the decoder (bulk size, nesting depth).
     public var decoderLimits: RESPDecoder.Limits
     /// Sentinel mode: the master is found through these sentinels before each connect and

@@ -4,6 +4,9 @@
 #   REDIS_CLUSTER_TEST_URL=redis+cluster://127.0.0.1:P1,127.0.0.1:P2,...  (all six nodes as seeds)
 #   REDIS_CLUSTER_TEST_PORTS="P1 P2 P3 P4 P5 P6"
 # Tests move slots and fail masters over; each test leaves the cluster with every slot served.
+# One test kills a master with kill -9 and starts it again in the foreground with the same
+# arguments (Tests/TestSupport/TestRedisClusterKill.swift): it rewrites its redis.pid, so the
+# stop below still finds it. cluster-node-timeout is 2 s so that failover takes seconds.
 
 start_test_redis-cluster() {
   local dir=$1

@@ -57,6 +57,8 @@ final class RedisChannelHandler: ChannelDuplexHandler {
     private var pendingWrite: ByteBuffer?
     private var deadlineTimer: Scheduled<Void>?
     private let pushHandler: (@Sendable (RESPValue) -> Void)?
+    /// Set once the connection subscribes over RESP2 (see ``routeRESP2Messages()``).
+    private var routesRESP2Messages = false
     private let logger: Logger
     private let decoder: NIOSingleStepByteToMessageProcessor<RESPFrameDecoder>
 
@@ -128,6 +130,10 @@ final class RedisChannelHandler: ChannelDuplexHandler {
             guard let head = self.waiting.first, Self.subscriptionCommands.contains(head.name),
                 items.first?.string?.uppercased() == head.name
             else { return }
+        } else if self.routesRESP2Messages, RESP2PubSubMessage.isMessage(value) {
+            // A RESP2 connection in subscribed mode: messages are plain arrays nobody asked for.
+            self.pushHandler?(value)
+            return
         }
         guard var head = self.waiting.first else {
             self.errorCaught(context: context, error: RedisClientError.protocolError("reply without a request"))
@@ -156,6 +162,12 @@ final class RedisChannelHandler: ChannelDuplexHandler {
         case nil:
             self.headReplies.removeAll()
         }
+    }
+
+    /// From now on, RESP2 pub/sub message arrays go to the push handler, not to a request: call
+    /// before sending `SUBSCRIBE` on a RESP2 connection (``RedisConnection/subscribe(_:timeout:)``).
+    func routeRESP2Messages() {
+        self.routesRESP2Messages = true
     }
 
     private static let subscriptionCommands: Set<String> = [

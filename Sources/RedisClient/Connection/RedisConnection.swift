@@ -42,7 +42,9 @@ public final class RedisConnection: Sendable {
     }
 
     /// Connects and performs the handshake: `HELLO 3` (with `AUTH` and `SETNAME`), falling back to
-    /// RESP2 `AUTH` + `CLIENT SETNAME` on NOPROTO; then `SELECT` when a database other than 0 is set.
+    /// RESP2 `AUTH` + `CLIENT SETNAME` on NOPROTO (or at once when
+    /// ``RedisConfiguration/preferredProtocol`` is RESP2); then `SELECT` when a database other than
+    /// 0 is set.
     public static func connect(
         configuration: RedisConfiguration,
         eventLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.any(),
@@ -115,11 +117,14 @@ public final class RedisConnection: Sendable {
             hello.append(name)
         }
         var version = ProtocolVersion.resp3
-        let reply = try await send(hello)
-        if let message = reply.errorMessage {
+        if configuration.preferredProtocol == .resp2 {
+            version = .resp2
+        } else if let message = try await send(hello).errorMessage {
             let error = RedisServerError(message: message)
             guard error.prefix == "NOPROTO" || message.lowercased().contains("unknown command") else { throw error }
             version = .resp2
+        }
+        if version == .resp2 {
             if let password = configuration.password {
                 var auth = RESPCommand("AUTH")
                 if let user = configuration.username { auth.append(user) }
@@ -183,6 +188,27 @@ public final class RedisConnection: Sendable {
         } onCancel: {
             eventLoop.execute { handler.value?.cancel(id: id) }
         }
+    }
+
+    /// Subscribes to one channel (`SUBSCRIBE`) and returns the confirmation; the channel's messages
+    /// then go to the `pushHandler` given to ``connect(configuration:eventLoop:logger:pushHandler:)``
+    /// as `["message", channel, payload]` frames (RESP3 push frames, or RESP2 arrays).
+    ///
+    /// Over RESP2 the connection is in subscribed mode afterwards: send it nothing but
+    /// (un)subscriptions, and close it when done.
+    @discardableResult
+    public func subscribe(_ channel: String, timeout: TimeAmount? = nil) async throws -> RESPValue {
+        if self.protocolVersion == .resp2 {
+            // Before SUBSCRIBE is written (same event loop, in order): a message may follow the
+            // confirmation in the same read.
+            let handler = self.handler
+            if self.channel.eventLoop.inEventLoop {
+                handler.value?.routeRESP2Messages()
+            } else {
+                self.channel.eventLoop.execute { handler.value?.routeRESP2Messages() }
+            }
+        }
+        return try await self.send(RESPCommand("SUBSCRIBE", [channel]), timeout: timeout)
     }
 
     /// Sends many commands in one write and returns their replies in order.

@@ -27,6 +27,9 @@ public struct RedisSentinelConfiguration: Sendable, Hashable {
     /// never logged. The data nodes' password is the URL's user info.
     public var password: String?
 
+    /// How often a sentinel that refuses `SUBSCRIBE` is asked for the master instead (1 s).
+    public var pollInterval: Duration = .seconds(1)
+
     /// The port sentinels listen on when a URL names none.
     public static let defaultPort = 26379
 

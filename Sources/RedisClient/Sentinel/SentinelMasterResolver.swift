@@ -8,9 +8,12 @@ import RESP
 /// - ``connectToMaster(eventLoop:)`` asks the sentinels in turn for the master's address (unless one
 ///   is known), connects there and checks with `ROLE` that the node is the master; a replica (a
 ///   sentinel that has not yet seen a failover) makes it ask again, once, then fail.
-/// - ``monitor(onChange:)`` subscribes to `+switch-master` on one sentinel (RESP3 push frames) and
-///   calls `onChange` when our master moves; when that sentinel's connection drops it moves to the
-///   next one, and after each (re)subscription it re-asks the master in case it missed an event.
+/// - ``monitor(onChange:)`` subscribes to `+switch-master` on one sentinel (RESP3 push frames, or
+///   RESP2 arrays on a connection in subscribed mode) and calls `onChange` when our master moves;
+///   when that sentinel's connection drops it moves to the next one, and after each
+///   (re)subscription it re-asks the master in case it missed an event. A sentinel that refuses
+///   `SUBSCRIBE` is polled with `SENTINEL GET-MASTER-ADDR-BY-NAME` every
+///   ``RedisSentinelConfiguration/pollInterval`` instead.
 final class SentinelMasterResolver: Sendable {
     let sentinel: RedisSentinelConfiguration
     private let base: RedisConfiguration
@@ -132,6 +135,30 @@ final class SentinelMasterResolver: Sendable {
             "no sentinel named the master \(self.sentinel.masterName): " + errors.joined(separator: "; "))
     }
 
+    /// Asks the sentinel at `address` for the master every ``RedisSentinelConfiguration/pollInterval``
+    /// on `connection` until it fails; calls `onChange` when the answer names another master.
+    private func poll(
+        _ connection: RedisConnection, address: RedisSentinelConfiguration.Address,
+        onChange: @escaping @Sendable () async -> Void
+    ) async throws {
+        let command = RESPCommand("SENTINEL", ["GET-MASTER-ADDR-BY-NAME", self.sentinel.masterName])
+        while true {
+            try await Task.sleep(for: self.sentinel.pollInterval)
+            let reply = try await connection.sendRaw(command, timeout: self.base.connectTimeout)
+            if let message = reply.errorMessage { throw RedisServerError(message: message) }
+            guard let master = try SentinelMasterAddress.parse(reply) else { continue }
+            let changed = self.state.withLockedValue { state in
+                state.sentinelAnswered(address)
+                return state.resolved(master)
+            }
+            guard changed else { continue }
+            self.logger.info(
+                "redis sentinel: failover, moving connections to the new master",
+                metadata: ["redis.master": "\(master)"])
+            await onChange()
+        }
+    }
+
     /// Follows `+switch-master` until cancelled; calls `onChange` when our master moved.
     func monitor(onChange: @escaping @Sendable () async -> Void) async {
         var generator = SystemRandomNumberGenerator()
@@ -170,11 +197,18 @@ final class SentinelMasterResolver: Sendable {
             pushHandler: { continuation.yield($0) })
         connection.closeFuture.whenComplete { _ in continuation.finish() }
         try await withTaskCancellationHandler {
-            guard connection.protocolVersion == .resp3 else {
-                await connection.close()
-                throw RedisClientError.connectFailed("sentinel \(address) does not speak RESP3; cannot subscribe")
+            // RESP3: events come as push frames; RESP2: as arrays on a connection in subscribed mode.
+            do {
+                try await connection.subscribe(SentinelSwitchMaster.channel)
+            } catch let error as RedisServerError {
+                // A sentinel (or a proxy in front of it) that refuses SUBSCRIBE: ask it every
+                // `pollInterval` instead, on this connection.
+                self.logger.info(
+                    "redis sentinel: SUBSCRIBE refused; polling the master address instead",
+                    metadata: ["redis.sentinel": "\(address)", "error": "\(error.prefix)"])
+                try await self.poll(connection, address: address, onChange: onChange)
+                return
             }
-            _ = try await connection.send(RESPCommand("SUBSCRIBE", [SentinelSwitchMaster.channel]))
             // A failover may have happened while no sentinel was followed: ask now.
             let before = self.state.withLockedValue { $0.lastKnown }
             if let now = try? await self.askSentinels(eventLoop: connection.eventLoop), before != nil, now != before {
