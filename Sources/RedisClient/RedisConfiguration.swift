@@ -222,7 +222,8 @@ public struct RedisConfiguration: Sendable {
         return name
     }
 
-    private static func percentDecode(_ s: Substring) -> String {
+    /// `%XX` decoded (URL user info and query values); an invalid escape is kept as it is.
+    static func percentDecode(_ s: Substring) -> String {
         var bytes: [UInt8] = []
         var iterator = Array(s.utf8).makeIterator()
         while let byte = iterator.next() {

@@ -92,27 +92,9 @@ extension RedisConfiguration {
         for pair in query.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1)
             guard let key = parts.first else { continue }
-            items[String(key)] = parts.count > 1 ? (String(parts[1]).removingPercentEncodingSimple) : ""
+            items[String(key)] = parts.count > 1 ? RedisConfiguration.percentDecode(parts[1]) : ""
         }
         return items
-    }
-}
-
-extension String {
-    /// `%XX` decoded; invalid escapes kept as they are.
-    fileprivate var removingPercentEncodingSimple: String {
-        var bytes: [UInt8] = []
-        var iterator = Array(self.utf8).makeIterator()
-        while let byte = iterator.next() {
-            if byte == UInt8(ascii: "%"), let h = iterator.next(), let l = iterator.next(),
-                let value = UInt8(String(decoding: [h, l], as: UTF8.self), radix: 16)
-            {
-                bytes.append(value)
-            } else {
-                bytes.append(byte)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }
 
