@@ -106,15 +106,7 @@ extension RealClusterTests {
                     progress.ran(context.jobID)
                     return ["ok": true]
                 }
-                var configuration = EngineConfiguration(
-                    workerID: "drain-\(UUID().uuidString.prefix(6))",
-                    queues: [QueueConfiguration(keys: keys, concurrency: 64)])
-                configuration.blockTime = .milliseconds(200)
-                configuration.minIdle = .seconds(5)
-                configuration.heartbeatInterval = .milliseconds(500)
-                configuration.reclaimInterval = .milliseconds(500)
-                configuration.schedulerInterval = .milliseconds(50)
-                configuration.shutdownGracePeriod = .seconds(10)
+                let configuration = EngineConfiguration.clusterDrain(workerPrefix: "drain", queues: [QueueConfiguration(keys: keys, concurrency: 64)])
                 let engine = JobEngine(configuration: configuration, registry: registry, client: client, logger: logger)
                 let jobs = Self.jobCount
                 return try await withThrowingTaskGroup(of: Void.self) { group in

@@ -61,15 +61,7 @@ extension RealClusterTests {
             let deadline = clock.now.advanced(by: .seconds(240))
             let outcome: Result<Void, any Error> = try await withClusterClient(adjust) { producerClient in
                 try await withClusterClient(adjust) { workerClient in
-                    var configuration = EngineConfiguration(
-                        workerID: "kill-\(UUID().uuidString.prefix(6))",
-                        queues: [QueueConfiguration(keys: keys, concurrency: 64)])
-                    configuration.blockTime = .milliseconds(200)
-                    configuration.minIdle = .seconds(5)
-                    configuration.heartbeatInterval = .milliseconds(500)
-                    configuration.reclaimInterval = .milliseconds(500)
-                    configuration.schedulerInterval = .milliseconds(50)
-                    configuration.shutdownGracePeriod = .seconds(10)
+                    let configuration = EngineConfiguration.clusterDrain(workerPrefix: "kill", queues: [QueueConfiguration(keys: keys, concurrency: 64)])
                     let engine = JobEngine(
                         configuration: configuration, registry: registry, client: workerClient, logger: logger)
                     let producer = JobProducer(client: producerClient)

@@ -56,14 +56,7 @@ extension RealClusterTests {
                     progress.ran(String(arguments.n))
                     return ["ok": true]
                 }
-                var configuration = EngineConfiguration(
-                    workerID: "part-\(UUID().uuidString.prefix(6))", queues: partitions.expand([QueueConfiguration(keys: keys, concurrency: 96)]))
-                configuration.blockTime = .milliseconds(200)
-                configuration.minIdle = .seconds(5)
-                configuration.heartbeatInterval = .milliseconds(500)
-                configuration.reclaimInterval = .milliseconds(500)
-                configuration.schedulerInterval = .milliseconds(50)
-                configuration.shutdownGracePeriod = .seconds(10)
+                let configuration = EngineConfiguration.clusterDrain(workerPrefix: "part", queues: partitions.expand([QueueConfiguration(keys: keys, concurrency: 96)]))
                 let engine = JobEngine(configuration: configuration, registry: registry, client: client, logger: logger)
                 let jobs = Self.jobCount
                 return try await withThrowingTaskGroup(of: Void.self) { group in
