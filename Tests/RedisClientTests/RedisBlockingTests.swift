@@ -26,8 +26,10 @@ struct RedisBlockingTests {
             let finished = LockedBox(false)
             let blocking = Task {
                 defer { finished.withLock { $0 = true } }
+                // Long enough that a loaded machine cannot end the read before the XADD below
+                // (it failed once in CI with 2 s); the XADD ends it at once.
                 return try await client.xreadgroup(
-                    group: "g", consumer: "c", streams: [(key, ">")], block: .milliseconds(2000))
+                    group: "g", consumer: "c", streams: [(key, ">")], block: .seconds(30))
             }
             try await waitUntil("the XREADGROUP to block on the server") {
                 try await blockedClients(client, named: name) == 1

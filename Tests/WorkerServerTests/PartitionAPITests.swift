@@ -109,25 +109,32 @@ struct PartitionAPITests {
             #expect(try await http.execute(uri: "/api/queues/\(keys.stream)/resume", method: .post, headers: self.auth).status == .ok)
             for partition in all { #expect(try await client.send("EXISTS", partition.paused).int == 0) }
 
-            // Dead letters in partitions 0 and 2, listed oldest first across both, tagged with their partition.
+            // Dead letters in partitions 0 and 2, listed oldest first across both, tagged with their
+            // partition. Explicit IDs: letters written in turn to two streams can share an ID (in
+            // one millisecond), and equal IDs are the next test's subject.
             var ids: [(Int, String)] = []
-            for index in [0, 2, 0, 2] {
-                let id = try await client.xadd(all[index].dead, fields: [("job_data", #"{"type":"canary"}"#), ("job_id", "j\(ids.count)"), ("error", "boom")])
+            for (index, id) in [(0, "1-0"), (2, "2-0"), (0, "3-0"), (2, "4-0")] {
+                _ = try await client.send("XADD", all[index].dead, id, "job_data", #"{"type":"canary"}"#, "job_id", "j\(ids.count)", "error", "boom")
                 ids.append((index, id))
             }
             let page = try self.json(try await http.execute(uri: "/api/queues/\(keys.stream)/dead?count=3", method: .get, headers: self.auth))
             let dead = try #require(page["dead"] as? [[String: Any]])
             #expect(dead.map { $0["id"] as? String } == ids.prefix(3).map(\.1))
             #expect(dead.map { $0["partition"] as? Int } == [0, 2, 0])
-            #expect(page["next_after"] as? String == ids[2].1)
+            // The cursor names the partition too: two partitions can hold the same entry ID.
+            #expect(page["next_after"] as? String == "\(ids[2].1)@0")
             let rest = try self.json(
-                try await http.execute(uri: "/api/queues/\(keys.stream)/dead?count=3&after=\(ids[2].1)", method: .get, headers: self.auth))
+                try await http.execute(uri: "/api/queues/\(keys.stream)/dead?count=3&after=\(ids[2].1)@0", method: .get, headers: self.auth))
             #expect((rest["dead"] as? [[String: Any]])?.map { $0["id"] as? String } == [ids[3].1])
             let onlyTwo = try self.json(
                 try await http.execute(uri: "/api/queues/\(keys.stream)/dead?partition=2", method: .get, headers: self.auth))
             #expect((onlyTwo["dead"] as? [[String: Any]])?.count == 2)
 
             // Hostile partition values are refused, never a crash.
+            for bad in ["1-0@", "1-0@x", "1-0@-1", "1-0@1@2", "1-0@99999", "@1"] {
+                let response = try await http.execute(uri: "/api/queues/\(keys.stream)/dead?after=\(bad)", method: .get, headers: self.auth)
+                #expect(response.status == .badRequest, "after=\(bad)")
+            }
             for bad in ["-1", "3", "99999999999999999999", "x", "", "1%00"] {
                 let response = try await http.execute(uri: "/api/queues/\(keys.stream)/dead?partition=\(bad)", method: .get, headers: self.auth)
                 #expect(response.status == .badRequest, "partition=\(bad)")
@@ -149,6 +156,37 @@ struct PartitionAPITests {
             #expect(try await client.xlen(all[0].stream) == 2)
             #expect(try await client.xlen(all[2].stream) == 2)
             for partition in all { #expect(try await client.xlen(partition.dead) == 0) }
+        }
+    }
+
+    @Test func pagesThroughLettersWithEqualIDsInSeveralPartitionsWithoutSkippingOrRepeating() async throws {
+        let keys = TestEnv.queue()
+        let partitions = QueuePartitions([keys.stream: 3])
+        let all = partitions.keys(of: keys)
+        try await withServer(keys, partitions: partitions) { http, client in
+            // Entry IDs are per stream: the same IDs in all three partitions (as when letters die
+            // in the same millisecond), in the order 2, 0, 1 of writing.
+            for index in [2, 0, 1] {
+                for id in ["5-0", "5-1", "6-0"] {
+                    _ = try await client.send("XADD", all[index].dead, id, "job_data", #"{"type":"canary"}"#, "job_id", "p\(index)-\(id)", "error", "boom")
+                }
+            }
+            var seen: [String] = []
+            var after: String?
+            var pages = 0
+            repeat {
+                let query = after.map { "&after=\($0)" } ?? ""
+                let page = try self.json(try await http.execute(uri: "/api/queues/\(keys.stream)/dead?count=2\(query)", method: .get, headers: self.auth))
+                let dead = try #require(page["dead"] as? [[String: Any]])
+                seen += dead.map { (($0["fields"] as? [String: String])?["job_id"]) ?? "?" }
+                after = page["next_after"] as? String
+                pages += 1
+            } while after != nil && pages < 10
+            // Every letter once, ordered by (ID, partition).
+            #expect(seen == ["5-0", "5-1", "6-0"].flatMap { id in (0..<3).map { "p\($0)-\(id)" } })
+            // A plain ID still pages after that ID in every partition.
+            let plain = try self.json(try await http.execute(uri: "/api/queues/\(keys.stream)/dead?after=5-1", method: .get, headers: self.auth))
+            #expect((plain["dead"] as? [[String: Any]])?.map { ($0["fields"] as? [String: String])?["job_id"] } == ["p0-6-0", "p1-6-0", "p2-6-0"])
         }
     }
 }

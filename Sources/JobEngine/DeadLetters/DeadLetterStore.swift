@@ -27,9 +27,10 @@ public struct DeadLetterStore: Sendable {
         try await self.client.xlen(self.keys.dead)
     }
 
-    /// Dead letters from oldest, starting after `after` (exclusive) for paging.
-    public func list(after: String? = nil, count: Int = 50) async throws -> [DeadLetter] {
-        let start = after.map { "(" + $0 } ?? "-"
+    /// Dead letters from oldest, starting after `after` (exclusive) for paging, or at it when
+    /// `includingAfter` is true.
+    public func list(after: String? = nil, includingAfter: Bool = false, count: Int = 50) async throws -> [DeadLetter] {
+        let start = after.map { includingAfter ? $0 : "(" + $0 } ?? "-"
         return try await self.client.xrange(self.keys.dead, start: start, end: "+", count: count)
             .map { DeadLetter(id: $0.id, fields: $0.fields) }
     }

@@ -129,9 +129,10 @@ public struct WorkerHTTPServer: Sendable {
         api.get("queues/:queue/dead") { request, context in
             let keys = try self.queue(context)
             let count = try Self.count(request)
-            let after = request.uri.queryParameters.get("after")
-            if let after, !Self.isStreamID(after) {
-                throw HTTPError(.badRequest, message: "after must be a stream ID like 1700000000000-0")
+            let afterText = request.uri.queryParameters.get("after").map { String($0) }
+            let after = afterText.flatMap { DeadLetterCursor($0) }
+            if afterText != nil, after == nil {
+                throw HTTPError(.badRequest, message: "after must be a stream ID like 1700000000000-0, or a next_after value")
             }
             let only = try self.partition(request, keys)
             return try await self.redis {
@@ -141,7 +142,8 @@ public struct WorkerHTTPServer: Sendable {
                     DeadLetterPage(
                         queue: keys.stream,
                         dead: letters.map { DeadLetterPage.Item(id: $0.letter.id, fields: $0.letter.fields, partition: $0.partition) },
-                        nextAfter: letters.count == count ? letters.last?.letter.id : nil))
+                        nextAfter: letters.count == count
+                            ? letters.last.map { DeadLetterCursor(id: $0.letter.id, partition: $0.partition).description } : nil))
             }
         }
         api.post("queues/:queue/dead/replay") { request, context in
@@ -310,10 +312,6 @@ public struct WorkerHTTPServer: Sendable {
     }
 
     static func isStreamID(_ text: String) -> Bool {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        return parts.count == 2
-            && parts.allSatisfy {
-                !$0.isEmpty && $0.count <= 20 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber)
-            }
+        DeadLetterCursor.isEntryID(text[...])
     }
 }

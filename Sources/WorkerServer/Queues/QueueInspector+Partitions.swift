@@ -2,20 +2,24 @@ import JobEngine
 import RedisClient
 
 extension QueueInspector {
-    /// Dead letters of a queue, oldest first by entry ID, after `after` (exclusive), at most
-    /// `count`: of one partition, or merged over every partition (each tagged with its partition
-    /// when the queue is partitioned).
+    /// Dead letters of a queue, oldest first by (entry ID, partition), after the cursor
+    /// (exclusive), at most `count`: of one partition, or merged over every partition (each
+    /// tagged with its partition when the queue is partitioned).
     public func deadLetters(
-        _ keys: QueueKeys, partition: Int? = nil, after: String? = nil, count: Int
+        _ keys: QueueKeys, partition: Int? = nil, after: DeadLetterCursor? = nil, count: Int
     ) async throws -> [(partition: Int?, letter: DeadLetter)] {
         let all = self.partitionKeys(keys)
         var merged: [(partition: Int?, letter: DeadLetter)] = []
         for (index, partitionKeys) in all.enumerated() where partition == nil || partition == index {
-            let letters = try await DeadLetterStore(keys: partitionKeys, client: self.client).list(after: after, count: count)
+            let letters = try await DeadLetterStore(keys: partitionKeys, client: self.client).list(
+                after: after?.id, includingAfter: after?.includesEqualID(inPartition: index) ?? false, count: count)
             merged += letters.map { (all.count > 1 ? index : nil, $0) }
         }
         guard all.count > 1 else { return merged }
-        merged.sort { Self.entryIDOrder($0.letter.id, $1.letter.id) }
+        merged.sort {
+            $0.letter.id == $1.letter.id
+                ? ($0.partition ?? 0) < ($1.partition ?? 0) : Self.entryIDOrder($0.letter.id, $1.letter.id)
+        }
         return Array(merged.prefix(count))
     }
 
