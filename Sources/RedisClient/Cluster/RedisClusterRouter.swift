@@ -19,7 +19,7 @@ final class RedisClusterRouter: Sendable {
         var pools: [RedisConfiguration.Endpoint: RedisConnectionPool] = [:]
         var next = 0
         /// Callers waiting for the refresh in progress; `nil` when none runs.
-        var refreshWaiters: [CheckedContinuation<Void, Never>]?
+        var refreshWaiters: [CheckedContinuation<Void, any Error>]?
         /// Nodes with a pool that the topology no longer lists as masters, since when.
         var outOfTopologySince: [RedisConfiguration.Endpoint: NIODeadline] = [:]
         var closed = false
@@ -233,7 +233,8 @@ final class RedisClusterRouter: Sendable {
     // MARK: Topology
 
     /// Reads the topology from a known master or a seed and installs it. A refresh already
-    /// running is waited for instead of starting a second one.
+    /// running is waited for instead of starting a second one, and its error is thrown to every
+    /// waiter (a caller must not take a failed refresh for an empty topology).
     func refresh() async throws {
         let runsIt = self.state.withLockedValue { state -> Bool in
             if state.refreshWaiters == nil {
@@ -243,7 +244,7 @@ final class RedisClusterRouter: Sendable {
             return false
         }
         guard runsIt else {
-            await withCheckedContinuation { continuation in
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 let waiting = self.state.withLockedValue { state -> Bool in
                     guard state.refreshWaiters != nil else { return false }
                     state.refreshWaiters!.append(continuation)
@@ -253,14 +254,24 @@ final class RedisClusterRouter: Sendable {
             }
             return
         }
-        defer {
-            let waiters = self.state.withLockedValue { state -> [CheckedContinuation<Void, Never>] in
-                let waiters = state.refreshWaiters ?? []
-                state.refreshWaiters = nil
-                return waiters
-            }
-            for waiter in waiters { waiter.resume() }
+        let result: Result<Void, any Error>
+        do {
+            try await self.readAndInstallTopology()
+            result = .success(())
+        } catch {
+            result = .failure(error)
         }
+        let waiters = self.state.withLockedValue { state -> [CheckedContinuation<Void, any Error>] in
+            let waiters = state.refreshWaiters ?? []
+            state.refreshWaiters = nil
+            return waiters
+        }
+        for waiter in waiters { waiter.resume(with: result) }
+        try result.get()
+    }
+
+    /// One refresh: the first known master or seed that answers gives the topology.
+    private func readAndInstallTopology() async throws {
         let known = self.state.withLockedValue { $0.masters }
         var candidates: [RedisConfiguration.Endpoint] = []
         for endpoint in known + self.seeds where !candidates.contains(endpoint) { candidates.append(endpoint) }
