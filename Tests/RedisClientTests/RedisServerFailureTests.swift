@@ -35,7 +35,9 @@ struct RedisServerFailureTests {
     @Test func waitingCommandsFailThenThePoolRecovers() async throws {
         try await withPrivateRedis { server in
             var configuration = server.configuration
-            configuration.connectTimeout = .seconds(1)
+            // Generous: a connect to the restarted server can take over a second on a loaded
+            // 2-core CI machine (1 s failed there); a refused connect still fails at once.
+            configuration.connectTimeout = .seconds(5)
             // Long enough that only the server's death, never a deadline, ends the waiting.
             configuration.commandTimeout = .seconds(120)
             configuration.healthCheckInterval = .seconds(120)
@@ -97,7 +99,9 @@ struct RedisServerFailureTests {
     @Test func blockingReadFailsWhenTheServerDies() async throws {
         try await withPrivateRedis { server in
             var configuration = server.configuration
-            configuration.connectTimeout = .seconds(1)
+            // Generous: a connect to the restarted server can take over a second on a loaded
+            // 2-core CI machine (1 s failed there); a refused connect still fails at once.
+            configuration.connectTimeout = .seconds(5)
             try await withClient(configuration) { client in
                 let key = TestRedis.key()
                 try await client.xgroupCreate(key, group: "g", id: "$")
