@@ -22,13 +22,15 @@ struct ClamdFailureTests {
 
     @Test("nothing listening: unavailable (transient)")
     func notListening() async throws {
-        let client = Self.client(port: try await freeTCPPort())
-        let error = await ClamdClientTests.error { () async throws(ClamdError) in
-            try await client.scan(fileAt: "/etc/hostname")
+        try await withClosedTCPPort { port in
+            let client = Self.client(port: port)
+            let error = await ClamdClientTests.error { () async throws(ClamdError) in
+                try await client.scan(fileAt: "/etc/hostname")
+            }
+            #expect(error == .unavailable)
+            #expect(error?.isTransient == true)
+            await #expect(throws: ClamdError.unavailable) { try await client.ping() }
         }
-        #expect(error == .unavailable)
-        #expect(error?.isTransient == true)
-        await #expect(throws: ClamdError.unavailable) { try await client.ping() }
     }
 
     @Test("a unix socket path that does not exist: unavailable")

@@ -154,17 +154,18 @@ struct OutboundHTTPStreamingTests {
 
     @Test("nothing listening: connectFailed for both kinds")
     func refused() async throws {
-        let port = try await freeTCPPort()
-        try await withOutboundHTTP { client in
-            await #expect(throws: OutboundHTTPError.connectFailed) {
-                try await client.execute(
-                    OutboundRequest(method: .PUT, url: "http://127.0.0.1:\(port)/x"),
-                    streamingBody: Self.chunks(1, size: 10),
-                    length: 10)
-            }
-            await #expect(throws: OutboundHTTPError.connectFailed) {
-                try await client.execute(OutboundRequest(url: "http://127.0.0.1:\(port)/x"), streamingResponseUpTo: 10)
-                { _ in }
+        try await withClosedTCPPort { port in
+            try await withOutboundHTTP { client in
+                await #expect(throws: OutboundHTTPError.connectFailed) {
+                    try await client.execute(
+                        OutboundRequest(method: .PUT, url: "http://127.0.0.1:\(port)/x"),
+                        streamingBody: Self.chunks(1, size: 10),
+                        length: 10)
+                }
+                await #expect(throws: OutboundHTTPError.connectFailed) {
+                    try await client.execute(OutboundRequest(url: "http://127.0.0.1:\(port)/x"), streamingResponseUpTo: 10)
+                    { _ in }
+                }
             }
         }
     }

@@ -163,15 +163,16 @@ struct RedisFakeServerTests {
     }
 
     @Test func nothingListeningFailsConnect() async throws {
-        let port = try await freeTCPPort()
-        var configuration = RedisConfiguration(endpoint: .tcp(host: "127.0.0.1", port: port))
-        configuration.connectTimeout = .milliseconds(500)
-        let error = await #expect(throws: RedisClientError.self) {
-            try await RedisConnection.connect(configuration: configuration, logger: TestRedis.logger)
-        }
-        #expect(error?.message.hasPrefix("cannot connect") == true)
-        _ = try await withClient(configuration) { client in
-            await #expect(throws: RedisClientError.self) { try await client.send("PING") }
+        try await withClosedTCPPort { port in
+            var configuration = RedisConfiguration(endpoint: .tcp(host: "127.0.0.1", port: port))
+            configuration.connectTimeout = .milliseconds(500)
+            let error = await #expect(throws: RedisClientError.self) {
+                try await RedisConnection.connect(configuration: configuration, logger: TestRedis.logger)
+            }
+            #expect(error?.message.hasPrefix("cannot connect") == true)
+            _ = try await withClient(configuration) { client in
+                await #expect(throws: RedisClientError.self) { try await client.send("PING") }
+            }
         }
     }
 

@@ -177,31 +177,33 @@ extension RealClusterTests {
 
         @Test func aClusterURLWithOneReachableSeedDiscoversTheRest() async throws {
             let ports = TestRedisCluster.ports
-            let dead = try await freeTCPPort()
-            try await withClusterClient({
-                $0.mode = .cluster(seeds: [
-                    .tcp(host: "127.0.0.1", port: dead), .tcp(host: "127.0.0.1", port: ports[4]),
-                ])
-            }) { client in
-                let keys = (0..<30).map { "ct:seed:\($0):\(UUID().uuidString.prefix(6))" }
-                let replies = try await client.pipeline(keys.map { RESPCommand("SET", [$0, "1"]) })
-                #expect(replies.allSatisfy { $0.string == "OK" })
-                #expect(try await client.send(RESPCommand("DEL", [keys[0]])).int == 1)
-                _ = try await client.pipeline(keys.dropFirst().map { RESPCommand("DEL", [$0]) })
+            try await withClosedTCPPort { dead in
+                try await withClusterClient({
+                    $0.mode = .cluster(seeds: [
+                        .tcp(host: "127.0.0.1", port: dead), .tcp(host: "127.0.0.1", port: ports[4]),
+                    ])
+                }) { client in
+                    let keys = (0..<30).map { "ct:seed:\($0):\(UUID().uuidString.prefix(6))" }
+                    let replies = try await client.pipeline(keys.map { RESPCommand("SET", [$0, "1"]) })
+                    #expect(replies.allSatisfy { $0.string == "OK" })
+                    #expect(try await client.send(RESPCommand("DEL", [keys[0]])).int == 1)
+                    _ = try await client.pipeline(keys.dropFirst().map { RESPCommand("DEL", [$0]) })
+                }
             }
         }
 
         @Test func noReachableSeedFailsWithATopologyError() async throws {
-            let dead = try await freeTCPPort()
-            var configuration = try TestRedisCluster.configuration
-            configuration.mode = .cluster(seeds: [.tcp(host: "127.0.0.1", port: dead)])
-            configuration.connectTimeout = .milliseconds(500)
-            try await withClient(configuration) { client in
-                do {
-                    try await client.send("GET", "x")
-                    Issue.record("a command reached a cluster with no node")
-                } catch let error as RedisClientError {
-                    #expect(error.message.contains("cluster topology"))
+            try await withClosedTCPPort { dead in
+                var configuration = try TestRedisCluster.configuration
+                configuration.mode = .cluster(seeds: [.tcp(host: "127.0.0.1", port: dead)])
+                configuration.connectTimeout = .milliseconds(500)
+                try await withClient(configuration) { client in
+                    do {
+                        try await client.send("GET", "x")
+                        Issue.record("a command reached a cluster with no node")
+                    } catch let error as RedisClientError {
+                        #expect(error.message.contains("cluster topology"))
+                    }
                 }
             }
         }

@@ -66,40 +66,41 @@ struct S3StorageTests {
 
     @Test("server down: unavailable (transient) for every operation")
     func serverDown() async throws {
-        let port = try await freeTCPPort()
-        let configuration = try StorageFixtures.s3Configuration(endpoint: "http://127.0.0.1:\(port)")
-        let scratch = try StorageFixtures.scratchDirectory()
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let source = scratch + "/f"
-        _ = try await StorageFixtures.makeFile(at: source, size: 1000)
-        try await withOutboundHTTP { http in
-            let storage = S3Storage(configuration: configuration, http: http, logger: StorageFixtures.logger)
-            let key = try StorageFixtures.key("x")
-            for (name, call) in [
-                (
-                    "put bytes",
-                    { () async throws(StorageError) in _ = try await storage.put(key, bytes: [1], contentType: "a/b") }
-                ),
-                (
-                    "put file",
-                    { () async throws(StorageError) in
-                        _ = try await storage.put(key, fileAt: source, contentType: "a/b")
+        try await withClosedTCPPort { port in
+            let configuration = try StorageFixtures.s3Configuration(endpoint: "http://127.0.0.1:\(port)")
+            let scratch = try StorageFixtures.scratchDirectory()
+            defer { try? FileManager.default.removeItem(atPath: scratch) }
+            let source = scratch + "/f"
+            _ = try await StorageFixtures.makeFile(at: source, size: 1000)
+            try await withOutboundHTTP { http in
+                let storage = S3Storage(configuration: configuration, http: http, logger: StorageFixtures.logger)
+                let key = try StorageFixtures.key("x")
+                for (name, call) in [
+                    (
+                        "put bytes",
+                        { () async throws(StorageError) in _ = try await storage.put(key, bytes: [1], contentType: "a/b") }
+                    ),
+                    (
+                        "put file",
+                        { () async throws(StorageError) in
+                            _ = try await storage.put(key, fileAt: source, contentType: "a/b")
+                        }
+                    ),
+                    (
+                        "get",
+                        { () async throws(StorageError) in
+                            _ = try await storage.get(key, toFileAt: scratch + "/o", maxBytes: 10)
+                        }
+                    ),
+                    ("head", { () async throws(StorageError) in _ = try await storage.head(key) }),
+                    ("delete", { () async throws(StorageError) in try await storage.delete(key) }),
+                ] as [(String, () async throws(StorageError) -> Void)] {
+                    do {
+                        try await call()
+                        Issue.record("\(name) succeeded with no server")
+                    } catch let error as StorageError {
+                        #expect(error == .unavailable && error.isTransient, "\(name): \(error)")
                     }
-                ),
-                (
-                    "get",
-                    { () async throws(StorageError) in
-                        _ = try await storage.get(key, toFileAt: scratch + "/o", maxBytes: 10)
-                    }
-                ),
-                ("head", { () async throws(StorageError) in _ = try await storage.head(key) }),
-                ("delete", { () async throws(StorageError) in try await storage.delete(key) }),
-            ] as [(String, () async throws(StorageError) -> Void)] {
-                do {
-                    try await call()
-                    Issue.record("\(name) succeeded with no server")
-                } catch let error as StorageError {
-                    #expect(error == .unavailable && error.isTransient, "\(name): \(error)")
                 }
             }
         }

@@ -186,14 +186,15 @@ import Testing
     }
 
     @Test func unreachableProviderIsUnavailable() async throws {
-        let port = try await freeTCPPort()
-        try await withOutboundHTTP({ $0.connectTimeout = .seconds(2) }) { http in
-            let api = GitHubAPI(baseURL: "http://127.0.0.1:\(port)", appToken: nil, http: http, timeout: .seconds(3))
-            let error = await Self.kind { () async throws(SocialAPIError) in
-                try await api.user(try! Self.handle("octocat"))
+        try await withClosedTCPPort { port in
+            try await withOutboundHTTP({ $0.connectTimeout = .seconds(2) }) { http in
+                let api = GitHubAPI(baseURL: "http://127.0.0.1:\(port)", appToken: nil, http: http, timeout: .seconds(3))
+                let error = await Self.kind { () async throws(SocialAPIError) in
+                    try await api.user(try! Self.handle("octocat"))
+                }
+                #expect(error?.kind == .unavailable)
+                #expect(error.map { SocialVerifier.jobError($0).dependency } == "github")
             }
-            #expect(error?.kind == .unavailable)
-            #expect(error.map { SocialVerifier.jobError($0).dependency } == "github")
         }
     }
 }

@@ -23,17 +23,18 @@ struct SentinelClientTests {
 
     @Test func deadSentinelsAreSkipped() async throws {
         let url = try #require(TestSentinel.url)
-        let dead = try await freeTCPPort()
-        var configuration = try RedisConfiguration(
-            url: url.replacingOccurrences(of: "sentinel://", with: "sentinel://127.0.0.1:\(dead),"))
-        configuration.connectTimeout = .seconds(15)
-        #expect(configuration.sentinel?.sentinels.count == 4)
-        try await withClient(configuration) { client in
-            #expect(try await client.send("PING").string == "PONG")
-            // The sentinel that answered is asked first from now on.
-            let resolver = try #require(client.pool.sentinel)
-            _ = try await resolver.askSentinels(eventLoop: client.eventLoopGroup.next())
-            #expect(resolver.currentMaster?.port == TestSentinel.masterPort)
+        try await withClosedTCPPort { dead in
+            var configuration = try RedisConfiguration(
+                url: url.replacingOccurrences(of: "sentinel://", with: "sentinel://127.0.0.1:\(dead),"))
+            configuration.connectTimeout = .seconds(15)
+            #expect(configuration.sentinel?.sentinels.count == 4)
+            try await withClient(configuration) { client in
+                #expect(try await client.send("PING").string == "PONG")
+                // The sentinel that answered is asked first from now on.
+                let resolver = try #require(client.pool.sentinel)
+                _ = try await resolver.askSentinels(eventLoop: client.eventLoopGroup.next())
+                #expect(resolver.currentMaster?.port == TestSentinel.masterPort)
+            }
         }
     }
 
