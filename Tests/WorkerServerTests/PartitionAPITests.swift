@@ -189,4 +189,34 @@ struct PartitionAPITests {
             #expect((plain["dead"] as? [[String: Any]])?.map { ($0["fields"] as? [String: String])?["job_id"] } == ["p0-6-0", "p1-6-0", "p2-6-0"])
         }
     }
+
+    @Test func jobLookupNarrowsToOnePartitionWhenTwoHoldTheSameEntryID() async throws {
+        let keys = TestEnv.queue()
+        let partitions = QueuePartitions([keys.stream: 3])
+        let all = partitions.keys(of: keys)
+        try await withServer(keys, partitions: partitions) { http, client in
+            for partition in all { try await client.xgroupCreate(partition.stream, group: partition.group) }
+            // One entry ID, two jobs: partitions 0 and 2 each handed out 7-0.
+            for index in [0, 2] {
+                _ = try await client.send("XADD", all[index].stream, "7-0", "job_data", #"{"type":"canary"}"#)
+            }
+            _ = try await client.send("XADD", all[0].stream, "8-0", "job_data", #"{"type":"canary"}"#)
+            func lookup(_ query: String) async throws -> TestResponse {
+                try await http.execute(uri: "/api/jobs/7-0\(query)", method: .get, headers: self.auth)
+            }
+            // Unnamed: the first partition that has it.
+            #expect(try self.json(try await lookup(""))["queue"] as? String == all[0].stream)
+            // Named: that partition only, or every partition of the logical queue.
+            #expect(try self.json(try await lookup("?queue=\(all[2].stream)"))["queue"] as? String == all[2].stream)
+            #expect(try self.json(try await lookup("?queue=\(keys.stream)"))["queue"] as? String == all[0].stream)
+            #expect(
+                try await http.execute(uri: "/api/jobs/8-0?queue=\(all[2].stream)", method: .get, headers: self.auth).status
+                    == .notFound)
+            // Unknown or hostile names: a 404 naming the known queues, never a crash.
+            for bad in ["nope", "\(keys.stream)~3", "\(keys.stream)~", "%00", String(repeating: "q", count: 5000)] {
+                let response = try await lookup("?queue=\(bad)")
+                #expect(response.status == .notFound, "queue=\(bad.prefix(20))")
+            }
+        }
+    }
 }

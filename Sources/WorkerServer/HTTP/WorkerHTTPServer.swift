@@ -185,13 +185,18 @@ public struct WorkerHTTPServer: Sendable {
             let limit = try Self.boundedInteger(request, "limit", default: 50, range: 1...1000)
             return try await self.redis { JSONResponse.make(.ok, try await self.inspector.delayed(keys, limit: limit)) }
         }
-        api.get("jobs/:id") { _, context in
+        api.get("jobs/:id") { request, context in
             let id = try Self.jobID(context)
+            var locator = JobLocator(inspector: self.inspector)
+            if let name = request.uri.queryParameters.get("queue").map({ String($0) }) {
+                locator.queues = try self.physicalQueues(named: name)
+            }
+            let search = locator
             return try await self.redis {
-                guard let location = try await JobLocator(inspector: self.inspector).locate(id) else {
+                guard let location = try await search.locate(id) else {
                     return JSONResponse.error(
                         .notFound,
-                        "no job with this ID in any queue (finished jobs are remembered for a day; long streams are searched up to 10000 entries)")
+                        "no job with this ID in any queue (finished jobs are found while the results stream holds them; long streams are searched up to 10000 entries)")
                 }
                 return JSONResponse.make(.ok, location)
             }
@@ -246,6 +251,18 @@ public struct WorkerHTTPServer: Sendable {
             )
         }
         return keys
+    }
+
+    /// The physical queues a `queue` query parameter names: a logical queue (all its partitions)
+    /// or one partition's stream (`email_queue~2`); 404 for any other name.
+    func physicalQueues(named name: String) throws -> [QueueKeys] {
+        if let partition = self.inspector.physicalQueues.first(where: { $0.stream == name }) {
+            return [partition]
+        }
+        if let keys = self.inspector.keys(for: name) { return self.inspector.partitionKeys(keys) }
+        throw HTTPError(
+            .notFound,
+            message: "unknown queue '\(String(name.prefix(64)))'; known: \(self.inspector.queues.map(\.stream).joined(separator: ", "))")
     }
 
     /// The `partition` query parameter: `nil` when absent; 400 unless it is 0..<N of the queue.

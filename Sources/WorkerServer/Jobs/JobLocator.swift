@@ -12,8 +12,12 @@ import RedisClient
 /// (forward from the enqueue time of an entry-ID job ID, then newest first) and of the dead letters. Scans stop after ``scanLimit`` entries per structure, so a lookup in a
 /// very long queue may miss a job that is there (the answer says so).
 public struct JobLocator: Sendable {
-    /// The queues searched, in order.
+    /// The inspector whose client reads Redis.
     public var inspector: QueueInspector
+    /// The physical queues searched, in order: by default every partition of every queue of the
+    /// inspector. A job ID is unique per stream only, so naming the partition (`email_queue~2`)
+    /// tells apart two jobs of one ID in two partitions.
+    public var queues: [QueueKeys]
     /// Most entries read per stream or set when scanning.
     public var scanLimit: Int = 10_000
     /// Entries per page of a scan.
@@ -22,6 +26,7 @@ public struct JobLocator: Sendable {
     /// A locator over `inspector`'s queues.
     public init(inspector: QueueInspector) {
         self.inspector = inspector
+        self.queues = inspector.physicalQueues
     }
 
     private var client: RedisClient { self.inspector.client }
@@ -29,7 +34,7 @@ public struct JobLocator: Sendable {
     /// The job's location, `nil` when no queue knows it (within the scan limits).
     public func locate(_ jobID: String) async throws -> JobLocation? {
         var deadIndexed: [(QueueKeys, String)] = []
-        for keys in self.inspector.physicalQueues {
+        for keys in self.queues {
             let reply = try await self.client.send(RESPCommand("GET", [keys.jobIndex(jobID: jobID)]))
             if let message = reply.errorMessage { throw RedisServerError(message: message) }
             guard let value = reply.string, let (status, resultsID) = Self.parseIndex(value) else { continue }
@@ -39,14 +44,14 @@ public struct JobLocator: Sendable {
                 return try await self.finished(jobID, keys: keys, status: status, resultsID: resultsID)
             }
         }
-        for keys in self.inspector.physicalQueues {
+        for keys in self.queues {
             if let found = try await self.onStream(jobID, keys: keys) { return found }
             if let found = try await self.inDelayed(jobID, keys: keys) { return found }
         }
         if let (keys, resultsID) = deadIndexed.first {
             return try await self.finished(jobID, keys: keys, status: JobLocation.State.dead, resultsID: resultsID)
         }
-        for keys in self.inspector.physicalQueues {
+        for keys in self.queues {
             // No index (off by default), or the job finished before its entry was written or after
             // it expired: the results stream holds the outcome while it is not trimmed.
             if let entry = try await self.inResults(jobID, keys: keys), let status = entry.fields["status"], !status.isEmpty {
