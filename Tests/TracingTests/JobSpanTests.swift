@@ -125,6 +125,36 @@ struct JobSpanTests {
         }
     }
 
+    @Test func theBatchWriteOfSuccessesIsASpanLinkedToEachJobSpan() async throws {
+        let tracer = W3CTestTracer()
+        let producers = (0..<5).map { _ in W3CTestTracer.producerParent() }
+        try await withEngine(tracer: tracer) { client, keys in
+            for producer in producers {
+                try await JobProducer(client: client).enqueue(
+                    queue: keys.stream, type: "canary", arguments: CanaryArguments(),
+                    options: EnqueueOptions(traceparent: producer.description))
+            }
+            try await waitUntil("outcomes") { try await client.xlen(keys.results) == 5 }
+            try await waitUntil("spans ended") {
+                self.jobSpans(tracer).count == 5
+                    && tracer.finishedSpans.filter { $0.operationName == JobTracing.recordOutcomesSpanName }
+                        .reduce(0) { $0 + $1.links.count } == 5
+            }
+            let jobs = self.jobSpans(tracer)
+            let writes = tracer.finishedSpans.filter { $0.operationName == JobTracing.recordOutcomesSpanName }
+            // Every job span is linked from exactly one batch write, which is a new trace's root.
+            let linked = writes.flatMap { $0.links.compactMap { $0.context.inMemorySpanContext?.spanID } }
+            #expect(linked.sorted() == jobs.map(\.spanID).sorted())
+            #expect(writes.allSatisfy { $0.parentSpanID == nil && $0.kind == .internal })
+            #expect(writes.allSatisfy { $0.attributes["messaging.destination.name"]?.toSpanAttribute() == .string(keys.stream) })
+            let counted = writes.map { $0.attributes["messaging.batch.message_count"]?.toSpanAttribute() }
+            #expect(counted == writes.map { .int64(Int64($0.links.count)) })
+            // The script call that records them is the write span's child.
+            let scripts = tracer.finishedSpans.filter { $0.operationName == "EVALSHA complete" }
+            #expect(Set(scripts.compactMap(\.parentSpanID)) == Set(writes.map(\.spanID)))
+        }
+    }
+
     @Test func invalidOrMissingTraceparentStartsANewTrace() async throws {
         let tracer = W3CTestTracer()
         try await withEngine(tracer: tracer) { client, keys in

@@ -207,6 +207,20 @@ def test_job_spans_join_the_producers_trace_and_reach_the_otlp_receiver(private_
         assert len(retry) == 1 and retry[0].kind == 3
         assert attributes(retry[0])["db.system.name"] == "redis"
 
+        # The successful outcomes are written in batches after the job spans end: each batch
+        # write is a span of its own (a new trace) linked to the spans of the jobs it records,
+        # with the script call as its child.
+        writes = [s for _, s in spans if s.name == "record outcomes"]
+        linked = {l.span_id for w in writes for l in w.links}
+        assert mail_span.span_id in linked and attempts[1].span_id in linked, [w.links for w in writes]
+        assert attempts[0].span_id not in linked  # a retried attempt is written by its own script
+        write_ids = {w.span_id for w in writes}
+        assert any(s.name == "EVALSHA complete" and s.parent_span_id in write_ids for _, s in spans)
+        for w in writes:
+            assert len(w.parent_span_id) == 0 and attributes(w)["messaging.batch.message_count"] == len(w.links)
+        print("batch writes: " + ", ".join(
+            f"{w.span_id.hex()} links {[l.span_id.hex() for l in w.links]}" for w in writes))
+
         # Nothing of the job's arguments or the export credential in any span.
         for _, s in spans:
             text = str(s)

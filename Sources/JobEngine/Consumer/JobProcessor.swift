@@ -199,7 +199,8 @@ struct JobProcessor: Sendable {
             self.recorder.complete(
                 .init(entryID: envelope.entryID, jobID: envelope.jobID, type: payload.type, status: "succeeded",
                       attempts: envelope.attempt, durationMilliseconds: duration, detail: result ?? "",
-                      idempotencyKey: envelope.idempotencyKey, waitMilliseconds: wait, lane: envelope.lane))
+                      idempotencyKey: envelope.idempotencyKey, waitMilliseconds: wait, lane: envelope.lane,
+                      traceContext: span.isRecording ? span.context : nil))
             span.recordJobOutcome("succeeded")
             if self.logger.logLevel <= .info {
                 logger.info("job succeeded", metadata: ["queue": "\(self.keys.stream)", "status": "succeeded", "duration_ms": "\(duration)"])

@@ -3,6 +3,7 @@ import Logging
 import NIOConcurrencyHelpers
 import RESP
 import RedisClient
+import Tracing
 
 /// Writes the final state of jobs of one queue to Redis, each change in one script call.
 ///
@@ -27,6 +28,9 @@ final class OutcomeRecorder: Sendable {
 
         /// The lane stream the entry is on.
         var lane: JobPriority = .default
+        /// The context of the job's span when it was traced: the batch write that records the
+        /// outcome links to it (the job span has ended by then).
+        var traceContext: InstrumentationContext?
 
         /// Its key among the in-flight jobs.
         var slotKey: String { LaneEntry(lane: self.lane, id: self.entryID).key }
@@ -134,6 +138,24 @@ final class OutcomeRecorder: Sendable {
     }
 
     private func writeCompletions(_ completions: [Completion], stream: String) async {
+        guard completions.contains(where: { $0.traceContext != nil }) else {
+            await self.writeCompletionsUntraced(completions, stream: stream)
+            return
+        }
+        // Written after the job spans ended, for many jobs at once: a span of its own (a new
+        // trace), linked to the span of every traced job it records, with the script's span
+        // inside it.
+        await withSpan(JobTracing.recordOutcomesSpanName, context: .topLevel, ofKind: .internal) { span in
+            span.attributes[JobTracing.Attribute.queue] = self.keys.stream
+            span.attributes[JobTracing.Attribute.batchSize] = completions.count
+            for completion in completions {
+                if let context = completion.traceContext { span.addLink(SpanLink(context: context, attributes: [:])) }
+            }
+            await self.writeCompletionsUntraced(completions, stream: stream)
+        }
+    }
+
+    private func writeCompletionsUntraced(_ completions: [Completion], stream: String) async {
         let now = self.configuration.now()
         var arguments: [String] = [
             self.keys.group, String(self.configuration.resultsMaximumLength), String(now),

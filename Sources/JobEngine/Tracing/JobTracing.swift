@@ -21,7 +21,12 @@ public enum JobTracing {
         public static let outcome = "blueprint.job.outcome"
         /// Set (true) when the job carried a `traceparent` that is not valid W3C trace context.
         public static let invalidTraceparent = "blueprint.job.traceparent_invalid"
+        /// How many jobs' outcomes one batch write records (OpenTelemetry's messaging convention).
+        public static let batchSize = "messaging.batch.message_count"
     }
+
+    /// The span of a batch write of successful outcomes, linked to each job's span.
+    public static let recordOutcomesSpanName = "record outcomes"
 
     /// `true` when a tracer other than the no-op one is in force (bootstrapped, or scoped to the
     /// calling task). The lookup takes a lock and a cast: callers on a hot path ask once.
