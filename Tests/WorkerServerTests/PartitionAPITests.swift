@@ -209,6 +209,10 @@ struct PartitionAPITests {
             // Named: that partition only, or every partition of the logical queue.
             #expect(try self.json(try await lookup("?queue=\(all[2].stream)"))["queue"] as? String == all[2].stream)
             #expect(try self.json(try await lookup("?queue=\(keys.stream)"))["queue"] as? String == all[0].stream)
+            // The logical name covers every partition, although partition 0's stream has that name.
+            _ = try await client.send("XADD", all[2].stream, "9-0", "job_data", #"{"type":"canary"}"#)
+            let onlyInTwo = try await http.execute(uri: "/api/jobs/9-0?queue=\(keys.stream)", method: .get, headers: self.auth)
+            #expect(try self.json(onlyInTwo)["queue"] as? String == all[2].stream)
             #expect(
                 try await http.execute(uri: "/api/jobs/8-0?queue=\(all[2].stream)", method: .get, headers: self.auth).status
                     == .notFound)

@@ -256,10 +256,11 @@ public struct WorkerHTTPServer: Sendable {
     /// The physical queues a `queue` query parameter names: a logical queue (all its partitions)
     /// or one partition's stream (`email_queue~2`); 404 for any other name.
     func physicalQueues(named name: String) throws -> [QueueKeys] {
+        // The logical name first: partition 0's stream is the logical queue's own name.
+        if let keys = self.inspector.keys(for: name) { return self.inspector.partitionKeys(keys) }
         if let partition = self.inspector.physicalQueues.first(where: { $0.stream == name }) {
             return [partition]
         }
-        if let keys = self.inspector.keys(for: name) { return self.inspector.partitionKeys(keys) }
         throw HTTPError(
             .notFound,
             message: "unknown queue '\(String(name.prefix(64)))'; known: \(self.inspector.queues.map(\.stream).joined(separator: ", "))")
