@@ -243,14 +243,15 @@ public struct WorkerHTTPServer: Sendable {
 
     func queue(_ context: BasicRequestContext) throws -> QueueKeys {
         let name = context.parameters.get("queue") ?? ""
-        guard let keys = self.inspector.keys(for: name) else {
-            throw HTTPError(
-                .notFound,
-                message:
-                    "unknown queue '\(String(name.prefix(64)))'; known: \(self.inspector.queues.map(\.stream).joined(separator: ", "))"
-            )
-        }
+        guard let keys = self.inspector.keys(for: name) else { throw self.unknownQueue(name) }
         return keys
+    }
+
+    /// The 404 for a queue name the worker does not serve, listing those it does.
+    private func unknownQueue(_ name: String) -> HTTPError {
+        HTTPError(
+            .notFound,
+            message: "unknown queue '\(String(name.prefix(64)))'; known: \(self.inspector.queues.map(\.stream).joined(separator: ", "))")
     }
 
     /// The physical queues a `queue` query parameter names: a logical queue (all its partitions)
@@ -261,9 +262,7 @@ public struct WorkerHTTPServer: Sendable {
         if let partition = self.inspector.physicalQueues.first(where: { $0.stream == name }) {
             return [partition]
         }
-        throw HTTPError(
-            .notFound,
-            message: "unknown queue '\(String(name.prefix(64)))'; known: \(self.inspector.queues.map(\.stream).joined(separator: ", "))")
+        throw self.unknownQueue(name)
     }
 
     /// The `partition` query parameter: `nil` when absent; 400 unless it is 0..<N of the queue.
