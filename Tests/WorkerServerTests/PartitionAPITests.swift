@@ -88,8 +88,10 @@ struct PartitionAPITests {
             let pendingJobs = try #require(pending["pending"] as? [[String: Any]])
             #expect(pendingJobs.count == 1 && pendingJobs.first?["partition"] as? Int == 2)
 
-            // Job lookup finds a job waiting in partition 1 and names the partition's stream.
-            let waitingID = try #require(try await client.xrange(all[1].stream).first?.id)
+            // Job lookup finds a job waiting in partition 1 and names the partition's stream. An
+            // explicit ID: the ones XADD handed out above may repeat in another partition.
+            let waitingID = "9999999999999-0"
+            _ = try await client.send("XADD", all[1].stream, waitingID, "job_data", #"{"type":"canary"}"#)
             let found = try self.json(try await http.execute(uri: "/api/jobs/\(waitingID)", method: .get, headers: self.auth))
             #expect(found["queue"] as? String == all[1].stream)
             let deadFound = try self.json(try await http.execute(uri: "/api/jobs/dead-2-1", method: .get, headers: self.auth))
@@ -220,6 +222,7 @@ struct PartitionAPITests {
             for bad in ["nope", "\(keys.stream)~3", "\(keys.stream)~", "%00", String(repeating: "q", count: 5000)] {
                 let response = try await lookup("?queue=\(bad)")
                 #expect(response.status == .notFound, "queue=\(bad.prefix(20))")
+                #expect(String(buffer: response.body).contains("known: \(keys.stream)"))
             }
         }
     }
